@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+
+	"go.etcd.io/etcd/server/v3/embed"
+)
+
+type etcdServer struct {
+	*embed.Etcd
+	clientURL string
+}
+
+// startEtcd runs a single-member etcd inside this process, on loopback ports.
+func startEtcd(dir, logFile string, fsync bool) (*etcdServer, error) {
+	clientPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	peerPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	clientURL, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", clientPort))
+	peerURL, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", peerPort))
+
+	cfg := embed.NewConfig()
+	cfg.Name = "spacekit"
+	cfg.Dir = dir
+	cfg.ListenClientUrls = []url.URL{*clientURL}
+	cfg.AdvertiseClientUrls = []url.URL{*clientURL}
+	cfg.ListenPeerUrls = []url.URL{*peerURL}
+	cfg.AdvertisePeerUrls = []url.URL{*peerURL}
+	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
+	cfg.LogLevel = "warn"
+	cfg.LogOutputs = []string{logFile}
+	cfg.UnsafeNoFsync = !fsync
+	cfg.AutoCompactionMode = "periodic"
+	cfg.AutoCompactionRetention = "5m"
+
+	e, err := embed.StartEtcd(cfg)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-e.Server.ReadyNotify():
+	case err := <-e.Err():
+		e.Close()
+		return nil, err
+	case <-time.After(60 * time.Second):
+		e.Close()
+		return nil, fmt.Errorf("etcd did not become ready within 60s")
+	}
+	return &etcdServer{Etcd: e, clientURL: clientURL.String()}, nil
+}

@@ -1,0 +1,20 @@
+package main
+
+import (
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+const clusterName = "spacekit-local"
+
+// writeKubeconfig writes a kubeconfig for one of the control plane's client
+// identities, with the certificates embedded so that the file stands alone.
+func writeKubeconfig(path, server string, p *pki, identity string) error {
+	client := p.clients[identity]
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters[clusterName] = &clientcmdapi.Cluster{Server: server, CertificateAuthorityData: p.caPEM}
+	cfg.AuthInfos[identity] = &clientcmdapi.AuthInfo{ClientCertificateData: client.certPEM, ClientKeyData: client.keyPEM}
+	cfg.Contexts[clusterName] = &clientcmdapi.Context{Cluster: clusterName, AuthInfo: identity, Namespace: "default"}
+	cfg.CurrentContext = clusterName
+	return clientcmd.WriteToFile(*cfg, path)
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+)
+
+type childExit struct {
+	name string
+	err  error
+}
+
+// supervisor runs upstream components as children of this binary and stops
+// them in reverse order of start.
+type supervisor struct {
+	logDir   string
+	mu       sync.Mutex
+	order    []string
+	children map[string]*exec.Cmd
+	done     map[string]chan struct{}
+	exited   chan childExit
+	stopping bool
+}
+
+func newSupervisor(logDir string) *supervisor {
+	return &supervisor{
+		logDir:   logDir,
+		children: map[string]*exec.Cmd{},
+		done:     map[string]chan struct{}{},
+		exited:   make(chan childExit, 8),
+	}
+}
+
+func (s *supervisor) logPath(name string) string {
+	return filepath.Join(s.logDir, name+".log")
+}
+
+func (s *supervisor) start(name string, args []string) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	logFile, err := os.OpenFile(s.logPath(name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(self, append([]string{name}, args...)...)
+	cmd.Stdout = logFile
+	cmd.Stderr = logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return fmt.Errorf("start %s: %w", name, err)
+	}
+	done := make(chan struct{})
+	s.mu.Lock()
+	s.order = append(s.order, name)
+	s.children[name] = cmd
+	s.done[name] = done
+	s.mu.Unlock()
+	go func() {
+		err := cmd.Wait()
+		logFile.Close()
+		close(done)
+		s.mu.Lock()
+		stopping := s.stopping
+		s.mu.Unlock()
+		if !stopping {
+			s.exited <- childExit{name, err}
+		}
+	}()
+	return nil
+}
+
+func (s *supervisor) pids() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for name, cmd := range s.children {
+		out[name] = cmd.Process.Pid
+	}
+	return out
+}
+
+// stopAll sends SIGTERM to each child, newest first, and SIGKILLs any that
+// has not exited within the grace period.
+func (s *supervisor) stopAll() {
+	s.mu.Lock()
+	s.stopping = true
+	order := append([]string(nil), s.order...)
+	s.mu.Unlock()
+	for i := len(order) - 1; i >= 0; i-- {
+		name := order[i]
+		cmd, done := s.children[name], s.done[name]
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	}
+}
+
+func (s *supervisor) logTail(name string, lines int) string {
+	data, err := os.ReadFile(s.logPath(name))
+	if err != nil {
+		return fmt.Sprintf("(no log for %s: %v)", name, err)
+	}
+	parts := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return fmt.Sprintf("--- last %d lines of %s ---\n%s", len(parts), s.logPath(name), bytes.Join(parts, []byte("\n")))
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+const (
+	serviceCIDR = "10.96.0.0/16"
+	serviceIP   = "10.96.0.1"
+	saIssuer    = "https://kubernetes.default.svc.cluster.local"
+)
+
+type upOptions struct {
+	dataDir    string
+	kubeconfig string
+	port       int
+	output     string
+	verbosity  int
+	fsync      bool
+	timeout    time.Duration
+}
+
+// readyEvent is the one line `up --output json` prints on stdout once the
+// control plane serves; launchers parse it instead of scraping logs.
+type readyEvent struct {
+	Event      string         `json:"event"`
+	Server     string         `json:"server"`
+	Kubeconfig string         `json:"kubeconfig"`
+	Version    string         `json:"version"`
+	DataDir    string         `json:"dataDir"`
+	LogDir     string         `json:"logDir"`
+	Pid        int            `json:"pid"`
+	Components map[string]int `json:"components"`
+}
+
+func parseUpFlags(args []string) (upOptions, error) {
+	var o upOptions
+	fs := flag.NewFlagSet("up", flag.ContinueOnError)
+	fs.StringVar(&o.dataDir, "data-dir", "", "folder for etcd data, certificates and logs (default: a new temporary folder, removed on exit)")
+	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "where to write the admin kubeconfig (default: <data-dir>/admin.kubeconfig)")
+	fs.IntVar(&o.port, "port", 0, "kube-apiserver port on 127.0.0.1 (default: a free port)")
+	fs.StringVar(&o.output, "output", "text", "what to print once ready: text or json")
+	fs.IntVar(&o.verbosity, "v", 0, "log verbosity of the components (their logs go to <data-dir>/logs)")
+	fs.BoolVar(&o.fsync, "fsync", false, "make etcd fsync its writes (off by default: the data is throwaway)")
+	fs.DurationVar(&o.timeout, "timeout", 3*time.Minute, "how long to wait for the apiserver to become ready")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.output != "text" && o.output != "json" {
+		return o, fmt.Errorf("--output must be text or json, not %q", o.output)
+	}
+	return o, nil
+}
+
+func runUp(args []string) int {
+	exitWithParent()
+	opts, err := parseUpFlags(args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(os.Stderr, "spacekit-cluster up: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := up(ctx, opts); err != nil {
+		fmt.Fprintf(os.Stderr, "spacekit-cluster up: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func up(ctx context.Context, opts upOptions) (err error) {
+	dataDir := opts.dataDir
+	if dataDir == "" {
+		dataDir, err = os.MkdirTemp("", "spacekit-cluster-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dataDir)
+	}
+	dataDir, err = filepath.Abs(dataDir)
+	if err != nil {
+		return err
+	}
+	logDir := filepath.Join(dataDir, "logs")
+	if err := os.MkdirAll(logDir, 0o700); err != nil {
+		return err
+	}
+	kubeconfig := opts.kubeconfig
+	if kubeconfig == "" {
+		kubeconfig = filepath.Join(dataDir, "admin.kubeconfig")
+	}
+
+	certs, err := newPKI(filepath.Join(dataDir, "pki"))
+	if err != nil {
+		return err
+	}
+
+	etcd, err := startEtcd(filepath.Join(dataDir, "etcd"), filepath.Join(logDir, "etcd.log"), opts.fsync)
+	if err != nil {
+		return fmt.Errorf("etcd: %w", err)
+	}
+	defer etcd.Close()
+
+	port := opts.port
+	if port == 0 {
+		if port, err = freePort(); err != nil {
+			return err
+		}
+	}
+	server := "https://127.0.0.1:" + strconv.Itoa(port)
+	componentKubeconfigs := map[string]string{}
+	for _, identity := range []string{"controller-manager", "scheduler"} {
+		path := filepath.Join(dataDir, identity+".kubeconfig")
+		if err := writeKubeconfig(path, server, certs, identity); err != nil {
+			return err
+		}
+		componentKubeconfigs[identity] = path
+	}
+
+	sup := newSupervisor(logDir)
+	defer sup.stopAll()
+
+	verbosity := "--v=" + strconv.Itoa(opts.verbosity)
+	if err := sup.start("apiserver", apiserverArgs(certs, etcd.clientURL, port, verbosity)); err != nil {
+		return err
+	}
+	readyCtx, cancel := context.WithTimeout(ctx, opts.timeout)
+	defer cancel()
+	if err := waitReadyz(readyCtx, server, certs, sup); err != nil {
+		return fmt.Errorf("kube-apiserver did not become ready: %w\n%s", err, sup.logTail("apiserver", 40))
+	}
+	if err := sup.start("controller-manager", controllerManagerArgs(certs, componentKubeconfigs["controller-manager"], verbosity)); err != nil {
+		return err
+	}
+	if err := sup.start("scheduler", schedulerArgs(componentKubeconfigs["scheduler"], verbosity)); err != nil {
+		return err
+	}
+	// The admin kubeconfig is written last: its existence means "serving".
+	if err := writeKubeconfig(kubeconfig, server, certs, "admin"); err != nil {
+		return err
+	}
+
+	announce(opts.output, readyEvent{
+		Event: "ready", Server: server, Kubeconfig: kubeconfig, Version: kubeVersion(),
+		DataDir: dataDir, LogDir: logDir, Pid: os.Getpid(), Components: sup.pids(),
+	})
+
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(os.Stderr, "spacekit-cluster: shutting down")
+		return nil
+	case exit := <-sup.exited:
+		return fmt.Errorf("%s exited unexpectedly (%v)\n%s", exit.name, exit.err, sup.logTail(exit.name, 40))
+	}
+}
+
+func announce(output string, ev readyEvent) {
+	if output == "json" {
+		line, _ := json.Marshal(ev)
+		fmt.Println(string(line))
+		return
+	}
+	fmt.Printf(`Kubernetes %s control plane is ready.
+  server:      %s
+  kubeconfig:  %s
+  data:        %s
+  logs:        %s
+  components:  etcd (in-process), kube-apiserver, kube-controller-manager, kube-scheduler
+Try:  KUBECONFIG=%s spacekit-cluster kubectl get namespaces
+Press Ctrl-C to stop; everything is removed on exit unless --data-dir was given.
+`, ev.Version, ev.Server, ev.Kubeconfig, ev.DataDir, ev.LogDir, ev.Kubeconfig)
+}
+
+func apiserverArgs(p *pki, etcdURL string, port int, verbosity string) []string {
+	return []string{
+		"--etcd-servers=" + etcdURL,
+		"--bind-address=127.0.0.1",
+		"--advertise-address=127.0.0.1",
+		"--secure-port=" + strconv.Itoa(port),
+		"--cert-dir=" + p.dir,
+		"--tls-cert-file=" + p.servingCert,
+		"--tls-private-key-file=" + p.servingKey,
+		"--client-ca-file=" + p.caCert,
+		"--service-account-key-file=" + p.saPub,
+		"--service-account-signing-key-file=" + p.saKey,
+		"--service-account-issuer=" + saIssuer,
+		"--service-cluster-ip-range=" + serviceCIDR,
+		"--authorization-mode=RBAC",
+		"--endpoint-reconciler-type=none",
+		// Privileged pods are allowed by the apiserver so that Pod Security
+		// admission, as in a real cluster, is what decides.
+		"--allow-privileged=true",
+		"--profiling=false",
+		verbosity,
+	}
+}
+
+func controllerManagerArgs(p *pki, kubeconfig, verbosity string) []string {
+	return []string{
+		"--kubeconfig=" + kubeconfig,
+		"--controllers=*",
+		"--use-service-account-credentials=true",
+		"--service-account-private-key-file=" + p.saKey,
+		"--root-ca-file=" + p.caCert,
+		"--cluster-signing-cert-file=" + p.caCert,
+		"--cluster-signing-key-file=" + p.caKey,
+		"--service-cluster-ip-range=" + serviceCIDR,
+		"--leader-elect=false",
+		"--secure-port=0",
+		"--kube-api-qps=200",
+		"--kube-api-burst=400",
+		"--profiling=false",
+		verbosity,
+	}
+}
+
+func schedulerArgs(kubeconfig, verbosity string) []string {
+	return []string{
+		"--kubeconfig=" + kubeconfig,
+		"--leader-elect=false",
+		"--secure-port=0",
+		"--profiling=false",
+		verbosity,
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitReadyz polls /readyz with the admin identity until it answers 200,
+// failing early if the apiserver process has already died.
+func waitReadyz(ctx context.Context, server string, p *pki, sup *supervisor) error {
+	admin := p.clients["admin"]
+	cert, err := tls.X509KeyPair(admin.certPEM, admin.keyPEM)
+	if err != nil {
+		return err
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(p.ca)
+	client := &http.Client{
+		Timeout:   2 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}}},
+	}
+	defer client.CloseIdleConnections()
+	last := "no answer yet"
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, server+"/readyz", nil)
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = resp.Status
+		} else {
+			last = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last answer: %s)", ctx.Err(), last)
+		case exit := <-sup.exited:
+			return fmt.Errorf("%s exited (%v)", exit.name, exit.err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,19 @@
+export { cacheRoot } from './cache.ts';
+export {
+  binaryKey,
+  type BinaryKeyInput,
+  type ControlPlaneBinary,
+  ensureControlPlaneBinary,
+  type EnsureBinaryOptions,
+  GO_MODULE_DIR,
+  kubernetesVersionOf,
+  versionLdflags,
+} from './binary.ts';
+export { LocalClusterError, type LocalClusterErrorCode } from './errors.ts';
+export { controlPlaneChecks, type ReadinessCheck, waitForControlPlane, type WaitOptions } from './readiness.ts';
+export {
+  type LocalCluster,
+  type LocalClusterProcess,
+  startLocalCluster,
+  type StartLocalClusterOptions,
+} from './start.ts';

@@ -1,0 +1,91 @@
+import { CoreV1Api, Health, type KubeConfig, RbacAuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import { LocalClusterError } from './errors.ts';
+
+/** One thing that must hold before the control plane is usable. */
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves true when the condition holds; may throw while it does not. */
+  probe: () => Promise<boolean>;
+}
+
+/**
+ * What "ready" means for Spacekit: the apiserver answers /readyz, the
+ * controllers that Spacekit relies on have acted (service accounts, the root
+ * CA config map), and the built-in roles are aggregated, so `admin`, `edit`
+ * and `view` grant what they should.
+ */
+export function controlPlaneChecks(kc: KubeConfig): ReadinessCheck[] {
+  const health = new Health(kc);
+  const core = kc.makeApiClient(CoreV1Api);
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  return [
+    { name: 'kube-apiserver /readyz', probe: () => health.readyz({}) },
+    {
+      name: 'serviceaccount controller (default/default ServiceAccount)',
+      probe: async () => Boolean(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })),
+    },
+    {
+      name: 'root-ca-cert-publisher (default/kube-root-ca.crt ConfigMap)',
+      probe: async () => Boolean(await core.readNamespacedConfigMap({ name: 'kube-root-ca.crt', namespace: 'default' })),
+    },
+    ...['admin', 'edit', 'view'].map((role) => ({
+      name: `clusterrole-aggregation controller (ClusterRole ${role} has rules)`,
+      probe: async () => ((await rbac.readClusterRole({ name: role })).rules ?? []).length > 0,
+    })),
+  ];
+}
+
+/** Options for {@link waitForControlPlane}. */
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+  /** Appended to the timeout error, typically a log tail. */
+  diagnostics?: () => Promise<string>;
+}
+
+/**
+ * Waits until every {@link controlPlaneChecks} check passes and returns the
+ * server's version. On timeout it throws a {@link LocalClusterError} naming
+ * the checks that still fail and why.
+ */
+export async function waitForControlPlane(kc: KubeConfig, options: WaitOptions = {}): Promise<{ version: string }> {
+  const { timeoutMs = 120_000, intervalMs = 250 } = options;
+  const deadline = Date.now() + timeoutMs;
+  const pending = new Map(controlPlaneChecks(kc).map((c) => [c.name, c]));
+  const lastFailure = new Map<string, string>();
+  while (pending.size > 0) {
+    options.signal?.throwIfAborted();
+    await Promise.all(
+      [...pending.values()].map(async (check) => {
+        try {
+          if (await check.probe()) pending.delete(check.name);
+          else lastFailure.set(check.name, 'not yet');
+        } catch (err) {
+          lastFailure.set(check.name, describe(err));
+        }
+      }),
+    );
+    if (pending.size === 0) break;
+    if (Date.now() >= deadline) {
+      const failing = [...pending.keys()].map((n) => `  - ${n}: ${lastFailure.get(n) ?? 'not yet'}`).join('\n');
+      throw new LocalClusterError(
+        'NOT_READY',
+        `the control plane at ${kc.getCurrentCluster()?.server} was not ready after ${timeoutMs / 1000}s; still failing:\n${failing}`,
+        (await options.diagnostics?.()) ?? '',
+      );
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  const info = await kc.makeApiClient(VersionApi).getCode();
+  return { version: info.gitVersion };
+}
+
+function describe(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'number') {
+    return `HTTP ${(err as { code: number }).code}`;
+  }
+  const e = err as Error;
+  const cause = (e?.cause as Error | undefined)?.message;
+  return cause ? `${e.message}: ${cause}` : String(e?.message ?? err);
+}

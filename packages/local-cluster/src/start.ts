@@ -1,0 +1,217 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { KubeConfig } from '@kubernetes/client-node';
+import { type ControlPlaneBinary, ensureControlPlaneBinary } from './binary.ts';
+import { LocalClusterError } from './errors.ts';
+import { RingBuffer, tailFile } from './log-tail.ts';
+import { waitForControlPlane } from './readiness.ts';
+
+/** Options for {@link startLocalCluster}. */
+export interface StartLocalClusterOptions {
+  /**
+   * An existing cluster's kubeconfig to use instead of starting one. Defaults
+   * to `$SPACEKIT_KUBECONFIG`; pass `null` to always start a local control
+   * plane.
+   */
+  kubeconfig?: string | null;
+  /** Keep etcd data, certificates and logs here instead of a temporary folder that is removed on stop. */
+  dataDir?: string;
+  /** kube-apiserver port on 127.0.0.1; a free one by default. */
+  port?: number;
+  /** How long to wait for the control plane to be ready, build time excluded. Default 180 s. */
+  timeoutMs?: number;
+  /** Build cache folder; see `cacheRoot()`. */
+  cacheDir?: string;
+  /** Human-readable progress, such as the first build. */
+  onProgress?: (message: string) => void;
+}
+
+/** The running (or borrowed) control plane. */
+export interface LocalCluster extends AsyncDisposable {
+  /** Path of an admin kubeconfig for this cluster. */
+  kubeconfigPath: string;
+  /** That kubeconfig, loaded. */
+  kubeConfig: KubeConfig;
+  /** The server's Kubernetes version, such as `v1.37.2`. */
+  version: string;
+  /** The apiserver URL. */
+  server: string;
+  /** True when an existing cluster was used; `stop()` then leaves it running. */
+  external: boolean;
+  /** The binary that runs it, for a local control plane. */
+  binary?: ControlPlaneBinary;
+  /** Process facts, for a local control plane. */
+  process?: LocalClusterProcess;
+  /** Stops a local control plane and removes its temporary data. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Where a local control plane lives on this machine. */
+export interface LocalClusterProcess {
+  pid: number;
+  dataDir: string;
+  logDir: string;
+  /** Child process ids by component name. */
+  components: Record<string, number>;
+}
+
+/** The line `spacekit-cluster up --output json` prints once it serves. */
+interface ReadyEvent {
+  event: 'ready';
+  server: string;
+  kubeconfig: string;
+  version: string;
+  dataDir: string;
+  logDir: string;
+  pid: number;
+  components: Record<string, number>;
+}
+
+/**
+ * Starts a real Kubernetes control plane on loopback (etcd, kube-apiserver,
+ * kube-controller-manager, kube-scheduler), or uses the cluster that
+ * `$SPACEKIT_KUBECONFIG` points at. Resolves once the apiserver is ready, the
+ * controllers are running and the built-in roles are aggregated.
+ *
+ * The control plane exits by itself if this process dies, so a crashed test
+ * run leaves nothing behind.
+ *
+ * @example
+ * ```ts
+ * await using cluster = await startLocalCluster();
+ * const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+ * ```
+ */
+export async function startLocalCluster(options: StartLocalClusterOptions = {}): Promise<LocalCluster> {
+  const existing = options.kubeconfig === undefined ? process.env.SPACEKIT_KUBECONFIG : options.kubeconfig;
+  if (existing) return useExistingCluster(existing, options);
+
+  const binary = await ensureControlPlaneBinary({
+    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+    ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+  });
+  const args = ['up', '--output', 'json'];
+  if (options.dataDir) args.push('--data-dir', options.dataDir);
+  if (options.port) args.push('--port', String(options.port));
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  args.push('--timeout', `${Math.ceil(timeoutMs / 1000)}s`);
+
+  const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = new RingBuffer();
+  child.stderr.on('data', (c: Buffer) => stderr.push(c));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+
+  let ready: ReadyEvent;
+  try {
+    ready = await readReadyEvent(child, exited, stderr, timeoutMs);
+  } catch (err) {
+    await terminate(child, exited);
+    throw err;
+  }
+  // Let this process exit without stop(): the control plane then follows it.
+  child.unref();
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= terminate(child, exited));
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(ready.kubeconfig);
+  try {
+    const { version } = await waitForControlPlane(kubeConfig, {
+      timeoutMs,
+      diagnostics: async () =>
+        [stderr.tail(20), await tailFile(join(ready.logDir, 'controller-manager.log'), 30)].join('\n'),
+    });
+    return {
+      kubeconfigPath: ready.kubeconfig,
+      kubeConfig,
+      version,
+      server: ready.server,
+      external: false,
+      binary,
+      process: { pid: ready.pid, dataDir: ready.dataDir, logDir: ready.logDir, components: ready.components },
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function useExistingCluster(kubeconfigPath: string, options: StartLocalClusterOptions): Promise<LocalCluster> {
+  try {
+    await access(kubeconfigPath);
+  } catch {
+    throw new LocalClusterError(
+      'KUBECONFIG_INVALID',
+      `SPACEKIT_KUBECONFIG points at ${kubeconfigPath}, which does not exist. Unset it to start the local control plane, or point it at a kubeconfig file.`,
+    );
+  }
+  const kubeConfig = new KubeConfig();
+  try {
+    kubeConfig.loadFromFile(kubeconfigPath);
+  } catch (err) {
+    throw new LocalClusterError('KUBECONFIG_INVALID', `cannot read kubeconfig ${kubeconfigPath}: ${(err as Error).message}`);
+  }
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) {
+    throw new LocalClusterError('KUBECONFIG_INVALID', `kubeconfig ${kubeconfigPath} has no current context with a cluster`);
+  }
+  const { version } = await waitForControlPlane(kubeConfig, { timeoutMs: options.timeoutMs ?? 60_000 });
+  const stop = async () => {};
+  return { kubeconfigPath, kubeConfig, version, server, external: true, stop, [Symbol.asyncDispose]: stop };
+}
+
+function readReadyEvent(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  stderr: RingBuffer,
+  timeoutMs: number,
+): Promise<ReadyEvent> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => {
+      reject(
+        new LocalClusterError(
+          'START_TIMEOUT',
+          `the local control plane did not start within ${timeoutMs / 1000}s`,
+          stderr.tail(40),
+        ),
+      );
+    }, timeoutMs);
+    lines.on('line', (line) => {
+      try {
+        const event = JSON.parse(line) as Partial<ReadyEvent>;
+        if (event.event === 'ready') {
+          clearTimeout(timer);
+          resolve(event as ReadyEvent);
+        }
+      } catch {
+        // Only JSON lines are events; anything else is ignored.
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(
+        new LocalClusterError(
+          'START_FAILED',
+          `the local control plane exited with code ${code} before it was ready`,
+          stderr.tail(60),
+        ),
+      );
+    });
+  });
+}
+
+async function terminate(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000).unref());
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}

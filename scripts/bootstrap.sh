@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for Spacekit: Node (>= 22, else Node 24 from the npm
+# registry into .tools/), the pinned pnpm, Debian packages, the workspace's
+# dependencies and the local control plane binary. Idempotent; a second run
+# only checks.
+#
+# Source it (`. scripts/bootstrap.sh`) to get the tools on PATH in your shell,
+# or run it; scripts/up and scripts/test call it first.
+set -euo pipefail
+
+SPACEKIT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$SPACEKIT_ROOT/.tools"
+NODE_MAJOR_WANTED=24
+NODE_MAJOR_MIN=22
+PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$SPACEKIT_ROOT/package.json")"
+# Debian packages the project needs, one place. procps gives ps/pkill to the
+# tests that prove no process is left behind.
+DEBIAN_PACKAGES=(ca-certificates git procps)
+
+say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31mbootstrap:\033[0m %s\n' "$*" >&2; exit 1; }
+
+ensure_debian_packages() {
+  local missing=()
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing Debian packages: ${missing[*]}. Run as root, or: sudo apt-get install -y ${missing[*]}"
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  local local_node="$TOOLS/node/node_modules/.bin/node"
+  if [ -x "$local_node" ] && [ "$(node_major "$local_node")" -ge "$NODE_MAJOR_MIN" ]; then
+    export PATH="$TOOLS/node/node_modules/.bin:$PATH"
+  elif command -v node >/dev/null && [ "$(node_major node)" -ge "$NODE_MAJOR_MIN" ]; then
+    :
+  else
+    command -v npm >/dev/null || die "no npm to fetch Node with. Install Debian's npm (apt-get install npm) or Node >= $NODE_MAJOR_MIN."
+    say "machine Node is $(node --version 2>/dev/null || echo missing); installing Node $NODE_MAJOR_WANTED from the npm registry into .tools/node"
+    mkdir -p "$TOOLS/node"
+    npm install --prefix "$TOOLS/node" --no-save --no-audit --no-fund --loglevel=error "node@$NODE_MAJOR_WANTED" >/dev/null
+    export PATH="$TOOLS/node/node_modules/.bin:$PATH"
+    [ "$(node_major node)" -ge "$NODE_MAJOR_MIN" ] || die "Node $NODE_MAJOR_WANTED install did not take: $(command -v node) is $(node --version)"
+  fi
+}
+
+ensure_pnpm() {
+  local pnpm_bin="$TOOLS/pnpm/node_modules/.bin"
+  if [ ! -x "$pnpm_bin/pnpm" ] || [ "$("$pnpm_bin/pnpm" --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+    say "installing pnpm $PNPM_VERSION into .tools/pnpm"
+    mkdir -p "$TOOLS/pnpm"
+    npm install --prefix "$TOOLS/pnpm" --no-save --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >/dev/null
+  fi
+  export PATH="$pnpm_bin:$PATH"
+}
+
+ensure_dependencies() {
+  # pnpm's own up-to-date check makes the second run fast.
+  (cd "$SPACEKIT_ROOT" && pnpm install --frozen-lockfile --reporter=silent)
+}
+
+ensure_go() {
+  command -v go >/dev/null || die "Go is needed to build the local control plane (Go >= 1.26 from go.dev; Debian's golang is too old). Or point SPACEKIT_KUBECONFIG at an existing cluster."
+}
+
+ensure_control_plane() {
+  [ -n "${SPACEKIT_KUBECONFIG:-}" ] && return 0
+  ensure_go
+  (cd "$SPACEKIT_ROOT" && node packages/local-cluster/src/cli.ts build)
+}
+
+ensure_debian_packages
+ensure_node
+ensure_pnpm
+ensure_dependencies
+ensure_control_plane
+say "ready: node $(node --version), pnpm $(pnpm --version)"
