@@ -3,17 +3,18 @@ package main
 import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"spacekit.dev/local-cluster/internal/pki"
 )
 
 const clusterName = "spacekit-local"
 
 // writeKubeconfig writes a kubeconfig for one of the control plane's client
 // identities, with the certificates embedded so that the file stands alone.
-func writeKubeconfig(path, server string, p *pki, identity string) error {
-	client := p.clients[identity]
+func writeKubeconfig(path, server string, p *pki.PKI, identity string) error {
+	client := p.Clients[identity]
 	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters[clusterName] = &clientcmdapi.Cluster{Server: server, CertificateAuthorityData: p.caPEM}
-	cfg.AuthInfos[identity] = &clientcmdapi.AuthInfo{ClientCertificateData: client.certPEM, ClientKeyData: client.keyPEM}
+	cfg.Clusters[clusterName] = &clientcmdapi.Cluster{Server: server, CertificateAuthorityData: p.CAPEM}
+	cfg.AuthInfos[identity] = &clientcmdapi.AuthInfo{ClientCertificateData: client.CertPEM, ClientKeyData: client.KeyPEM}
 	cfg.Contexts[clusterName] = &clientcmdapi.Context{Cluster: clusterName, AuthInfo: identity, Namespace: "default"}
 	cfg.CurrentContext = clusterName
 	return clientcmd.WriteToFile(*cfg, path)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"spacekit.dev/local-cluster/internal/pki"
 	"strconv"
 	"syscall"
 	"time"
@@ -107,7 +108,7 @@ func up(ctx context.Context, opts upOptions) (err error) {
 		kubeconfig = filepath.Join(dataDir, "admin.kubeconfig")
 	}
 
-	certs, err := newPKI(filepath.Join(dataDir, "pki"))
+	certs, err := pki.New(filepath.Join(dataDir, "pki"), serviceIP)
 	if err != nil {
 		return err
 	}
@@ -188,18 +189,18 @@ Press Ctrl-C to stop; everything is removed on exit unless --data-dir was given.
 `, ev.Version, ev.Server, ev.Kubeconfig, ev.DataDir, ev.LogDir, ev.Kubeconfig)
 }
 
-func apiserverArgs(p *pki, etcdURL string, port int, verbosity string) []string {
+func apiserverArgs(p *pki.PKI, etcdURL string, port int, verbosity string) []string {
 	return []string{
 		"--etcd-servers=" + etcdURL,
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
 		"--secure-port=" + strconv.Itoa(port),
-		"--cert-dir=" + p.dir,
-		"--tls-cert-file=" + p.servingCert,
-		"--tls-private-key-file=" + p.servingKey,
-		"--client-ca-file=" + p.caCert,
-		"--service-account-key-file=" + p.saPub,
-		"--service-account-signing-key-file=" + p.saKey,
+		"--cert-dir=" + p.Dir,
+		"--tls-cert-file=" + p.ServingCert,
+		"--tls-private-key-file=" + p.ServingKey,
+		"--client-ca-file=" + p.CACert,
+		"--service-account-key-file=" + p.SAPub,
+		"--service-account-signing-key-file=" + p.SAKey,
 		"--service-account-issuer=" + saIssuer,
 		"--service-cluster-ip-range=" + serviceCIDR,
 		"--authorization-mode=RBAC",
@@ -212,15 +213,15 @@ func apiserverArgs(p *pki, etcdURL string, port int, verbosity string) []string 
 	}
 }
 
-func controllerManagerArgs(p *pki, kubeconfig, verbosity string) []string {
+func controllerManagerArgs(p *pki.PKI, kubeconfig, verbosity string) []string {
 	return []string{
 		"--kubeconfig=" + kubeconfig,
 		"--controllers=*",
 		"--use-service-account-credentials=true",
-		"--service-account-private-key-file=" + p.saKey,
-		"--root-ca-file=" + p.caCert,
-		"--cluster-signing-cert-file=" + p.caCert,
-		"--cluster-signing-key-file=" + p.caKey,
+		"--service-account-private-key-file=" + p.SAKey,
+		"--root-ca-file=" + p.CACert,
+		"--cluster-signing-cert-file=" + p.CACert,
+		"--cluster-signing-key-file=" + p.CAKey,
 		"--service-cluster-ip-range=" + serviceCIDR,
 		"--leader-elect=false",
 		"--secure-port=0",
@@ -252,14 +253,14 @@ func freePort() (int, error) {
 
 // waitReadyz polls /readyz with the admin identity until it answers 200,
 // failing early if the apiserver process has already died.
-func waitReadyz(ctx context.Context, server string, p *pki, sup *supervisor) error {
-	admin := p.clients["admin"]
-	cert, err := tls.X509KeyPair(admin.certPEM, admin.keyPEM)
+func waitReadyz(ctx context.Context, server string, p *pki.PKI, sup *supervisor) error {
+	admin := p.Clients["admin"]
+	cert, err := tls.X509KeyPair(admin.CertPEM, admin.KeyPEM)
 	if err != nil {
 		return err
 	}
 	roots := x509.NewCertPool()
-	roots.AddCert(p.ca)
+	roots.AddCert(p.CA)
 	client := &http.Client{
 		Timeout:   2 * time.Second,
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}}},

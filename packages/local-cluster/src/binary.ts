@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, constants, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from './cache.ts';
@@ -11,6 +11,9 @@ import { RingBuffer } from './log-tail.ts';
 export const GO_MODULE_DIR = fileURLToPath(new URL('../go/', import.meta.url));
 
 const BINARY_NAME = 'spacekit-cluster';
+
+/** Cached builds kept per cache folder; each is about 180 MB. */
+const KEEP_BUILDS = 3;
 
 /** A control plane binary in the build cache. */
 export interface ControlPlaneBinary {
@@ -105,7 +108,8 @@ export async function ensureControlPlaneBinary(options: EnsureBinaryOptions = {}
   const input = await readKeyInput(GO_MODULE_DIR);
   const kubernetesVersion = kubernetesVersionOf(input.goMod);
   const key = binaryKey(input);
-  const dir = join(options.cacheDir ?? cacheRoot(), 'local-cluster', key);
+  const buildsDir = join(options.cacheDir ?? cacheRoot(), 'local-cluster');
+  const dir = join(buildsDir, key);
   const path = join(dir, BINARY_NAME);
   if (await isExecutable(path)) return { path, kubernetesVersion, key, built: false };
 
@@ -123,7 +127,21 @@ export async function ensureControlPlaneBinary(options: EnsureBinaryOptions = {}
   }
   const buildSeconds = (performance.now() - started) / 1000;
   options.onProgress?.(`built ${path} in ${buildSeconds.toFixed(0)}s`);
+  await pruneOldBuilds(buildsDir, KEEP_BUILDS);
   return { path, kubernetesVersion, key, built: true, buildSeconds };
+}
+
+/** Removes all but the `keep` newest builds, so that source edits do not fill the disk. */
+export async function pruneOldBuilds(buildsDir: string, keep: number): Promise<string[]> {
+  const entries = await Promise.all(
+    (await readdir(buildsDir)).map(async (name) => {
+      const mtimeMs = await stat(join(buildsDir, name, BINARY_NAME)).then((s) => s.mtimeMs, () => 0);
+      return { name, mtimeMs };
+    }),
+  );
+  const stale = entries.sort((a, b) => b.mtimeMs - a.mtimeMs).slice(keep).map((e) => join(buildsDir, e.name));
+  await Promise.all(stale.map((dir) => rm(dir, { recursive: true, force: true })));
+  return stale;
 }
 
 function runGo(args: string[], cwd: string): Promise<void> {

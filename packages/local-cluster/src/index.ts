@@ -7,6 +7,7 @@ export {
   type EnsureBinaryOptions,
   GO_MODULE_DIR,
   kubernetesVersionOf,
+  pruneOldBuilds,
   versionLdflags,
 } from './binary.ts';
 export { LocalClusterError, type LocalClusterErrorCode } from './errors.ts';

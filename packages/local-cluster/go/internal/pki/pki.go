@@ -1,4 +1,4 @@
-package main
+package pki
 
 import (
 	"crypto"
@@ -16,63 +16,69 @@ import (
 	"time"
 )
 
-// pki holds the paths of the certificates and keys that one control plane
-// run generates. Everything is created fresh at start and lives in the data
-// folder, so no secret outlives the cluster.
-type pki struct {
-	dir           string
-	caCert, caKey string
-	servingCert   string
-	servingKey    string
-	saKey, saPub  string
-	clients       map[string]clientCert
-	ca            *x509.Certificate
+// Package pki makes the certificates and keys one control plane run needs.
+// Everything is created fresh at start and lives in the run's data folder,
+// so no secret outlives the cluster.
+
+// PKI holds the paths of the files written and the client identities made.
+type PKI struct {
+	Dir           string
+	CACert, CAKey string
+	ServingCert   string
+	ServingKey    string
+	SAKey, SAPub  string
+	Clients       map[string]ClientCert
+	CA            *x509.Certificate
 	caSigner      crypto.Signer
-	caPEM         []byte
+	CAPEM         []byte
 }
 
-type clientCert struct {
-	certPEM, keyPEM []byte
+// ClientCert is a PEM certificate and key for one client identity.
+type ClientCert struct {
+	CertPEM, KeyPEM []byte
 }
 
-// clientIdentities are the users the control plane itself needs. The admin
+// ClientIdentities are the users the control plane itself needs. The admin
 // is in system:masters; the components use the identities their built-in
 // RBAC roles are bound to.
-var clientIdentities = map[string]pkix.Name{
+var ClientIdentities = map[string]pkix.Name{
 	"admin":              {CommonName: "spacekit-admin", Organization: []string{"system:masters"}},
 	"controller-manager": {CommonName: "system:kube-controller-manager"},
 	"scheduler":          {CommonName: "system:kube-scheduler"},
 }
 
-func newPKI(dir string) (*pki, error) {
+// New writes a CA, an apiserver serving certificate for loopback and the
+// in-cluster service names, a service-account key pair and client
+// certificates for every ClientIdentities entry into dir.
+func New(dir string, serviceIP string) (*PKI, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	p := &pki{
-		dir:         dir,
-		caCert:      filepath.Join(dir, "ca.crt"),
-		caKey:       filepath.Join(dir, "ca.key"),
-		servingCert: filepath.Join(dir, "apiserver.crt"),
-		servingKey:  filepath.Join(dir, "apiserver.key"),
-		saKey:       filepath.Join(dir, "sa.key"),
-		saPub:       filepath.Join(dir, "sa.pub"),
-		clients:     map[string]clientCert{},
+	p := &PKI{
+		Dir:         dir,
+		CACert:      filepath.Join(dir, "ca.crt"),
+		CAKey:       filepath.Join(dir, "ca.key"),
+		ServingCert: filepath.Join(dir, "apiserver.crt"),
+		ServingKey:  filepath.Join(dir, "apiserver.key"),
+		SAKey:       filepath.Join(dir, "sa.key"),
+		SAPub:       filepath.Join(dir, "sa.pub"),
+		Clients:     map[string]ClientCert{},
 	}
 	if err := p.makeCA(); err != nil {
 		return nil, fmt.Errorf("certificate authority: %w", err)
 	}
-	if err := p.makeServing(); err != nil {
+	if err := p.makeServing(serviceIP); err != nil {
 		return nil, fmt.Errorf("apiserver serving certificate: %w", err)
 	}
 	if err := p.makeServiceAccountKey(); err != nil {
 		return nil, fmt.Errorf("service account key: %w", err)
 	}
-	for name, subject := range clientIdentities {
+	for name, subject := range ClientIdentities {
 		certPEM, keyPEM, err := p.sign(subject, nil, nil, x509.ExtKeyUsageClientAuth)
 		if err != nil {
 			return nil, fmt.Errorf("client certificate %s: %w", name, err)
 		}
-		p.clients[name] = clientCert{certPEM, keyPEM}
+		p.Clients[name] = ClientCert{certPEM, keyPEM}
 	}
 	return p, nil
 }
@@ -85,7 +91,7 @@ func serial() (*big.Int, error) {
 	return rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 }
 
-func (p *pki) makeCA() error {
+func (p *PKI) makeCA() error {
 	key, err := newKey()
 	if err != nil {
 		return err
@@ -108,30 +114,30 @@ func (p *pki) makeCA() error {
 	if err != nil {
 		return err
 	}
-	p.ca, err = x509.ParseCertificate(der)
+	p.CA, err = x509.ParseCertificate(der)
 	if err != nil {
 		return err
 	}
 	p.caSigner = key
-	p.caPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	p.CAPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	keyPEM, err := encodeKey(key)
 	if err != nil {
 		return err
 	}
-	return writeFiles(map[string][]byte{p.caCert: p.caPEM, p.caKey: keyPEM})
+	return writeFiles(map[string][]byte{p.CACert: p.CAPEM, p.CAKey: keyPEM})
 }
 
-func (p *pki) makeServing() error {
+func (p *PKI) makeServing(serviceIP string) error {
 	ips := []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1"), net.ParseIP(serviceIP)}
 	dns := []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"}
 	certPEM, keyPEM, err := p.sign(pkix.Name{CommonName: "kube-apiserver"}, ips, dns, x509.ExtKeyUsageServerAuth)
 	if err != nil {
 		return err
 	}
-	return writeFiles(map[string][]byte{p.servingCert: certPEM, p.servingKey: keyPEM})
+	return writeFiles(map[string][]byte{p.ServingCert: certPEM, p.ServingKey: keyPEM})
 }
 
-func (p *pki) makeServiceAccountKey() error {
+func (p *PKI) makeServiceAccountKey() error {
 	key, err := newKey()
 	if err != nil {
 		return err
@@ -145,10 +151,10 @@ func (p *pki) makeServiceAccountKey() error {
 		return err
 	}
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})
-	return writeFiles(map[string][]byte{p.saKey: keyPEM, p.saPub: pubPEM})
+	return writeFiles(map[string][]byte{p.SAKey: keyPEM, p.SAPub: pubPEM})
 }
 
-func (p *pki) sign(subject pkix.Name, ips []net.IP, dns []string, usage x509.ExtKeyUsage) (certPEM, keyPEM []byte, err error) {
+func (p *PKI) sign(subject pkix.Name, ips []net.IP, dns []string, usage x509.ExtKeyUsage) (certPEM, keyPEM []byte, err error) {
 	key, err := newKey()
 	if err != nil {
 		return nil, nil, err
@@ -168,7 +174,7 @@ func (p *pki) sign(subject pkix.Name, ips []net.IP, dns []string, usage x509.Ext
 		IPAddresses:  ips,
 		DNSNames:     dns,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, key.Public(), p.caSigner)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.CA, key.Public(), p.caSigner)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { GO_MODULE_DIR, kubernetesVersionOf, startLocalCluster } from '@spacekit/local-cluster';
+import { describe, expect, inject, it } from 'vitest';
+import { eventually } from '../support/kube.ts';
+import { isAlive } from '../support/processes.ts';
+
+describe('the local control plane launcher', () => {
+  it('starts twice in a row, reusing the cached binary, and stop() leaves no process or data behind', async () => {
+    const pinned = kubernetesVersionOf(await readFile(join(GO_MODULE_DIR, 'go.mod'), 'utf8'));
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const cluster = await startLocalCluster({ kubeconfig: null });
+      const namespaces = await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespace();
+      const { pid, components, dataDir } = cluster.process!;
+      runs.push({ binary: cluster.binary!, version: cluster.version, names: namespaces.items.map((n) => n.metadata?.name) });
+      expect(Object.keys(components).sort()).toEqual(['apiserver', 'controller-manager', 'scheduler']);
+      await cluster.stop();
+      for (const p of [pid, ...Object.values(components)]) expect(isAlive(p), `pid ${p} after stop()`).toBe(false);
+      expect(existsSync(dataDir)).toBe(false);
+    }
+    const [first, second] = runs;
+    expect(second!.binary.built).toBe(false);
+    expect(second!.binary.path).toBe(first!.binary.path);
+    expect(second!.binary.key).toBe(first!.binary.key);
+    for (const run of runs) {
+      expect(run.version).toBe(pinned);
+      expect(run.names).toEqual(expect.arrayContaining(['default', 'kube-system', 'kube-public', 'kube-node-lease']));
+    }
+  });
+
+  it('leaves no process behind when its parent is SIGKILLed', async () => {
+    const script = fileURLToPath(new URL('../support/orphan-parent.ts', import.meta.url));
+    const parent = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: parent.stdout }).once('line', resolve);
+      parent.once('exit', (code) => reject(new Error(`orphan parent exited early with ${code}`)));
+    });
+    const { pids, dataDir } = JSON.parse(line) as { pids: number[]; dataDir: string };
+    expect(pids).toHaveLength(4);
+    for (const p of pids) expect(isAlive(p)).toBe(true);
+
+    parent.kill('SIGKILL');
+    await eventually('the orphaned control plane to exit', async () => (pids.some(isAlive) ? undefined : true));
+    for (const p of pids) expect(isAlive(p), `pid ${p}`).toBe(false);
+    await eventually('its temporary data to be removed', async () => (existsSync(dataDir) ? undefined : true));
+  });
+
+  it('uses an existing cluster through the kubeconfig option and leaves it running on stop()', async () => {
+    const path = inject('kubeconfigPath');
+    const borrowed = await startLocalCluster({ kubeconfig: path });
+    expect(borrowed.external).toBe(true);
+    expect(borrowed.kubeconfigPath).toBe(path);
+    expect(borrowed.process).toBeUndefined();
+    await borrowed.stop();
+    const stillThere = await borrowed.kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
+    expect(stillThere.metadata?.name).toBe('default');
+  });
+});

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { ApiException, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { expect, inject } from 'vitest';
+
+/** The admin kubeconfig of the run's shared control plane. */
+export function adminKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(inject('kubeconfigPath'));
+  return kc;
+}
+
+/**
+ * A kubeconfig that authenticates as the admin but acts as `user`, through
+ * the apiserver's impersonation: every request is authorized as that user by
+ * the real RBAC and admission code.
+ */
+export function impersonating(admin: KubeConfig, user: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(admin.exportConfig());
+  const current = kc.getCurrentUser();
+  if (!current) throw new Error('kubeconfig has no current user');
+  kc.users = kc.users.map((u) => (u.name === current.name ? { ...u, impersonateUser: user } : u));
+  return kc;
+}
+
+/** A DNS-1123 name unique to this run, so tests never share objects. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Polls until `probe` returns a value other than undefined, for state that
+ * controllers reach eventually. The timeout only bounds a hung run; no test
+ * asserts on how long it took.
+ */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 60_000, intervalMs = 200 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`gave up waiting for ${what}${lastError ? `: ${String((lastError as Error).message ?? lastError)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Asserts that a request failed with this HTTP status and returns the server's message. */
+export async function expectStatus(request: Promise<unknown>, code: number): Promise<string> {
+  const err = await request.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, `expected HTTP ${code}, but the request succeeded`).toBeInstanceOf(ApiException);
+  const apiErr = err as ApiException<unknown>;
+  expect(apiErr.code).toBe(code);
+  return messageOf(apiErr);
+}
+
+/** The Status message of a failed request. */
+export function messageOf(err: ApiException<unknown>): string {
+  const body = err.body;
+  if (typeof body === 'string') {
+    try {
+      return (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      return body;
+    }
+  }
+  return (body as { message?: string } | undefined)?.message ?? err.message;
+}
+
+/** Creates a namespace and waits for its default ServiceAccount, which pod admission requires. */
+export async function createNamespace(kc: KubeConfig, name: string, labels: Record<string, string> = {}): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name, labels } } });
+  await eventually(`ServiceAccount ${name}/default`, () =>
+    core.readNamespacedServiceAccount({ name: 'default', namespace: name }),
+  );
+}
+
+/** A minimal pod that Pod Security `restricted` admits; `overrides` change its one container. */
+export function restrictedPod(name: string, overrides: Partial<NonNullable<V1Pod['spec']>['containers'][number]> = {}): V1Pod {
+  return {
+    metadata: { name },
+    spec: {
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.k8s.io/pause:3.10',
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          ...overrides,
+        },
+      ],
+    },
+  };
+}
