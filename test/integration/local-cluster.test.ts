@@ -2,13 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { GO_MODULE_DIR, kubernetesVersionOf, startLocalCluster } from '@spacekit/local-cluster';
 import { describe, expect, inject, it } from 'vitest';
 import { eventually } from '../support/kube.ts';
-import { isAlive } from '../support/processes.ts';
+import { isAlive, processesMatching } from '../support/processes.ts';
 
 describe('the local control plane launcher', () => {
   it('starts twice in a row, reusing the cached binary, and stop() leaves no process or data behind', async () => {
@@ -60,5 +61,25 @@ describe('the local control plane launcher', () => {
     await borrowed.stop();
     const stillThere = await borrowed.kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
     expect(stillThere.metadata?.name).toBe('default');
+  });
+
+  it('fails with a clear error carrying the apiserver log tail when it cannot start, and leaves nothing running', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const error = await startLocalCluster({ kubeconfig: null, port }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ name: 'LocalClusterError', code: 'START_FAILED' });
+      const { message, logTail } = error as { message: string; logTail: string };
+      expect(message).toContain('kube-apiserver did not become ready');
+      expect(logTail).toContain(`127.0.0.1:${port}`);
+      expect(logTail).toContain('address already in use');
+      expect(processesMatching(`--secure-port=${port}`)).toEqual([]);
+    } finally {
+      blocker.close();
+    }
   });
 });
