@@ -243,3 +243,30 @@ describe('Pod Security admission', () => {
     expect(ok.metadata?.name).toBe('compliant');
   });
 });
+
+describe('scheduling onto nodes', () => {
+  it('schedules a Deployment\'s pods onto the nodes, where they reach Running', async () => {
+    const ns = uniqueName('running');
+    await createNamespace(admin, ns);
+    await admin.makeApiClient(AppsV1Api).createNamespacedDeployment({
+      namespace: ns,
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: restrictedPod('x').spec! },
+        },
+      },
+    });
+    const pods = await eventually('3 Running pods', async () => {
+      const list = await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=web' });
+      const running = list.items.filter((p) => p.status?.phase === 'Running');
+      return running.length === 3 ? running : undefined;
+    });
+    for (const pod of pods) expect(pod.spec?.nodeName).toBeTruthy();
+    const nodes = await core.listNode();
+    const nodeNames = nodes.items.map((n) => n.metadata?.name);
+    for (const pod of pods) expect(nodeNames).toContain(pod.spec?.nodeName);
+  });
+});

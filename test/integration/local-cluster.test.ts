@@ -52,6 +52,21 @@ describe('the local control plane launcher', () => {
     await eventually('its temporary data to be removed', async () => (existsSync(dataDir) ? undefined : true));
   });
 
+  it('stop() keeps a script that has nothing else to do alive until the shutdown is complete', async () => {
+    const script = fileURLToPath(new URL('../support/stop-and-report.ts', import.meta.url));
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('unsettled top-level await');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { pids: number[]; dataDirExists: boolean };
+    expect(report.dataDirExists).toBe(false);
+    for (const p of report.pids) expect(isAlive(p), `pid ${p}`).toBe(false);
+  });
+
   it('uses an existing cluster through the kubeconfig option and leaves it running on stop()', async () => {
     const path = inject('kubeconfigPath');
     const borrowed = await startLocalCluster({ kubeconfig: path });

@@ -34,9 +34,10 @@ const usage = `usage: spacekit-cluster <command> [flags]
 
 commands:
   up                   start etcd, kube-apiserver, kube-controller-manager and kube-scheduler
+                       (and with --nodes N, kwok and N fake nodes on which pods reach Running)
   kubectl ARGS...      run kubectl (same version as the control plane)
   version              print the Kubernetes version this binary was built from
-  apiserver|controller-manager|scheduler ARGS...
+  apiserver|controller-manager|scheduler|kwok ARGS...
                        run one upstream component directly (used by 'up')
 `
 
@@ -63,6 +64,8 @@ func main() {
 		runComponent(controllermanager.NewControllerManagerCommand(), args)
 	case "scheduler":
 		runComponent(scheduler.NewSchedulerCommand(), args)
+	case "kwok":
+		runKwok(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -11,11 +11,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"spacekit.dev/local-cluster/internal/pki"
 	"strconv"
-	"syscall"
 	"time"
 )
 
@@ -32,6 +30,7 @@ type upOptions struct {
 	output     string
 	verbosity  int
 	fsync      bool
+	nodes      int
 	timeout    time.Duration
 }
 
@@ -57,9 +56,13 @@ func parseUpFlags(args []string) (upOptions, error) {
 	fs.StringVar(&o.output, "output", "text", "what to print once ready: text or json")
 	fs.IntVar(&o.verbosity, "v", 0, "log verbosity of the components (their logs go to <data-dir>/logs)")
 	fs.BoolVar(&o.fsync, "fsync", false, "make etcd fsync its writes (off by default: the data is throwaway)")
+	fs.IntVar(&o.nodes, "nodes", 0, "run kwok with this many fake nodes, so that pods are scheduled and reach Running")
 	fs.DurationVar(&o.timeout, "timeout", 3*time.Minute, "how long to wait for the apiserver to become ready")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.nodes < 0 {
+		return o, fmt.Errorf("--nodes must be 0 or more, not %d", o.nodes)
 	}
 	if o.output != "text" && o.output != "json" {
 		return o, fmt.Errorf("--output must be text or json, not %q", o.output)
@@ -77,7 +80,7 @@ func runUp(args []string) int {
 		fmt.Fprintf(os.Stderr, "spacekit-cluster up: %v\n", err)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	ctx, stop := signalContext()
 	defer stop()
 	if err := up(ctx, opts); err != nil {
 		fmt.Fprintf(os.Stderr, "spacekit-cluster up: %v\n", err)
@@ -153,9 +156,27 @@ func up(ctx context.Context, opts upOptions) (err error) {
 	if err := sup.start("scheduler", schedulerArgs(componentKubeconfigs["scheduler"], verbosity)); err != nil {
 		return err
 	}
-	// The admin kubeconfig is written last: its existence means "serving".
-	if err := writeKubeconfig(kubeconfig, server, certs, "admin"); err != nil {
+	adminKubeconfig := filepath.Join(dataDir, "admin.kubeconfig")
+	if err := writeKubeconfig(adminKubeconfig, server, certs, "admin"); err != nil {
 		return err
+	}
+	if opts.nodes > 0 {
+		if err := createFakeNodes(ctx, adminKubeconfig, opts.nodes); err != nil {
+			return err
+		}
+		stages, err := writeKwokStages(dataDir)
+		if err != nil {
+			return err
+		}
+		if err := sup.start("kwok", kwokArgs(adminKubeconfig, stages)); err != nil {
+			return err
+		}
+	}
+	// The requested kubeconfig is written last: its existence means "serving".
+	if kubeconfig != adminKubeconfig {
+		if err := writeKubeconfig(kubeconfig, server, certs, "admin"); err != nil {
+			return err
+		}
 	}
 
 	announce(opts.output, readyEvent{

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { ApisApi } from '@kubernetes/client-node';
 import { ensureControlPlaneBinary } from './binary.ts';
 import { LocalClusterError } from './errors.ts';
@@ -9,9 +10,11 @@ import { type LocalCluster, startLocalCluster } from './start.ts';
 const USAGE = `usage: spacekit-local-cluster <command>
 
 commands:
-  up [--once] [--json]   start the local control plane (or use $SPACEKIT_KUBECONFIG), print
+  up [--once] [--json] [--nodes N]
+                         start the local control plane (or use $SPACEKIT_KUBECONFIG), print
                          what it serves, and keep it running until Ctrl-C; --once stops it
-                         right after printing
+                         right after printing; --nodes N adds N kwok fake nodes on which
+                         pods reach Running
   build                  build the control plane binary into the cache (no-op when cached)
   kubectl ARGS...        run the kubectl that matches the control plane's version
 `;
@@ -46,15 +49,27 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function up(args: string[]): Promise<number> {
-  const once = args.includes('--once');
-  const json = args.includes('--json');
-  const unknown = args.filter((a) => a !== '--once' && a !== '--json');
-  if (unknown.length > 0) {
-    process.stderr.write(`spacekit-local-cluster up: unknown flag ${unknown[0]}\n\n${USAGE}`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { once: { type: 'boolean' }, json: { type: 'boolean' }, nodes: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`spacekit-local-cluster up: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const cluster = await startLocalCluster({ onProgress: progress });
-  const summary = await describe(cluster);
+  const nodes = parsed.nodes === undefined ? 0 : Number(parsed.nodes);
+  if (!Number.isInteger(nodes) || nodes < 0) {
+    process.stderr.write(`spacekit-local-cluster up: --nodes takes a whole number of 0 or more, not "${parsed.nodes}"\n`);
+    return 2;
+  }
+  const once = parsed.once ?? false;
+  const json = parsed.json ?? false;
+  const cluster = await startLocalCluster({ onProgress: progress, nodes });
+  const summary = await describe(cluster, nodes);
   process.stdout.write(json ? `${JSON.stringify(summary)}\n` : render(summary));
   if (once) {
     await cluster.stop();
@@ -82,7 +97,7 @@ interface Summary {
   checks: string[];
 }
 
-async function describe(cluster: LocalCluster): Promise<Summary> {
+async function describe(cluster: LocalCluster, nodes: number): Promise<Summary> {
   const groups = await cluster.kubeConfig.makeApiClient(ApisApi).getAPIVersions();
   return {
     server: cluster.server,
@@ -95,7 +110,7 @@ async function describe(cluster: LocalCluster): Promise<Summary> {
       ? { etcd: `in-process (pid ${cluster.process.pid})`, ...cluster.process.components }
       : { cluster: 'existing (SPACEKIT_KUBECONFIG)' },
     apiGroups: ['v1', ...groups.groups.map((g) => g.preferredVersion?.groupVersion ?? g.name)],
-    checks: controlPlaneChecks(cluster.kubeConfig).map((c) => c.name),
+    checks: controlPlaneChecks(cluster.kubeConfig, { nodes }).map((c) => c.name),
   };
 }
 

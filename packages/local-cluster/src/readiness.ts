@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, Health, type KubeConfig, RbacAuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
 import { LocalClusterError } from './errors.ts';
 
@@ -14,12 +15,25 @@ export interface ReadinessCheck {
  * CA config map), and the built-in roles are aggregated, so `admin`, `edit`
  * and `view` grant what they should.
  */
-export function controlPlaneChecks(kc: KubeConfig): ReadinessCheck[] {
+export function controlPlaneChecks(kc: KubeConfig, expect: { nodes?: number } = {}): ReadinessCheck[] {
   const health = new Health(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  const nodes = expect.nodes ?? 0;
   return [
     { name: 'kube-apiserver /readyz', probe: () => health.readyz({}) },
+    ...(nodes > 0
+      ? [
+          {
+            name: `kwok (${nodes} fake node${nodes === 1 ? '' : 's'} Ready)`,
+            probe: async () => {
+              const list = await core.listNode({ labelSelector: 'spacekit.dev/kwok-node=true' });
+              const ready = list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+              return ready.length >= nodes;
+            },
+          },
+        ]
+      : []),
     {
       name: 'serviceaccount controller (default/default ServiceAccount)',
       probe: async () => Boolean(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })),
@@ -42,6 +56,8 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Appended to the timeout error, typically a log tail. */
   diagnostics?: () => Promise<string>;
+  /** Also wait for this many kwok fake nodes to be Ready. */
+  nodes?: number;
 }
 
 /**
@@ -52,7 +68,7 @@ export interface WaitOptions {
 export async function waitForControlPlane(kc: KubeConfig, options: WaitOptions = {}): Promise<{ version: string }> {
   const { timeoutMs = 120_000, intervalMs = 250 } = options;
   const deadline = Date.now() + timeoutMs;
-  const pending = new Map(controlPlaneChecks(kc).map((c) => [c.name, c]));
+  const pending = new Map(controlPlaneChecks(kc, { nodes: options.nodes ?? 0 }).map((c) => [c.name, c]));
   const lastFailure = new Map<string, string>();
   while (pending.size > 0) {
     options.signal?.throwIfAborted();
@@ -75,7 +91,10 @@ export async function waitForControlPlane(kc: KubeConfig, options: WaitOptions =
         (await options.diagnostics?.()) ?? '',
       );
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    // An aborted sleep rejects with a generic AbortError; rethrow the caller's reason instead.
+    await sleep(intervalMs, undefined, options.signal ? { signal: options.signal } : {}).catch(() =>
+      options.signal?.throwIfAborted(),
+    );
   }
   const info = await kc.makeApiClient(VersionApi).getCode();
   return { version: info.gitVersion };

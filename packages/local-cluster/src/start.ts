@@ -20,6 +20,12 @@ export interface StartLocalClusterOptions {
   dataDir?: string;
   /** kube-apiserver port on 127.0.0.1; a free one by default. */
   port?: number;
+  /**
+   * Run kwok with this many fake nodes, so that pods are scheduled and reach
+   * Running. Default 0: pods are admitted and stay Pending. Ignored for an
+   * existing cluster.
+   */
+  nodes?: number;
   /** How long to wait for the control plane to be ready, build time excluded. Default 180 s. */
   timeoutMs?: number;
   /** Build cache folder; see `cacheRoot()`. */
@@ -95,6 +101,7 @@ export async function startLocalCluster(options: StartLocalClusterOptions = {}):
   const args = ['up', '--output', 'json'];
   if (options.dataDir) args.push('--data-dir', options.dataDir);
   if (options.port) args.push('--port', String(options.port));
+  if (options.nodes) args.push('--nodes', String(options.nodes));
   const timeoutMs = options.timeoutMs ?? 180_000;
   args.push('--timeout', `${Math.ceil(timeoutMs / 1000)}s`);
 
@@ -118,11 +125,24 @@ export async function startLocalCluster(options: StartLocalClusterOptions = {}):
   const stop = () => (stopped ??= terminate(child, exited));
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(ready.kubeconfig);
+  // If the control plane dies while we wait, say so now rather than at the timeout.
+  const died = new AbortController();
+  void exited.then((code) =>
+    died.abort(
+      new LocalClusterError('START_FAILED', `the local control plane exited with code ${code} while starting`, stderr.tail(60)),
+    ),
+  );
   try {
     const { version } = await waitForControlPlane(kubeConfig, {
       timeoutMs,
+      signal: died.signal,
+      nodes: options.nodes ?? 0,
       diagnostics: async () =>
-        [stderr.tail(20), await tailFile(join(ready.logDir, 'controller-manager.log'), 30)].join('\n'),
+        [
+          stderr.tail(20),
+          await tailFile(join(ready.logDir, 'controller-manager.log'), 30),
+          ...(options.nodes ? [await tailFile(join(ready.logDir, 'kwok.log'), 30)] : []),
+        ].join('\n'),
     });
     return {
       kubeconfigPath: ready.kubeconfig,
@@ -208,6 +228,8 @@ function readReadyEvent(
 
 async function terminate(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
+  // The child is unref'd while it runs; waiting for it must keep this process alive.
+  child.ref();
   child.kill('SIGTERM');
   const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000).unref());
   if ((await Promise.race([exited, timeout])) === 'timeout') {
