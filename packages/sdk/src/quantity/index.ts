@@ -1,0 +1,20 @@
+export {
+  addQuantities,
+  compareQuantities,
+  subtractQuantities,
+  sumQuantities,
+  type Quantity,
+} from './arithmetic.ts';
+export { QuantityError, ResourceListError } from './errors.ts';
+export { formatForResource, formatQuantity, styleForResource, type QuantityStyle } from './format.ts';
+export { humanQuantity } from './human.ts';
+export { MAX_MILLI, parseQuantity } from './parse.ts';
+export {
+  formatResourceList,
+  parseResourceList,
+  sumResourceLists,
+  type ParseResourceListOptions,
+  type ResourceList,
+} from './resource-list.ts';
+export { normalizeResourceName, resourceNameProblem } from './resource-name.ts';
+export { QuantitySchema, ResourceListSchema } from './schema.ts';
