@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ResourceListSchema } from '../quantity/index.ts';
+import { memberSchema, type Resource } from './common.ts';
+import { nameProblem } from './names.ts';
+
+/** Roles in a Space: admin (may also manage members), developer (deploys), viewer (reads). */
+export const SPACE_ROLES = ['admin', 'developer', 'viewer'] as const;
+
+export const SpaceMemberSchema = memberSchema(SPACE_ROLES);
+export type SpaceMember = z.infer<typeof SpaceMemberSchema>;
+
+/** Pod Security Standards levels. */
+export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
+
+/** Who may reach a Space's pods, besides the Space itself and the ingress controller. */
+export const NETWORK_PRESETS = ['isolated', 'tenant', 'organization'] as const;
+
+/** A Space in the same organization, as `tenant/space`. */
+export const SpaceRefSchema = z.string().superRefine((ref, ctx) => {
+  const [tenant, space, extra] = ref.split('/');
+  const problem =
+    extra !== undefined || !tenant || !space
+      ? `"${ref}" is not a Space reference: write tenant/space, such as "payments/dev"`
+      : (nameProblem('tenant', tenant) ?? nameProblem('space', space));
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const NetworkSchema = z.strictObject({
+  preset: z.enum(NETWORK_PRESETS).default('isolated').meta({
+    description: 'isolated: only this Space; tenant: also Spaces of the same tenant; organization: also Spaces of the same organization',
+  }),
+  allowFrom: z.array(SpaceRefSchema).default([]).meta({ description: 'More Spaces (tenant/space) whose pods may connect' }),
+});
+
+/** Requests and limits given to containers that declare none, so that they still count against the quota. */
+export const ContainerDefaultsSchema = z.strictObject({
+  request: ResourceListSchema.default({ cpu: '100m', memory: '128Mi' }),
+  limit: ResourceListSchema.default({ cpu: '500m', memory: '512Mi' }),
+});
+
+/** A Space: one isolated, capped namespace. Lives in its tenant's namespace. */
+export const SpaceSpecSchema = z.strictObject({
+  displayName: z.string().max(256).optional(),
+  resources: ResourceListSchema.default({}).meta({
+    description: "The Space's allocation from its tenant; becomes the namespace's ResourceQuota",
+  }),
+  containerDefaults: ContainerDefaultsSchema.default({
+    request: { cpu: '100m', memory: '128Mi' },
+    limit: { cpu: '500m', memory: '512Mi' },
+  }),
+  sandbox: z.enum(['gvisor', 'none']).default('gvisor').meta({ description: 'gvisor: every pod runs under gVisor; none: the node default' }),
+  podSecurity: z.enum(POD_SECURITY_LEVELS).default('restricted'),
+  network: NetworkSchema.default({ preset: 'isolated', allowFrom: [] }),
+  members: z.array(SpaceMemberSchema).default([]),
+});
+export type SpaceSpec = z.infer<typeof SpaceSpecSchema>;
+export type SpaceSpecInput = z.input<typeof SpaceSpecSchema>;
+
+export type Space = Resource<'Space', SpaceSpec>;

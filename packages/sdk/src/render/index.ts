@@ -1,0 +1,3 @@
+export { type KubeObject, type Owner, ownerLabels, ownerSelector, type OwnerReference } from './objects.ts';
+export { CLUSTER_ROLES } from './rbac.ts';
+export { DEFAULT_SPACE_QUOTA, OBJECT_NAMES, renderOrganization, renderSpace, renderTenant } from './render.ts';
