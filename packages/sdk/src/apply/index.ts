@@ -1,0 +1,2 @@
+export { applyOwned, type ApplyResult, PRUNABLE_KINDS } from './apply.ts';
+export { isSubset } from './subset.ts';

@@ -1,0 +1,96 @@
+import {
+  ApisApi,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import { NotInstalledError } from '../errors.ts';
+import { API_GROUP } from '../model/index.ts';
+import { statusCode } from './errors.ts';
+
+/** The field manager Spacekit uses for every server-side apply. */
+export const FIELD_MANAGER = 'spacekit';
+
+/** Any Kubernetes object as plain data; the client-node types are too strict for rendered objects. */
+export interface AnyObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  [field: string]: unknown;
+}
+
+/** Requests that changed the cluster, counted so that "no change, no write" can be proven. */
+export interface WriteCounter {
+  writes: number;
+}
+
+/**
+ * The SDK's one door to the apiserver. It counts writes, so idempotency is
+ * measurable, and remembers that Spacekit is installed once it has seen it.
+ */
+export class KubeClient {
+  readonly kubeConfig: KubeConfig;
+  readonly objects: KubernetesObjectApi;
+  readonly core: CoreV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly counter: WriteCounter = { writes: 0 };
+  #installed = false;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.kubeConfig = kubeConfig;
+    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  /** Server-side apply with Spacekit's field manager, taking ownership of conflicting fields. */
+  async apply<T extends AnyObject>(object: T): Promise<T> {
+    this.counter.writes++;
+    return (await this.objects.patch(object as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply)) as unknown as T;
+  }
+
+  async delete(object: AnyObject, propagationPolicy: 'Background' | 'Foreground' = 'Background'): Promise<void> {
+    this.counter.writes++;
+    try {
+      await this.objects.delete(object as KubernetesObject, undefined, undefined, undefined, undefined, propagationPolicy);
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
+  }
+
+  /** Reads an object, or undefined when it does not exist. */
+  async read<T extends AnyObject>(object: Pick<AnyObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<T | undefined> {
+    try {
+      return (await this.objects.read(object as Parameters<KubernetesObjectApi['read']>[0])) as unknown as T;
+    } catch (err) {
+      if (statusCode(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Lists objects of one kind by label selector; cluster-wide when namespace is undefined. */
+  async list<T extends AnyObject>(apiVersion: string, kind: string, namespace: string | undefined, labelSelector: string): Promise<T[]> {
+    const list = await this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+    return list.items as unknown as T[];
+  }
+
+  /**
+   * Throws {@link NotInstalledError} unless the spacekit.dev API group is
+   * served. Uses discovery, which every authenticated user may read, so it
+   * works for tenant users without cluster rights.
+   */
+  async ensureInstalled(): Promise<void> {
+    if (this.#installed) return;
+    const groups = await this.kubeConfig.makeApiClient(ApisApi).getAPIVersions();
+    if (!groups.groups.some((g) => g.name === API_GROUP)) throw new NotInstalledError();
+    this.#installed = true;
+  }
+
+  /** Forgets the cached install check, after install() or uninstall(). */
+  resetInstalledCheck(): void {
+    this.#installed = false;
+  }
+}
