@@ -38,12 +38,7 @@ export async function applyOwned(client: KubeClient, owner: Owner, namespace: st
   const live = new Map<string, KubeObject>();
   if (liveNamespace) live.set(key(liveNamespace), liveNamespace);
   if (liveNamespace || !nsObject) {
-    // List items come without apiVersion and kind; put them back so that objects compare whole.
-    const lists = await Promise.all(
-      PRUNABLE_KINDS.map(async (k) =>
-        (await client.list<KubeObject>(k.apiVersion, k.kind, namespace, selector)).map((item) => ({ ...item, apiVersion: k.apiVersion, kind: k.kind })),
-      ),
-    );
+    const lists = await Promise.all(PRUNABLE_KINDS.map((k) => client.list<KubeObject>(k.apiVersion, k.kind, namespace, selector)));
     for (const item of lists.flat()) live.set(key(item), item);
   }
 

@@ -1,15 +1,8 @@
-import {
-  ApisApi,
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { NotInstalledError } from '../errors.ts';
 import { API_GROUP } from '../model/index.ts';
 import { statusCode } from './errors.ts';
+import { HttpMethod, RawApi } from './raw.ts';
 
 /** The field manager Spacekit uses for every server-side apply. */
 export const FIELD_MANAGER = 'spacekit';
@@ -33,7 +26,7 @@ export interface WriteCounter {
  */
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
-  readonly objects: KubernetesObjectApi;
+  readonly raw: RawApi;
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
   readonly counter: WriteCounter = { writes: 0 };
@@ -41,7 +34,7 @@ export class KubeClient {
 
   constructor(kubeConfig: KubeConfig) {
     this.kubeConfig = kubeConfig;
-    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.raw = new RawApi(kubeConfig);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
@@ -49,13 +42,20 @@ export class KubeClient {
   /** Server-side apply with Spacekit's field manager, taking ownership of conflicting fields. */
   async apply<T extends AnyObject>(object: T): Promise<T> {
     this.counter.writes++;
-    return (await this.objects.patch(object as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply)) as unknown as T;
+    const path = await this.raw.path(object as KubernetesObject, 'patch');
+    return this.raw.request<T>(HttpMethod.PATCH, path, {
+      query: { fieldManager: FIELD_MANAGER, force: true, fieldValidation: 'Strict' },
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+    });
   }
 
+  /** Deletes an object; an object already gone is not an error. */
   async delete(object: AnyObject, propagationPolicy: 'Background' | 'Foreground' = 'Background'): Promise<void> {
     this.counter.writes++;
     try {
-      await this.objects.delete(object as KubernetesObject, undefined, undefined, undefined, undefined, propagationPolicy);
+      const path = await this.raw.path(object as KubernetesObject, 'delete');
+      await this.raw.request(HttpMethod.DELETE, path, { query: { propagationPolicy } });
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
     }
@@ -64,17 +64,18 @@ export class KubeClient {
   /** Reads an object, or undefined when it does not exist. */
   async read<T extends AnyObject>(object: Pick<AnyObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<T | undefined> {
     try {
-      return (await this.objects.read(object as Parameters<KubernetesObjectApi['read']>[0])) as unknown as T;
+      return await this.raw.request<T>(HttpMethod.GET, await this.raw.path(object as KubernetesObject, 'read'));
     } catch (err) {
       if (statusCode(err) === 404) return undefined;
       throw err;
     }
   }
 
-  /** Lists objects of one kind by label selector; cluster-wide when namespace is undefined. */
+  /** Lists objects of one kind by label selector; cluster-wide when namespace is undefined. Items carry apiVersion and kind. */
   async list<T extends AnyObject>(apiVersion: string, kind: string, namespace: string | undefined, labelSelector: string): Promise<T[]> {
-    const list = await this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
-    return list.items as unknown as T[];
+    const spec = { apiVersion, kind, metadata: namespace ? { namespace } : {} } as KubernetesObject;
+    const list = await this.raw.request<{ items: T[] }>(HttpMethod.GET, await this.raw.path(spec, 'list'), { query: { labelSelector } });
+    return list.items.map((item) => ({ ...item, apiVersion, kind }));
   }
 
   /**

@@ -91,6 +91,11 @@ function quotaObject(namespace: string, owner: Owner, hard: Record<string, strin
   };
 }
 
+// The apiserver drops an empty `except`, so rendering one would make every re-apply look like drift.
+function ipBlock(cidr: string, except: string[]): { cidr: string; except?: string[] } {
+  return except.length > 0 ? { cidr, except } : { cidr };
+}
+
 function networkPolicy(namespace: string, owner: Owner, name: string, spec: Record<string, unknown>): KubeObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -209,8 +214,8 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
             { protocol: 'TCP', port: 53 },
           ],
         },
-        { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: settings.blockedEgress.filter((c) => !c.includes(':')) } }] },
-        { to: [{ ipBlock: { cidr: '::/0', except: settings.blockedEgress.filter((c) => c.includes(':')) } }] },
+        { to: [{ ipBlock: ipBlock('0.0.0.0/0', settings.blockedEgress.filter((c) => !c.includes(':'))) }] },
+        { to: [{ ipBlock: ipBlock('::/0', settings.blockedEgress.filter((c) => c.includes(':'))) }] },
       ],
     }),
   ];
