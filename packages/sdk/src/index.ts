@@ -1,7 +1,19 @@
-/** The Kubernetes API group of Spacekit's custom resources. */
-export const API_GROUP = 'spacekit.dev';
-
-/** The served version of Spacekit's custom resources. */
-export const API_VERSION = 'v1alpha1';
-
+/**
+ * Spacekit's SDK: Organizations → Tenants → Spaces on a shared Kubernetes
+ * cluster. Start with {@link connect}.
+ *
+ * @packageDocumentation
+ */
+export { connect, type ConnectOptions, type InstallResult, Spacekit } from './spacekit.ts';
+export * from './errors.ts';
+export * from './model/index.ts';
+export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, SpaceRef, TenantRef, UpdateOrganizationInput, UpdateSpaceInput, UpdateTenantInput } from './api/inputs.ts';
+export type { Organizations } from './api/organizations.ts';
+export type { DeleteOptions, Spaces } from './api/spaces.ts';
+export type { Tenants } from './api/tenants.ts';
+export type { ApplyResult } from './apply/index.ts';
+export type { ReconcileResult } from './engine/reconcile.ts';
+export { renderOrganization, renderSpace, renderTenant, type KubeObject } from './render/index.ts';
+export { spacekitCrds } from './crd/index.ts';
+export { renderInstall } from './install/index.ts';
 export * from './quantity/index.ts';

@@ -1,3 +1,4 @@
+import { CLUSTER_ROLES } from '../install/cluster-roles.ts';
 import type { Subject } from '../model/index.ts';
 import { type KubeObject, type Owner, ownerLabels, shortHash } from './objects.ts';
 
@@ -9,15 +10,6 @@ export interface Binding {
   via: Owner['level'];
 }
 
-/** ClusterRoles that install() creates, by their use. */
-export const CLUSTER_ROLES = {
-  organizationAdmin: 'spacekit-organization-admin',
-  tenantAdmin: 'spacekit-tenant-admin',
-  spaceAdmin: 'spacekit-space-admin',
-  developer: 'spacekit-developer',
-  viewer: 'spacekit-viewer',
-  levelViewer: 'spacekit-level-viewer',
-} as const;
 
 function subjectKey(s: Subject): string {
   return `${s.kind}/${s.namespace ?? ''}/${s.name}`;
@@ -63,3 +55,5 @@ export function renderRoleBindings(namespace: string, owner: Owner, bindings: re
     ],
   }));
 }
+
+export { CLUSTER_ROLES };

@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import { formatForResource, parseQuantity } from '../quantity/index.ts';
+
+/** Parses input with a zod schema, turning its issues into one {@link ValidationError}. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    what,
+    result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.code === 'unrecognized_keys' ? `${issue.message}; check the spelling against the documented fields` : issue.message,
+    })),
+  );
+}
+
+/**
+ * Quantities as canonical strings, keeping the caller's resource names: the
+ * CRD's int-or-string type admits only whole numbers, and `0.5` cpu must be
+ * stored as `500m`.
+ */
+export function quantitiesAsStrings(list: Readonly<Record<string, string | number>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(list).map(([name, value]) => [name, formatForResource(name, parseQuantity(value))]));
+}

@@ -1,0 +1,96 @@
+import type { V1ClusterRole, V1PolicyRule } from '@kubernetes/client-node';
+import { API_GROUP } from '../model/common.ts';
+import { installMetadata } from './labels.ts';
+
+/** Names of the ClusterRoles Spacekit binds, with RoleBindings, in its namespaces. */
+export const CLUSTER_ROLES = {
+  /** In an organization's namespace: manage its Tenants. */
+  organizationAdmin: 'spacekit-organization-admin',
+  /** In a tenant's namespace: manage its Spaces. */
+  tenantAdmin: 'spacekit-tenant-admin',
+  /** In an organization's or tenant's namespace: read its Tenants and Spaces. */
+  levelViewer: 'spacekit-level-viewer',
+  /** In a Space's namespace: the built-in `admin` role. */
+  spaceAdmin: 'spacekit-space-admin',
+  /** In a Space's namespace: the built-in `edit` role. */
+  developer: 'spacekit-developer',
+  /** In a Space's namespace: the built-in `view` role. */
+  viewer: 'spacekit-viewer',
+} as const;
+
+/** The label the built-in `admin`, `edit` and `view` roles aggregate from, per role. */
+export const AGGREGATE_TO = {
+  admin: 'rbac.authorization.k8s.io/aggregate-to-admin',
+  edit: 'rbac.authorization.k8s.io/aggregate-to-edit',
+  view: 'rbac.authorization.k8s.io/aggregate-to-view',
+} as const;
+
+const READ = ['get', 'list', 'watch'] as const;
+const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+
+function rule(apiGroup: string, resources: readonly string[], verbs: readonly string[]): V1PolicyRule {
+  return { apiGroups: [apiGroup], resources: [...resources], verbs: [...verbs] };
+}
+
+function readEvents(): V1PolicyRule[] {
+  // Both groups serve the same events; kubectl and client libraries use either.
+  return [rule('', ['events'], READ), rule('events.k8s.io', ['events'], READ)];
+}
+
+function role(name: string, rules: V1PolicyRule[]): V1ClusterRole {
+  return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: installMetadata(name), rules };
+}
+
+function aggregated(name: string, labels: readonly string[]): V1ClusterRole {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: installMetadata(name),
+    aggregationRule: { clusterRoleSelectors: labels.map((label) => ({ matchLabels: { [label]: 'true' } })) },
+    // The aggregation controller owns the rules; any given here would be overwritten.
+    rules: [],
+  };
+}
+
+/**
+ * The ClusterRoles that RoleBindings in Spacekit's namespaces refer to.
+ *
+ * The organization and tenant roles grant Spacekit's own resources, and only
+ * in the namespace where they are bound: `spacekit-organization-admin` bound in
+ * `acme` manages the Tenants in `acme`; its read access to `spaces` counts only
+ * where it is also bound in a tenant namespace.
+ *
+ * The three Space roles aggregate from the same labels as the built-in
+ * `admin`, `edit` and `view` roles rather than copy their rules, so they stay
+ * equal to them: a CRD installed later whose roles carry
+ * `rbac.authorization.k8s.io/aggregate-to-*` flows into the Space roles with no
+ * change to Spacekit. Building on the built-in roles is also what keeps a
+ * Space's quota in place: none of them grants writes to ResourceQuota or
+ * LimitRange, so even a Space admin cannot raise their own limits. (They do
+ * grant writes to NetworkPolicies and RoleBindings; the
+ * `spacekit-protect-managed` admission policy guards the ones Spacekit made.)
+ */
+export function renderClusterRoles(): V1ClusterRole[] {
+  return [
+    role(CLUSTER_ROLES.organizationAdmin, [
+      rule(API_GROUP, ['tenants'], [...READ, ...WRITE]),
+      // Status is written by the operator alone; admins read it.
+      rule(API_GROUP, ['tenants/status'], ['get']),
+      rule(API_GROUP, ['spaces'], READ),
+      ...readEvents(),
+    ]),
+    role(CLUSTER_ROLES.tenantAdmin, [
+      rule(API_GROUP, ['spaces'], [...READ, ...WRITE]),
+      rule(API_GROUP, ['spaces/status'], ['get']),
+      ...readEvents(),
+    ]),
+    role(CLUSTER_ROLES.levelViewer, [
+      rule(API_GROUP, ['tenants', 'spaces'], READ),
+      rule(API_GROUP, ['tenants/status', 'spaces/status'], ['get']),
+      ...readEvents(),
+    ]),
+    aggregated(CLUSTER_ROLES.spaceAdmin, [AGGREGATE_TO.admin, AGGREGATE_TO.edit, AGGREGATE_TO.view]),
+    aggregated(CLUSTER_ROLES.developer, [AGGREGATE_TO.edit, AGGREGATE_TO.view]),
+    aggregated(CLUSTER_ROLES.viewer, [AGGREGATE_TO.view]),
+  ];
+}

@@ -1,0 +1,148 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { isSubset } from './apply/index.ts';
+import { Organizations } from './api/organizations.ts';
+import { Spaces } from './api/spaces.ts';
+import { Tenants } from './api/tenants.ts';
+import { waitFor } from './api/lifecycle.ts';
+import { validate } from './api/validate.ts';
+import { spacekitCrds } from './crd/index.ts';
+import { engineContext, type EngineContext } from './engine/context.ts';
+import { ConflictError } from './errors.ts';
+import { INSTALL_LABEL_SELECTOR, installObjectKinds, renderInstall } from './install/index.ts';
+import { type AnyObject, KubeClient, toSpacekitError } from './kube/index.ts';
+import { API_GROUP, type ClusterSettings, type ClusterSettingsInput, ClusterSettingsSchema } from './model/index.ts';
+
+/** How to reach the cluster. */
+export interface ConnectOptions {
+  /** A kubeconfig path, or a loaded KubeConfig. Default: `$KUBECONFIG`, else `~/.kube/config`, else in-cluster. */
+  kubeconfig?: string | KubeConfig;
+  /** A context in that kubeconfig; default: its current context. */
+  context?: string;
+  /** Cluster-wide settings for install() and render(). */
+  settings?: ClusterSettingsInput;
+}
+
+/** What install() did. */
+export interface InstallResult {
+  /** `Kind/name` of every object created or changed; empty when Spacekit was already installed as configured. */
+  changed: string[];
+  unchanged: string[];
+}
+
+/**
+ * A connection to one cluster, and the entry point of the SDK.
+ *
+ * @example
+ * ```ts
+ * const kit = await connect();
+ * await kit.install();
+ * await kit.organizations.create({ name: 'acme', resources: { cpu: 16, memory: '64Gi' } });
+ * await kit.tenants.create({ organization: 'acme', name: 'payments', resources: { cpu: 8, memory: '32Gi' } });
+ * const space = await kit.spaces.create({ organization: 'acme', tenant: 'payments', name: 'dev', resources: { cpu: 2, memory: '4Gi' } });
+ * console.log(space.status?.namespace); // acme--payments--dev
+ * ```
+ */
+export class Spacekit {
+  readonly organizations: Organizations;
+  readonly tenants: Tenants;
+  readonly spaces: Spaces;
+  readonly settings: ClusterSettings;
+  readonly kubeConfig: KubeConfig;
+  readonly #ctx: EngineContext;
+
+  constructor(kubeConfig: KubeConfig, settings: ClusterSettings) {
+    this.kubeConfig = kubeConfig;
+    this.settings = settings;
+    this.#ctx = engineContext(new KubeClient(kubeConfig), settings);
+    this.spaces = new Spaces(this.#ctx);
+    this.tenants = new Tenants(this.#ctx, this.spaces);
+    this.organizations = new Organizations(this.#ctx, this.tenants);
+  }
+
+  /** Requests this connection made that changed the cluster, so far. */
+  get writes(): number {
+    return this.#ctx.client.counter.writes;
+  }
+
+  /**
+   * Applies Spacekit's cluster-wide pieces: the CRDs, ClusterRoles, the
+   * gVisor RuntimeClass and the admission policies. Idempotent: objects
+   * already as configured are not written.
+   */
+  async install(): Promise<InstallResult> {
+    const client = this.#ctx.client;
+    const result: InstallResult = { changed: [], unchanged: [] };
+    const applyIfChanged = async (object: AnyObject) => {
+      const id = `${object.kind}/${object.metadata.name}`;
+      const live = await client.read(object);
+      if (live && isSubset(object, live)) {
+        result.unchanged.push(id);
+        return;
+      }
+      await client.apply(object);
+      result.changed.push(id);
+    };
+    try {
+      await Promise.all(spacekitCrds().map((crd) => applyIfChanged(crd as unknown as AnyObject)));
+      for (const object of renderInstall(this.settings)) await applyIfChanged(object as unknown as AnyObject);
+    } catch (err) {
+      throw toSpacekitError(err, 'install Spacekit');
+    }
+    client.resetInstalledCheck();
+    await waitFor(`the ${API_GROUP} API to be served`, async () => {
+      try {
+        await client.ensureInstalled();
+        return true;
+      } catch {
+        return undefined;
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Removes what install() applied. Refuses while any Organization exists,
+   * because removing the CRDs would strand their namespaces.
+   */
+  async uninstall(): Promise<void> {
+    const client = this.#ctx.client;
+    const remaining = await this.#ctx.organizations.list().catch(() => []);
+    if (remaining.length > 0) {
+      throw new ConflictError(
+        `cannot uninstall while organizations exist (${remaining.map((o) => o.metadata.name).join(', ')}); delete them first`,
+      );
+    }
+    for (const { apiVersion, kind } of [...installObjectKinds].reverse()) {
+      for (const object of await client.list<AnyObject>(apiVersion, kind, undefined, INSTALL_LABEL_SELECTOR)) {
+        await client.delete({ ...object, apiVersion, kind });
+      }
+    }
+    for (const crd of spacekitCrds()) await client.delete(crd as unknown as AnyObject);
+    client.resetInstalledCheck();
+  }
+}
+
+/**
+ * Connects to a cluster. Loads the kubeconfig but makes no request yet, so it
+ * works for users who cannot list anything cluster-wide.
+ */
+export async function connect(options: ConnectOptions = {}): Promise<Spacekit> {
+  const settings = validate(ClusterSettingsSchema, options.settings ?? {}, 'settings');
+  let kubeConfig: KubeConfig;
+  if (options.kubeconfig instanceof KubeConfig) {
+    kubeConfig = options.kubeconfig;
+  } else {
+    kubeConfig = new KubeConfig();
+    if (options.kubeconfig) kubeConfig.loadFromFile(options.kubeconfig);
+    else kubeConfig.loadFromDefault();
+  }
+  if (options.context) {
+    if (!kubeConfig.getContexts().some((c) => c.name === options.context)) {
+      throw new ConflictError(
+        `kubeconfig has no context "${options.context}"; it has: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'}`,
+      );
+    }
+    kubeConfig.setCurrentContext(options.context);
+  }
+  return new Spacekit(kubeConfig, settings);
+}

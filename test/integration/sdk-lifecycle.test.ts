@@ -1,0 +1,41 @@
+import { CoreV1Api } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { adminKubeConfig, uniqueName } from '../support/kube.ts';
+import { adminKit } from '../support/spacekit.ts';
+
+const core = adminKubeConfig().makeApiClient(CoreV1Api);
+
+describe('organization → tenant → space lifecycle', () => {
+  it('provisions a Space, re-applies it with zero writes, and deletes everything with the organization', async () => {
+    const kit = await adminKit();
+    const org = uniqueName('org');
+    await kit.organizations.create({ name: org, resources: { cpu: 8, memory: '16Gi' } });
+    await kit.tenants.create({ organization: org, name: 'payments', resources: { cpu: 4, memory: '8Gi' } });
+    const space = await kit.spaces.create({ organization: org, tenant: 'payments', name: 'dev', resources: { cpu: 1, memory: '2Gi' } });
+
+    expect(space.status?.phase).toBe('Ready');
+    expect(space.status?.namespace).toBe(`${org}--payments--dev`);
+    const ns = await core.readNamespace({ name: `${org}--payments--dev` });
+    expect(ns.metadata?.labels).toMatchObject({ 'spacekit.dev/sandbox': 'gvisor', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const quota = await core.readNamespacedResourceQuota({ name: 'spacekit-quota', namespace: `${org}--payments--dev` });
+    expect(quota.spec?.hard).toMatchObject({ 'requests.cpu': '1', 'requests.memory': '2Gi', 'services.nodeports': '0' });
+
+    const tenant = await kit.tenants.get({ organization: org, name: 'payments' });
+    expect(tenant.status?.allocations).toEqual({ dev: { 'requests.cpu': '1', 'requests.memory': '2Gi' } });
+    expect(tenant.status?.usage?.allocated).toEqual({ 'requests.cpu': '1', 'requests.memory': '2Gi' });
+
+    const before = kit.writes;
+    const again = await kit.spaces.reconcile({ organization: org, tenant: 'payments', name: 'dev' });
+    expect({ created: again.apply.created, updated: again.apply.updated, pruned: again.apply.pruned }).toEqual({ created: [], updated: [], pruned: [] });
+    expect(again.apply.writes).toBe(0);
+    expect(again.apply.unchanged.length).toBeGreaterThan(5);
+    expect(again.statusWritten).toBe(false);
+    expect(kit.writes - before).toBe(0);
+
+    await kit.organizations.delete(org);
+    for (const name of [org, `${org}--payments`, `${org}--payments--dev`]) {
+      await expect(core.readNamespace({ name })).rejects.toMatchObject({ code: 404 });
+    }
+    await expect(kit.organizations.get(org)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
