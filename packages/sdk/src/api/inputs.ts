@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { OrganizationSpecSchema, SpaceSpecSchema, TenantSpecSchema } from '../model/index.ts';
+import {
+  OrganizationSpecSchema,
+  type OrganizationSpecInput,
+  SpaceSpecSchema,
+  type SpaceSpecInput,
+  TenantSpecSchema,
+  type TenantSpecInput,
+} from '../model/index.ts';
 
 const name = z.string().meta({ description: 'DNS label: lowercase letters, digits and single hyphens' });
 
@@ -15,13 +22,14 @@ export type CreateTenantInput = z.input<typeof CreateTenantInputSchema>;
 export const CreateSpaceInputSchema = SpaceSpecSchema.extend({ organization: name, tenant: name, name });
 export type CreateSpaceInput = z.input<typeof CreateSpaceInputSchema>;
 
-/** Changes to a spec; fields left out keep their value. */
-export const UpdateOrganizationInputSchema = OrganizationSpecSchema.partial();
-export type UpdateOrganizationInput = z.input<typeof UpdateOrganizationInputSchema>;
-export const UpdateTenantInputSchema = TenantSpecSchema.partial();
-export type UpdateTenantInput = z.input<typeof UpdateTenantInputSchema>;
-export const UpdateSpaceInputSchema = SpaceSpecSchema.partial();
-export type UpdateSpaceInput = z.input<typeof UpdateSpaceInputSchema>;
+/**
+ * Changes to a spec; fields left out keep their value. Validated merged with
+ * the current spec, not on their own: a partial schema would fill defaults
+ * into the fields left out and so reset them.
+ */
+export type UpdateOrganizationInput = Partial<OrganizationSpecInput>;
+export type UpdateTenantInput = Partial<TenantSpecInput>;
+export type UpdateSpaceInput = Partial<SpaceSpecInput>;
 
 /** Addresses a Tenant. */
 export interface TenantRef {

@@ -9,12 +9,11 @@ import {
   type CreateOrganizationInput,
   CreateOrganizationInputSchema,
   type UpdateOrganizationInput,
-  UpdateOrganizationInputSchema,
-} from './inputs.ts';
+  } from './inputs.ts';
 import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitFor } from './lifecycle.ts';
 import type { DeleteOptions } from './spaces.ts';
 import type { Tenants } from './tenants.ts';
-import { quantitiesAsStrings, validate } from './validate.ts';
+import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
 
 /** Create, read, resize and delete Organizations. Obtain it as `kit.organizations`. */
 export class Organizations {
@@ -69,7 +68,7 @@ export class Organizations {
 
   /** Changes an Organization; shrinking below what its Tenants hold is refused. */
   async update(name: string, changes: UpdateOrganizationInput): Promise<Organization> {
-    const patch = validate(UpdateOrganizationInputSchema, changes, 'organization update');
+    const patch = changesObject(changes, 'organization update');
     try {
       const updated = await onConflictRetry(async () => {
         const current = await this.get(name);

@@ -15,9 +15,9 @@ import {
   type Tenant,
   tenantNamespace,
 } from '../model/index.ts';
-import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput, UpdateSpaceInputSchema } from './inputs.ts';
+import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
 import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitFor } from './lifecycle.ts';
-import { quantitiesAsStrings, validate } from './validate.ts';
+import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
 
 /** Options for deletes. */
 export interface DeleteOptions {
@@ -136,7 +136,7 @@ export class Spaces {
    * checked against the tenant's budget first; nothing changes if it does not fit.
    */
   async update(ref: SpaceRef, changes: UpdateSpaceInput): Promise<Space> {
-    const patch = validate(UpdateSpaceInputSchema, changes, 'space update');
+    const patch = changesObject(changes, 'space update');
     const current = await this.get(ref);
     const spec = storedSpec(validate(SpaceSpecSchema, { ...current.spec, ...patch }, 'space'));
     const { org, tenant } = await this.#parents(ref.organization, ref.tenant);

@@ -14,10 +14,10 @@ import {
   TenantSpecSchema,
   tenantNamespace,
 } from '../model/index.ts';
-import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type UpdateTenantInput, UpdateTenantInputSchema } from './inputs.ts';
+import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type UpdateTenantInput } from './inputs.ts';
 import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitFor } from './lifecycle.ts';
 import type { DeleteOptions, Spaces } from './spaces.ts';
-import { quantitiesAsStrings, validate } from './validate.ts';
+import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
 
 /** Create, read, resize and delete Tenants. Obtain it as `kit.tenants`. */
 export class Tenants {
@@ -89,7 +89,7 @@ export class Tenants {
    * shrinking below what its Spaces hold is refused. Nothing changes on refusal.
    */
   async update(ref: TenantRef, changes: UpdateTenantInput): Promise<Tenant> {
-    const patch = validate(UpdateTenantInputSchema, changes, 'tenant update');
+    const patch = changesObject(changes, 'tenant update');
     const org = await this.#org(ref.organization);
     const ledger = this.#orgLedger(ref.organization);
     let previous: Record<string, string | number> | undefined;
