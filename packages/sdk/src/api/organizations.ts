@@ -54,6 +54,8 @@ export class Organizations {
 
   /** Reads an Organization. @throws {NotFoundError} */
   async get(name: string): Promise<Organization> {
+    // Checks the name before any request: an empty name would address the whole collection.
+    organizationNamespace(name);
     await this.#ctx.client.ensureInstalled();
     const org = await this.#ctx.organizations.get(undefined, name);
     if (!org) throw new NotFoundError(`organization ${name} does not exist`);

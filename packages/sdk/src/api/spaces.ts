@@ -8,6 +8,7 @@ import {
   GROUP_VERSION,
   LABELS,
   type Organization,
+  organizationNamespace,
   type Space,
   type SpaceSpec,
   SpaceSpecSchema,
@@ -118,6 +119,8 @@ export class Spaces {
 
   /** Reads a Space. @throws {NotFoundError} */
   async get(ref: SpaceRef): Promise<Space> {
+    // Checks every part of the name before any request: an empty name would address the whole collection.
+    spaceNamespace(ref.organization, ref.tenant, ref.name);
     await this.#ctx.client.ensureInstalled();
     const space = await this.#ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name);
     if (!space) throw new NotFoundError(`space ${ref.organization}/${ref.tenant}/${ref.name} does not exist`);
@@ -126,6 +129,8 @@ export class Spaces {
 
   /** Lists the Spaces of one tenant, or of a whole organization when `tenant` is left out. */
   async list(scope: { organization: string; tenant?: string }): Promise<Space[]> {
+    if (scope.tenant !== undefined) tenantNamespace(scope.organization, scope.tenant);
+    else organizationNamespace(scope.organization);
     await this.#ctx.client.ensureInstalled();
     if (scope.tenant) return this.#ctx.spaces.list(tenantNamespace(scope.organization, scope.tenant));
     return this.#ctx.spaces.list(undefined, `${LABELS.organization}=${scope.organization}`);

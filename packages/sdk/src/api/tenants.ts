@@ -72,6 +72,8 @@ export class Tenants {
 
   /** Reads a Tenant. @throws {NotFoundError} */
   async get(ref: TenantRef): Promise<Tenant> {
+    // Checks the names before any request: an empty name would address the whole collection.
+    tenantNamespace(ref.organization, ref.name);
     await this.#ctx.client.ensureInstalled();
     const tenant = await this.#ctx.tenants.get(organizationNamespace(ref.organization), ref.name);
     if (!tenant) throw new NotFoundError(`tenant ${ref.organization}/${ref.name} does not exist`);
@@ -80,6 +82,7 @@ export class Tenants {
 
   /** Lists an organization's Tenants. */
   async list(scope: { organization: string }): Promise<Tenant[]> {
+    organizationNamespace(scope.organization);
     await this.#ctx.client.ensureInstalled();
     return this.#ctx.tenants.list(organizationNamespace(scope.organization));
   }

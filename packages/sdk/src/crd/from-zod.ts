@@ -13,5 +13,8 @@ import type { StructuralSchema } from './types.ts';
  * cannot represent (transforms, for instance) throws rather than loosening the schema.
  */
 export function zodToStructural(schema: z.ZodType): StructuralSchema {
-  return toStructuralSchema(z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', override: quantityOverride }));
+  // The quantity is a z.custom, which JSON Schema cannot express on its own; the override replaces it.
+  return toStructuralSchema(
+    z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any', override: quantityOverride }),
+  );
 }

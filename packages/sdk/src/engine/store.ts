@@ -30,6 +30,12 @@ export class CrStore<K extends KindName> {
     this.#namespaced = KINDS[kind].namespaced;
   }
 
+  // A blank name turns an object URL into the collection URL: a read returns the list, a delete empties it.
+  #named(name: string): string {
+    if (!name) throw new Error(`refusing to address a ${this.kind} without a name`);
+    return name;
+  }
+
   #base(namespace: string | undefined) {
     return this.#namespaced
       ? { group: API_GROUP, version: API_VERSION, plural: this.#plural, namespace: namespace ?? '' }
@@ -37,6 +43,7 @@ export class CrStore<K extends KindName> {
   }
 
   async get(namespace: string | undefined, name: string): Promise<ObjectOf<K> | undefined> {
+    this.#named(name);
     const api = this.#client.custom;
     try {
       return (this.#namespaced
@@ -90,6 +97,7 @@ export class CrStore<K extends KindName> {
   }
 
   async delete(namespace: string | undefined, name: string): Promise<void> {
+    this.#named(name);
     this.#client.counter.writes++;
     const api = this.#client.custom;
     try {

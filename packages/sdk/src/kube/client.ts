@@ -52,6 +52,8 @@ export class KubeClient {
 
   /** Deletes an object; an object already gone is not an error. */
   async delete(object: AnyObject, propagationPolicy: 'Background' | 'Foreground' = 'Background'): Promise<void> {
+    // Without a name the path would be the collection's, and DELETE would empty it.
+    if (!object.metadata.name) throw new Error(`refusing to delete a ${object.kind} without a name`);
     this.counter.writes++;
     try {
       const path = await this.raw.path(object as KubernetesObject, 'delete');

@@ -12,7 +12,10 @@ import { resourceNameProblem } from './resource-name.ts';
  * with {@link parseQuantity} when doing arithmetic.
  */
 export const QuantitySchema = z
-  .union([z.string(), z.number()], { error: `expected a quantity as a string or a number; ${QUANTITY_EXAMPLES}` })
+  // z.number() would refuse NaN and Infinity with a generic message before parseQuantity could say why.
+  .custom<string | number>((value) => typeof value === 'string' || typeof value === 'number', {
+    error: `expected a quantity as a string or a number; ${QUANTITY_EXAMPLES}`,
+  })
   .superRefine((value, context) => {
     let milli: bigint;
     try {
