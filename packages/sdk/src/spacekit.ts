@@ -101,8 +101,9 @@ export class Spacekit {
   }
 
   /**
-   * Removes what install() applied. Refuses while any Organization exists,
-   * because removing the CRDs would strand their namespaces.
+   * Removes what install() applied and waits until the CRDs are gone. Refuses
+   * while any Organization exists, because removing the CRDs would strand
+   * their namespaces.
    */
   async uninstall(): Promise<void> {
     const client = this.#ctx.client;
@@ -117,7 +118,10 @@ export class Spacekit {
         await client.delete({ ...object, apiVersion, kind });
       }
     }
-    for (const crd of spacekitCrds()) await client.delete(crd as unknown as AnyObject);
+    const crds = spacekitCrds() as unknown as AnyObject[];
+    for (const crd of crds) await client.delete(crd);
+    // A CRD lingers while its finalizer clears the stored objects; an install() right after must not race it.
+    await waitFor('the Spacekit CRDs to be removed', async () => ((await Promise.all(crds.map((c) => client.read(c)))).some(Boolean) ? undefined : true));
     client.resetInstalledCheck();
   }
 }

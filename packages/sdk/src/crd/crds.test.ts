@@ -108,7 +108,7 @@ describe('spacekitCrds', () => {
     }
     expect(byKind('Space').spec.versions[0]?.additionalPrinterColumns.map((c) => c.name)).toEqual([
       'Phase',
-      'Namespace',
+      'Space Namespace',
       'Sandbox',
       'Pod Security',
       'Ready',

@@ -48,9 +48,9 @@ describe('renderClusterRoles', () => {
     [CLUSTER_ROLES.spaceAdmin, [AGGREGATE_TO.admin, AGGREGATE_TO.edit, AGGREGATE_TO.view]],
     [CLUSTER_ROLES.developer, [AGGREGATE_TO.edit, AGGREGATE_TO.view]],
     [CLUSTER_ROLES.viewer, [AGGREGATE_TO.view]],
-  ])('aggregates %s from the built-in labels, with empty rules', (name, labels) => {
+  ])('aggregates %s from the built-in labels, leaving the rules to the aggregation controller', (name, labels) => {
     const role = byName(name);
-    expect(role.rules).toEqual([]);
+    expect(role.rules).toBeUndefined();
     expect(role.aggregationRule?.clusterRoleSelectors).toEqual(labels.map((label) => ({ matchLabels: { [label]: 'true' } })));
   });
 

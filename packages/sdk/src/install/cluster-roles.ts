@@ -47,8 +47,8 @@ function aggregated(name: string, labels: readonly string[]): V1ClusterRole {
     kind: 'ClusterRole',
     metadata: installMetadata(name),
     aggregationRule: { clusterRoleSelectors: labels.map((label) => ({ matchLabels: { [label]: 'true' } })) },
-    // The aggregation controller owns the rules; any given here would be overwritten.
-    rules: [],
+    // No rules at all: the aggregation controller owns them, and a server-side apply of `rules: []`
+    // would take them back from it on every install.
   };
 }
 
