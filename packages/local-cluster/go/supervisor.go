@@ -88,24 +88,30 @@ func (s *supervisor) pids() map[string]int {
 	return out
 }
 
-// stopAll sends SIGTERM to each child, newest first, and SIGKILLs any that
-// has not exited within the grace period.
+// stopAll sends SIGTERM to every child at once and SIGKILLs any that has not
+// exited within the grace period. Children are independent processes, so a
+// parallel stop keeps shutdown short even on a loaded machine.
 func (s *supervisor) stopAll() {
 	s.mu.Lock()
 	s.stopping = true
 	order := append([]string(nil), s.order...)
 	s.mu.Unlock()
-	for i := len(order) - 1; i >= 0; i-- {
-		name := order[i]
+	var wg sync.WaitGroup
+	for _, name := range order {
 		cmd, done := s.children[name], s.done[name]
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+			}
+		}()
 	}
+	wg.Wait()
 }
 
 func (s *supervisor) logTail(name string, lines int) string {

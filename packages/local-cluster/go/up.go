@@ -187,6 +187,11 @@ func up(ctx context.Context, opts upOptions) (err error) {
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(os.Stderr, "spacekit-cluster: shutting down")
+		// The deferred stops are bounded, but etcd's close is not; never outlive a dead parent by much.
+		time.AfterFunc(45*time.Second, func() {
+			fmt.Fprintln(os.Stderr, "spacekit-cluster: shutdown took too long; exiting")
+			os.Exit(1)
+		})
 		return nil
 	case exit := <-sup.exited:
 		return fmt.Errorf("%s exited unexpectedly (%v)\n%s", exit.name, exit.err, sup.logTail(exit.name, 40))

@@ -75,10 +75,13 @@ async function up(args: string[]): Promise<number> {
     await cluster.stop();
     return 0;
   }
+  // Signal listeners do not keep Node alive and the control plane's process is unref'd, so hold a timer until a signal.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(keepAlive);
   progress('stopping');
   await cluster.stop();
   return 0;

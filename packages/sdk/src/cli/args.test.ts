@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, parseMember, parsePath, parseRef } from './args.ts';
+import { UsageError } from './errors.ts';
+
+const parse = (line: string) => parseCommandLine(line.split(' ').filter(Boolean));
+const usageError = (line: string) => {
+  try {
+    parse(line);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return (err as Error).message;
+  }
+  throw new Error(`"${line}" parsed, but a usage error was expected`);
+};
+
+describe('parseCommandLine', () => {
+  it('reads global options before or after the command', () => {
+    expect(parse('--kubeconfig /k --context kind get')).toEqual({
+      global: { kubeconfig: '/k', context: 'kind' },
+      command: { command: 'get', output: 'text' },
+    });
+    expect(parse('get acme -o json --kubeconfig=/k')).toEqual({
+      global: { kubeconfig: '/k' },
+      command: { command: 'get', output: 'json', ref: { level: 'organization', organization: 'acme' } },
+    });
+  });
+
+  it('turns help in any position into the help command', () => {
+    for (const line of ['help', '--help', '-h', 'create space --help', 'get -h']) expect(parse(line).command).toEqual({ command: 'help' });
+  });
+
+  it('parses create org with budget, members and policy', () => {
+    expect(parse('create org acme --cpu 8 --memory 16Gi --resource pods=100 --admin alice --admin group:platform --viewer sa:ci/bot --allow-unsandboxed').command).toEqual({
+      command: 'create-org',
+      output: 'text',
+      input: {
+        name: 'acme',
+        resources: { cpu: '8', memory: '16Gi', pods: '100' },
+        members: [
+          { kind: 'User', name: 'alice', role: 'admin' },
+          { kind: 'Group', name: 'platform', role: 'admin' },
+          { kind: 'ServiceAccount', name: 'bot', namespace: 'ci', role: 'viewer' },
+        ],
+        policy: { allowUnsandboxed: true },
+      },
+    });
+  });
+
+  it('accepts "organization" for "org" and leaves out a policy nobody asked for', () => {
+    const { command } = parse('create organization acme --cpu 1');
+    expect(command).toEqual({ command: 'create-org', output: 'text', input: { name: 'acme', resources: { cpu: '1' }, members: [] } });
+    expect(parse('delete organization acme').command).toEqual({ command: 'delete', ref: { level: 'organization', organization: 'acme' }, wait: true });
+    expect(parse('update organization acme --cpu 2').command).toMatchObject({ command: 'update', ref: { level: 'organization', organization: 'acme' } });
+  });
+
+  it('parses create tenant ORG/NAME', () => {
+    expect(parse('create tenant acme/payments --cpu 4 --memory 8Gi --admin bob -o yaml').command).toEqual({
+      command: 'create-tenant',
+      output: 'yaml',
+      input: { organization: 'acme', name: 'payments', resources: { cpu: '4', memory: '8Gi' }, members: [{ kind: 'User', name: 'bob', role: 'admin' }] },
+    });
+  });
+
+  it('parses create space with every setting', () => {
+    const line =
+      'create space acme/payments/dev --cpu 500m --memory 1Gi --sandbox none --pod-security baseline --network tenant --allow-from search/idx --allow-from web/api --developer carol --admin dave --viewer group:audit';
+    expect(parse(line).command).toEqual({
+      command: 'create-space',
+      output: 'text',
+      input: {
+        organization: 'acme',
+        tenant: 'payments',
+        name: 'dev',
+        resources: { cpu: '500m', memory: '1Gi' },
+        sandbox: 'none',
+        podSecurity: 'baseline',
+        network: { preset: 'tenant', allowFrom: ['search/idx', 'web/api'] },
+        members: [
+          { kind: 'User', name: 'dave', role: 'admin' },
+          { kind: 'User', name: 'carol', role: 'developer' },
+          { kind: 'Group', name: 'audit', role: 'viewer' },
+        ],
+      },
+    });
+  });
+
+  it('leaves space settings that were not given to the SDK defaults', () => {
+    const { command } = parse('create space acme/payments/dev --cpu 1');
+    expect(command).toEqual({
+      command: 'create-space',
+      output: 'text',
+      input: { organization: 'acme', tenant: 'payments', name: 'dev', resources: { cpu: '1' }, members: [] },
+    });
+  });
+
+  it('passes names through for the SDK to judge', () => {
+    const { command } = parse('create org Not_A_Name');
+    expect(command).toMatchObject({ input: { name: 'Not_A_Name' } });
+  });
+
+  it('parses get at every depth', () => {
+    expect(parse('get').command).toEqual({ command: 'get', output: 'text' });
+    expect(parse('get acme/payments').command).toMatchObject({ ref: { level: 'tenant', organization: 'acme', tenant: 'payments' } });
+    expect(parse('get acme/payments/dev -o yaml').command).toEqual({
+      command: 'get',
+      output: 'yaml',
+      ref: { level: 'space', organization: 'acme', tenant: 'payments', space: 'dev' },
+    });
+  });
+
+  it('parses delete with and without waiting', () => {
+    expect(parse('delete org acme').command).toEqual({ command: 'delete', ref: { level: 'organization', organization: 'acme' }, wait: true });
+    expect(parse('delete space acme/payments/dev --no-wait').command).toEqual({
+      command: 'delete',
+      ref: { level: 'space', organization: 'acme', tenant: 'payments', space: 'dev' },
+      wait: false,
+    });
+  });
+
+  it('parses update as a resize plus space settings', () => {
+    expect(parse('update space acme/payments/dev --cpu 2 --network organization').command).toEqual({
+      command: 'update',
+      output: 'text',
+      ref: { level: 'space', organization: 'acme', tenant: 'payments', space: 'dev' },
+      resources: { cpu: '2' },
+      space: { network: { preset: 'organization' } },
+    });
+    expect(parse('update tenant acme/payments --memory 16Gi').command).toMatchObject({ resources: { memory: '16Gi' }, space: {} });
+  });
+
+  it('parses render, up, install and uninstall', () => {
+    expect(parse('render --org acme --tenant payments --space dev --cpu 2 -o json').command).toEqual({
+      command: 'render',
+      output: 'json',
+      input: { organization: 'acme', tenant: 'payments', name: 'dev', resources: { cpu: '2' }, members: [] },
+    });
+    expect(parse('up --once').command).toEqual({ command: 'up', once: true, output: 'text' });
+    expect(parse('up').command).toEqual({ command: 'up', once: false, output: 'text' });
+    expect(parse('install -o json').command).toEqual({ command: 'install', output: 'json' });
+    expect(parse('uninstall').command).toEqual({ command: 'uninstall' });
+  });
+
+  it.each([
+    ['', 'no command given'],
+    ['frobnicate', 'unknown command "frobnicate"'],
+    ['create', 'create what? Use: spacekit create org|tenant|space ...'],
+    ['create widget x', 'create what? Use: spacekit create org|tenant|space ... (not "widget")'],
+    ['create org', 'spacekit create org needs ORG, such as acme'],
+    ['create org acme extra', 'unexpected argument "extra" for spacekit create org'],
+    ['create tenant acme', 'expected ORG/TENANT, such as acme/payments, not "acme"'],
+    ['create space acme/payments', 'expected ORG/TENANT/SPACE, such as acme/payments/dev, not "acme/payments"'],
+    ['create space acme//dev', 'expected ORG/TENANT/SPACE, such as acme/payments/dev, not "acme//dev"'],
+    ['delete space a/b/c/d', 'expected ORG/TENANT/SPACE, such as acme/payments/dev, not "a/b/c/d"'],
+    ['get a/b/c/d', 'expected ORG, ORG/TENANT or ORG/TENANT/SPACE, such as acme/payments/dev, not "a/b/c/d"'],
+    ['get a b', 'unexpected argument "b" for spacekit get'],
+    ['create org acme --bogus', 'unknown option --bogus for spacekit create org'],
+    ['create org acme --sandbox none', 'unknown option --sandbox for spacekit create org'],
+    ['create org acme --cpu', '--cpu needs a value (spacekit create org)'],
+    ['create space a/b/c --sandbox kata', '--sandbox takes gvisor, none; not "kata"'],
+    ['create space a/b/c --network open', '--network takes isolated, tenant, organization; not "open"'],
+    ['create space a/b/c --pod-security lax', '--pod-security takes restricted, baseline, privileged; not "lax"'],
+    ['get -o xml', '-o takes text, json, yaml; not "xml"'],
+    ['delete org acme -o json', 'unknown option -o for spacekit delete org'],
+    ['update org acme', 'update org needs something to change: --cpu, --memory or --resource'],
+    ['render --org acme', 'render needs --tenant, --space, such as: spacekit render --org acme --tenant payments --space dev --cpu 2 --memory 4Gi'],
+    ['create tenant a/b --cpu 1 --resource requests.cpu=2', 'requests.cpu is given twice (--cpu and --resource requests.cpu=2); give it once'],
+    ['create tenant a/b --resource pods', '--resource takes NAME=QUANTITY, such as pods=20 or requests.nvidia.com/gpu=1, not "pods"'],
+    ['create space a/b/c --developer sa:nobody', '--developer sa:nobody: a ServiceAccount is sa:NAMESPACE/NAME, such as sa:ci/deployer'],
+  ])('refuses %j', (line, message) => {
+    expect(usageError(line)).toBe(message);
+  });
+});
+
+describe('parseRef and parsePath', () => {
+  it('splits names of each level', () => {
+    expect(parseRef('acme', 'organization')).toEqual({ level: 'organization', organization: 'acme' });
+    expect(parseRef('acme/payments/dev', 'space')).toEqual({ level: 'space', organization: 'acme', tenant: 'payments', space: 'dev' });
+    expect(parsePath('acme/payments')).toEqual({ level: 'tenant', organization: 'acme', tenant: 'payments' });
+  });
+
+  it('explains the expected shape with an example', () => {
+    expect(() => parseRef('acme/payments', 'organization')).toThrow('expected ORG, such as acme, not "acme/payments"');
+    expect(() => parseRef('', 'tenant')).toThrow(/^expected ORG\/TENANT, such as acme\/payments$/);
+    expect(() => parsePath('acme/')).toThrow('expected ORG/TENANT, such as acme/payments, not "acme/"');
+  });
+});
+
+describe('parseMember', () => {
+  it('reads users, groups and service accounts', () => {
+    expect(parseMember('alice', 'admin')).toEqual({ kind: 'User', name: 'alice', role: 'admin' });
+    expect(parseMember('system:admin', 'viewer')).toEqual({ kind: 'User', name: 'system:admin', role: 'viewer' });
+    expect(parseMember('user:group:odd', 'viewer')).toEqual({ kind: 'User', name: 'group:odd', role: 'viewer' });
+    expect(parseMember('group:devs', 'developer')).toEqual({ kind: 'Group', name: 'devs', role: 'developer' });
+    expect(parseMember('serviceaccount:ci/deployer', 'developer')).toEqual({ kind: 'ServiceAccount', name: 'deployer', namespace: 'ci', role: 'developer' });
+  });
+
+  it('refuses an empty name', () => {
+    expect(() => parseMember('group:', 'admin')).toThrow('--admin needs a name: a user, group:NAME or sa:NAMESPACE/NAME, not "group:"');
+  });
+});

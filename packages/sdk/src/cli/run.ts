@@ -1,0 +1,194 @@
+import { startLocalCluster } from '@spacekit/local-cluster';
+import { SpacekitError } from '../errors.ts';
+import type { Organization, Space, Tenant } from '../model/index.ts';
+import { connect, type Spacekit } from '../spacekit.ts';
+import { type CommandLine, type GlobalOptions, type OutputFormat, parseCommandLine, type Ref } from './args.ts';
+import { CliError, describeError } from './errors.ts';
+import { formatData, formatInstallResult, formatSaved } from './output.ts';
+import { formatObjects, renderSpaceStack } from './render-command.ts';
+import { mergeResources } from './resources.ts';
+import { ensureSample } from './sample.ts';
+import { formatTree, organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
+import { formatUp } from './up.ts';
+import { USAGE } from './usage.ts';
+
+/** Where the CLI reads and writes; the process in production, buffers in tests. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Resolves on Ctrl-C or SIGTERM; `up` runs until then. */
+  untilStopped(): Promise<void>;
+}
+
+/** Runs one `spacekit` command line and returns its exit status: 0 done, 1 failed, 2 usage error. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const line = parseCommandLine(argv);
+    return await execute(line, io);
+  } catch (err) {
+    const report = describeError(err, { debug: Boolean(io.env.SPACEKIT_DEBUG) });
+    io.stderr(`spacekit: ${report.message}\n${report.showUsage ? `\n${USAGE}` : ''}`);
+    return report.exitCode;
+  }
+}
+
+async function execute({ global, command: c }: CommandLine, io: CliIo): Promise<number> {
+  const print = (format: OutputFormat, data: unknown, text: () => string) => io.stdout(format === 'text' ? text() : formatData(data, format));
+  switch (c.command) {
+    case 'help':
+      io.stdout(USAGE);
+      return 0;
+    case 'render': {
+      const objects = renderSpaceStack(c.input);
+      io.stdout(formatObjects(objects, c.output === 'json' ? 'json' : 'yaml'));
+      return 0;
+    }
+    case 'up':
+      return up(global, c.once, c.output, io);
+    case 'install': {
+      const result = await (await open(global)).install();
+      print(c.output, result, () => formatInstallResult(result));
+      return 0;
+    }
+    case 'uninstall':
+      await (await open(global)).uninstall();
+      io.stdout('Spacekit uninstalled\n');
+      return 0;
+    case 'get': {
+      const roots = await loadTree(await open(global), c.ref);
+      print(c.output, c.ref ? roots[0] : roots, () => formatTree(roots));
+      return 0;
+    }
+    case 'create-org': {
+      const org = await (await open(global)).organizations.create(c.input);
+      print(c.output, org, () => formatSaved('created', org));
+      return 0;
+    }
+    case 'create-tenant': {
+      const tenant = await (await open(global)).tenants.create(c.input);
+      print(c.output, tenant, () => formatSaved('created', tenant));
+      return 0;
+    }
+    case 'create-space': {
+      const space = await (await open(global)).spaces.create(c.input);
+      print(c.output, space, () => formatSaved('created', space));
+      return 0;
+    }
+    case 'update': {
+      const updated = await update(await open(global), c.ref, c.resources, c.space);
+      print(c.output, updated, () => formatSaved('updated', updated));
+      return 0;
+    }
+    case 'delete': {
+      const kit = await open(global);
+      const options = { wait: c.wait };
+      const ref = c.ref;
+      if (ref.level === 'organization') await kit.organizations.delete(ref.organization, options);
+      else if (ref.level === 'tenant') await kit.tenants.delete({ organization: ref.organization, name: ref.tenant }, options);
+      else await kit.spaces.delete({ organization: ref.organization, tenant: ref.tenant, name: ref.space }, options);
+      const what = `${ref.level} ${refPath(ref)}`;
+      io.stdout(c.wait ? `deleted ${what}\n` : `deleting ${what}; its namespaces go in the background\n`);
+      return 0;
+    }
+  }
+}
+
+function refPath(ref: Ref): string {
+  if (ref.level === 'organization') return ref.organization;
+  if (ref.level === 'tenant') return `${ref.organization}/${ref.tenant}`;
+  return `${ref.organization}/${ref.tenant}/${ref.space}`;
+}
+
+/** Connects as the global options say; a kubeconfig that cannot be read is the user's to fix, not a bug. */
+async function open(global: GlobalOptions): Promise<Spacekit> {
+  try {
+    return await connect({
+      ...(global.kubeconfig !== undefined && { kubeconfig: global.kubeconfig }),
+      ...(global.context !== undefined && { context: global.context }),
+    });
+  } catch (err) {
+    if (err instanceof SpacekitError) throw err;
+    const which = global.kubeconfig ?? 'from $KUBECONFIG or ~/.kube/config';
+    throw new CliError(`cannot load the kubeconfig ${which}: ${(err as Error).message}`);
+  }
+}
+
+/** Reads what `get` shows: every organization, or the one object named, with everything below it. */
+export async function loadTree(kit: Spacekit, ref?: Ref): Promise<TreeNode[]> {
+  if (!ref) {
+    const orgs = (await kit.organizations.list()).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    return Promise.all(orgs.map((org) => loadOrganization(kit, org)));
+  }
+  if (ref.level === 'organization') return [await loadOrganization(kit, await kit.organizations.get(ref.organization))];
+  if (ref.level === 'tenant') {
+    const [tenant, spaces] = await Promise.all([
+      kit.tenants.get({ organization: ref.organization, name: ref.tenant }),
+      kit.spaces.list({ organization: ref.organization, tenant: ref.tenant }),
+    ]);
+    return [tenantNode(tenant, spaces)];
+  }
+  return [spaceNode(await kit.spaces.get({ organization: ref.organization, tenant: ref.tenant, name: ref.space }))];
+}
+
+async function loadOrganization(kit: Spacekit, org: Organization): Promise<TreeNode> {
+  const organization = org.metadata.name;
+  const [tenants, spaces] = await Promise.all([kit.tenants.list({ organization }), kit.spaces.list({ organization })]);
+  return organizationNode(org, tenants, spaces);
+}
+
+async function update(
+  kit: Spacekit,
+  ref: Ref,
+  resources: Record<string, string>,
+  changes: Extract<CommandLine['command'], { command: 'update' }>['space'],
+): Promise<Organization | Tenant | Space> {
+  const resize = Object.keys(resources).length > 0;
+  if (ref.level === 'organization') {
+    const current = await kit.organizations.get(ref.organization);
+    return kit.organizations.update(ref.organization, { resources: mergeResources(current.spec.resources, resources) });
+  }
+  if (ref.level === 'tenant') {
+    const tenantRef = { organization: ref.organization, name: ref.tenant };
+    const current = await kit.tenants.get(tenantRef);
+    return kit.tenants.update(tenantRef, { resources: mergeResources(current.spec.resources, resources) });
+  }
+  const spaceRef = { organization: ref.organization, tenant: ref.tenant, name: ref.space };
+  const current = await kit.spaces.get(spaceRef);
+  // A change replaces whole fields, so keep the parts of the network the user did not mention.
+  return kit.spaces.update(spaceRef, {
+    ...(resize && { resources: mergeResources(current.spec.resources, resources) }),
+    ...(changes.sandbox !== undefined && { sandbox: changes.sandbox }),
+    ...(changes.podSecurity !== undefined && { podSecurity: changes.podSecurity }),
+    ...(changes.network !== undefined && { network: { ...current.spec.network, ...changes.network } }),
+  });
+}
+
+async function up(global: GlobalOptions, once: boolean, output: OutputFormat, io: CliIo): Promise<number> {
+  const progress = (message: string) => io.stderr(`spacekit: ${message}\n`);
+  // An explicit --kubeconfig means "use that cluster"; otherwise the launcher honours $SPACEKIT_KUBECONFIG.
+  const cluster = await startLocalCluster({ onProgress: progress, ...(global.kubeconfig !== undefined && { kubeconfig: global.kubeconfig }) });
+  try {
+    progress(cluster.external ? `using the existing cluster at ${cluster.server}` : `control plane ${cluster.version} is serving at ${cluster.server}`);
+    const kit = await connect({ kubeconfig: cluster.kubeConfig, ...(global.context !== undefined && { context: global.context }) });
+    const installed = await kit.install();
+    progress(installed.changed.length > 0 ? `installed Spacekit (${installed.changed.length} objects)` : 'Spacekit is already installed');
+    const sample = await ensureSample(kit);
+    for (const what of sample.created) progress(`created ${what}`);
+    if (sample.existing.length > 0) progress(`kept what exists: ${sample.existing.join(', ')}`);
+    const tree = await loadTree(kit);
+    io.stdout(
+      output === 'text'
+        ? formatUp({ tree, kubeconfigPath: cluster.kubeconfigPath, external: cluster.external, once })
+        : formatData({ kubeconfig: cluster.kubeconfigPath, external: cluster.external, sample, tree }, output),
+    );
+    if (!once) {
+      progress(cluster.external ? 'press Ctrl-C to exit (the existing cluster keeps running)' : 'the control plane runs until Ctrl-C');
+      await io.untilStopped();
+      if (!cluster.external) progress('stopping the control plane');
+    }
+  } finally {
+    await cluster.stop();
+  }
+  return 0;
+}

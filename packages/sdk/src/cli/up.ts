@@ -1,0 +1,20 @@
+import { formatTree, type TreeNode } from './tree.ts';
+
+/** What `spacekit up` prints once the cluster and the sample are ready. */
+export interface UpSummary {
+  tree: readonly TreeNode[];
+  kubeconfigPath: string;
+  /** The cluster came from SPACEKIT_KUBECONFIG or --kubeconfig and outlives `up`. */
+  external: boolean;
+  once: boolean;
+}
+
+/** The tree, then how to reach the cluster from another terminal. */
+export function formatUp(summary: UpSummary): string {
+  const { kubeconfigPath, external, once } = summary;
+  const lasts = external ? 'it keeps running after this exits' : once ? 'stopped again with --once' : 'until you press Ctrl-C here';
+  return `${formatTree(summary.tree)}
+kubeconfig   ${kubeconfigPath}   (${lasts})
+try          KUBECONFIG=${kubeconfigPath} pnpm spacekit get
+`;
+}

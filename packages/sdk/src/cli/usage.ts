@@ -1,0 +1,31 @@
+/** The help text: every command with its flags, and what the exit status means. */
+export const USAGE = `usage: spacekit [--kubeconfig PATH] [--context NAME] <command> [-o text|json|yaml]
+
+Organizations hold Tenants and Tenants hold Spaces; each budget caps the level below.
+
+commands:
+  up [--once]                   start a local control plane with Spacekit installed and a sample
+                                organization "demo"; runs until Ctrl-C (--once: stop after printing)
+  install                       install or upgrade Spacekit's CRDs, roles and admission policies
+  uninstall                     remove them again (refused while organizations exist)
+  get [ORG[/TENANT[/SPACE]]]    the tree of organizations, tenants and spaces with their budgets
+  create org NAME               [--cpu Q] [--memory Q] [--resource NAME=Q]... [--admin USER]...
+                                [--viewer USER]... [--allow-unsandboxed] [--allow-privileged]
+  create tenant ORG/NAME        [--cpu Q] [--memory Q] [--resource NAME=Q]... [--admin USER]...
+                                [--viewer USER]...
+  create space ORG/TENANT/NAME  [--cpu Q] [--memory Q] [--resource NAME=Q]... [--sandbox gvisor|none]
+                                [--pod-security restricted|baseline|privileged]
+                                [--network isolated|tenant|organization] [--allow-from TENANT/SPACE]...
+                                [--admin USER]... [--developer USER]... [--viewer USER]...
+  update org|tenant|space REF   resize with --cpu, --memory, --resource; a space also takes --sandbox,
+                                --pod-security, --network and --allow-from
+  delete org NAME | tenant ORG/NAME | space ORG/TENANT/NAME [--no-wait]
+  render --org NAME --tenant NAME --space NAME [space options]
+                                print the Kubernetes objects of a Space as YAML for kubectl apply -f -;
+                                needs no cluster (-o json: a List)
+  help                          this text
+
+Q is a quantity such as 500m, 2, 512Mi or 4Gi. USER is a user name, group:NAME or sa:NAMESPACE/NAME.
+The kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
+Exit status: 0 done, 1 the operation failed, 2 the command line is wrong.
+`;
