@@ -16,6 +16,7 @@ import {
   impersonating,
   restrictedPod,
   uniqueName,
+  webDeployment,
 } from '../support/kube.ts';
 
 const admin = adminKubeConfig();
@@ -65,14 +66,7 @@ describe('namespace deletion', () => {
     const apps = admin.makeApiClient(AppsV1Api);
     await apps.createNamespacedDeployment({
       namespace: ns,
-      body: {
-        metadata: { name: 'web' },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: { app: 'web' } },
-          template: { metadata: { labels: { app: 'web' } }, spec: restrictedPod('x').spec! },
-        },
-      },
+      body: webDeployment(2),
     });
     // The deployment and replicaset controllers make real pods, so deletion has work to do.
     await eventually('deployment pods', async () => {
@@ -250,14 +244,7 @@ describe('scheduling onto nodes', () => {
     await createNamespace(admin, ns);
     await admin.makeApiClient(AppsV1Api).createNamespacedDeployment({
       namespace: ns,
-      body: {
-        metadata: { name: 'web' },
-        spec: {
-          replicas: 3,
-          selector: { matchLabels: { app: 'web' } },
-          template: { metadata: { labels: { app: 'web' } }, spec: restrictedPod('x').spec! },
-        },
-      },
+      body: webDeployment(3),
     });
     const pods = await eventually('3 Running pods', async () => {
       const list = await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=web' });

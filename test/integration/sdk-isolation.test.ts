@@ -1,7 +1,7 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import type { Spacekit } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminKubeConfig, eventually, impersonating, restrictedPod, uniqueName } from '../support/kube.ts';
+import { adminKubeConfig, eventually, impersonating, restrictedPod, uniqueName, webDeployment } from '../support/kube.ts';
 import { adminKit } from '../support/spacekit.ts';
 
 const admin = adminKubeConfig();
@@ -87,13 +87,7 @@ describe('isolation matrix (2 organizations × 2 tenants × 2 Spaces, a member i
         as.core.createNamespacedConfigMap({ namespace: own, body: { metadata: { name: 'mine' }, data: { a: 'b' } } }),
       );
       await record(member.user, `create Deployment in ${own}`, 'allowed', () =>
-        as.apps.createNamespacedDeployment({
-          namespace: own,
-          body: {
-            metadata: { name: 'web' },
-            spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: restrictedPod('x').spec! } },
-          },
-        }),
+        as.apps.createNamespacedDeployment({ namespace: own, body: webDeployment(1) }),
       );
       await record(member.user, `list pods in ${own}`, 'allowed', () => as.core.listNamespacedPod({ namespace: own }));
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiException, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { expect, inject } from 'vitest';
 
 /** The admin kubeconfig of the run's shared control plane. */
@@ -103,6 +103,18 @@ export function restrictedPod(name: string, overrides: Partial<NonNullable<V1Pod
           ...overrides,
         },
       ],
+    },
+  };
+}
+
+/** A Deployment of `replicas` restricted pods labelled app=web. */
+export function webDeployment(replicas: number): V1Deployment {
+  return {
+    metadata: { name: 'web' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: restrictedPod('x').spec! },
     },
   };
 }

@@ -3,31 +3,6 @@ import type { StructuralSchema } from './types.ts';
 /** A JSON Schema (OpenAPI 3.0 flavour) as `z.toJSONSchema` produces it. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
-// Copied unchanged.
-const KEPT = new Set([
-  'type',
-  'format',
-  'title',
-  'description',
-  'nullable',
-  'enum',
-  'default',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minItems',
-  'maxItems',
-  'minProperties',
-  'maxProperties',
-  'required',
-  'x-kubernetes-int-or-string',
-  'x-kubernetes-preserve-unknown-fields',
-]);
 
 // Output key order, fixed so generated manifests do not depend on zod's key order.
 const ORDER = [
@@ -61,6 +36,9 @@ const ORDER = [
 
 // Handled by the conversion itself rather than copied.
 const STRUCTURAL = new Set(['properties', 'additionalProperties', 'items', 'anyOf', 'const', '$ref', 'allOf']);
+
+// Copied unchanged: every ordered keyword the conversion does not handle itself.
+const KEPT = new Set(ORDER.filter((key) => !STRUCTURAL.has(key)));
 
 /**
  * Dropped: annotations Kubernetes has no field for, the definitions refs were
