@@ -7,7 +7,7 @@ import { waitFor } from './api/lifecycle.ts';
 import { validate } from './api/validate.ts';
 import { spacekitCrds } from './crd/index.ts';
 import { engineContext, type EngineContext } from './engine/context.ts';
-import { ConflictError } from './errors.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
 import { INSTALL_LABEL_SELECTOR, installObjectKinds, renderInstall } from './install/index.ts';
 import { type AnyObject, KubeClient, toSpacekitError } from './kube/index.ts';
 import { API_GROUP, type ClusterSettings, type ClusterSettingsInput, ClusterSettingsSchema } from './model/index.ts';
@@ -142,7 +142,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Spacekit> {
   }
   if (options.context) {
     if (!kubeConfig.getContexts().some((c) => c.name === options.context)) {
-      throw new ConflictError(
+      throw new NotFoundError(
         `kubeconfig has no context "${options.context}"; it has: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'}`,
       );
     }

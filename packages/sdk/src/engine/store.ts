@@ -1,4 +1,5 @@
 import { API_GROUP, API_VERSION, GROUP_VERSION, type Organization, type Space, type Status, type Tenant } from '../model/index.ts';
+import { HttpMethod } from '@kubernetes/client-node';
 import { type KubeClient, statusCode } from '../kube/index.ts';
 
 /** Spacekit's three kinds, as the apiserver serves them. */
@@ -14,8 +15,8 @@ type ObjectOf<K extends KindName> = K extends 'Organization' ? Organization : K 
 export const CLEANUP_FINALIZER = 'spacekit.dev/cleanup';
 
 /**
- * Typed access to one Spacekit kind through the custom objects API, which
- * returns plain JSON (no Date conversion), so objects round-trip unchanged.
+ * Typed access to one Spacekit kind, as plain JSON over the connection the
+ * rest of the SDK uses.
  */
 export class CrStore<K extends KindName> {
   readonly kind: K;
@@ -36,73 +37,55 @@ export class CrStore<K extends KindName> {
     return name;
   }
 
-  #base(namespace: string | undefined) {
-    return this.#namespaced
-      ? { group: API_GROUP, version: API_VERSION, plural: this.#plural, namespace: namespace ?? '' }
-      : { group: API_GROUP, version: API_VERSION, plural: this.#plural };
+  #path(namespace: string | undefined, name?: string, subresource?: 'status'): string {
+    const scope = this.#namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const object = name === undefined ? '' : `/${encodeURIComponent(this.#named(name))}`;
+    return `/apis/${API_GROUP}/${API_VERSION}${scope}/${this.#plural}${object}${subresource ? `/${subresource}` : ''}`;
   }
 
   async get(namespace: string | undefined, name: string): Promise<ObjectOf<K> | undefined> {
-    this.#named(name);
-    const api = this.#client.custom;
     try {
-      return (this.#namespaced
-        ? await api.getNamespacedCustomObject({ ...this.#base(namespace), namespace: namespace ?? '', name })
-        : await api.getClusterCustomObject({ ...this.#base(undefined), name })) as ObjectOf<K>;
+      return await this.#client.raw.request<ObjectOf<K>>(HttpMethod.GET, this.#path(namespace, name));
     } catch (err) {
       if (statusCode(err) === 404) return undefined;
       throw err;
     }
   }
 
+  /** Lists in one namespace, or across all of them when `namespace` is undefined. */
   async list(namespace?: string, labelSelector?: string): Promise<ObjectOf<K>[]> {
-    const api = this.#client.custom;
-    const query = labelSelector ? { labelSelector } : {};
-    const result = (
-      this.#namespaced && namespace
-        ? await api.listNamespacedCustomObject({ ...this.#base(namespace), namespace, ...query })
-        : await api.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural: this.#plural, ...query })
-    ) as { items: ObjectOf<K>[] };
+    const result = await this.#client.raw.request<{ items: ObjectOf<K>[] }>(HttpMethod.GET, this.#path(namespace), {
+      query: { labelSelector },
+    });
     return result.items.map((item) => ({ ...item, apiVersion: GROUP_VERSION, kind: this.kind }) as ObjectOf<K>);
   }
 
   async create(object: ObjectOf<K>): Promise<ObjectOf<K>> {
     this.#client.counter.writes++;
-    const api = this.#client.custom;
-    const namespace = object.metadata.namespace;
-    return (this.#namespaced
-      ? await api.createNamespacedCustomObject({ ...this.#base(namespace), namespace: namespace ?? '', body: object })
-      : await api.createClusterCustomObject({ ...this.#base(undefined), body: object })) as ObjectOf<K>;
+    return this.#client.raw.request<ObjectOf<K>>(HttpMethod.POST, this.#path(object.metadata.namespace), { body: object });
   }
 
   /** Replaces spec and metadata; fails with 409 if `object.metadata.resourceVersion` is stale. */
   async replace(object: ObjectOf<K>): Promise<ObjectOf<K>> {
     this.#client.counter.writes++;
-    const api = this.#client.custom;
-    const { name, namespace } = object.metadata;
-    return (this.#namespaced
-      ? await api.replaceNamespacedCustomObject({ ...this.#base(namespace), namespace: namespace ?? '', name, body: object })
-      : await api.replaceClusterCustomObject({ ...this.#base(undefined), name, body: object })) as ObjectOf<K>;
+    return this.#client.raw.request<ObjectOf<K>>(HttpMethod.PUT, this.#path(object.metadata.namespace, object.metadata.name), {
+      body: object,
+    });
   }
 
   /** Replaces status; fails with 409 if `object.metadata.resourceVersion` is stale. */
   async replaceStatus(object: ObjectOf<K>, status: Status): Promise<ObjectOf<K>> {
     this.#client.counter.writes++;
-    const api = this.#client.custom;
-    const { name, namespace } = object.metadata;
-    const body = { ...object, status };
-    return (this.#namespaced
-      ? await api.replaceNamespacedCustomObjectStatus({ ...this.#base(namespace), namespace: namespace ?? '', name, body })
-      : await api.replaceClusterCustomObjectStatus({ ...this.#base(undefined), name, body })) as ObjectOf<K>;
+    return this.#client.raw.request<ObjectOf<K>>(HttpMethod.PUT, this.#path(object.metadata.namespace, object.metadata.name, 'status'), {
+      body: { ...object, status },
+    });
   }
 
   async delete(namespace: string | undefined, name: string): Promise<void> {
-    this.#named(name);
+    const path = this.#path(namespace, name);
     this.#client.counter.writes++;
-    const api = this.#client.custom;
     try {
-      if (this.#namespaced) await api.deleteNamespacedCustomObject({ ...this.#base(namespace), namespace: namespace ?? '', name });
-      else await api.deleteClusterCustomObject({ ...this.#base(undefined), name });
+      await this.#client.raw.request(HttpMethod.DELETE, path);
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
     }

@@ -1,4 +1,4 @@
-import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { ApisApi, CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { NotInstalledError } from '../errors.ts';
 import { API_GROUP } from '../model/index.ts';
 import { statusCode } from './errors.ts';
@@ -28,7 +28,6 @@ export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly raw: RawApi;
   readonly core: CoreV1Api;
-  readonly custom: CustomObjectsApi;
   readonly counter: WriteCounter = { writes: 0 };
   #installed = false;
 
@@ -36,7 +35,6 @@ export class KubeClient {
     this.kubeConfig = kubeConfig;
     this.raw = new RawApi(kubeConfig);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
   /** Server-side apply with Spacekit's field manager, taking ownership of conflicting fields. */

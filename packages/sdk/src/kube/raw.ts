@@ -34,6 +34,9 @@ export interface RawRequest {
 export class RawApi {
   readonly #kc: KubeConfig;
   readonly #paths: ResourcePaths;
+  // client-node builds a new connection pool for every request; reusing the first one keeps
+  // connections to the apiserver alive instead of paying a TLS handshake per call.
+  #dispatcher: unknown;
 
   constructor(kc: KubeConfig) {
     this.#kc = kc;
@@ -55,7 +58,8 @@ export class RawApi {
     await this.#kc.applySecurityAuthentication(context);
     const headers: Record<string, string> = { ...context.getHeaders(), Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
-    const dispatcher = context.getDispatcher();
+    this.#dispatcher ??= context.getDispatcher();
+    const dispatcher = this.#dispatcher;
     const response = await fetch(url, {
       method,
       headers,
