@@ -27,7 +27,8 @@ type AnyCr = Organization | Tenant | Space;
 
 /**
  * Writes status only when it differs from what is stored, so that a
- * reconcile of an unchanged object makes no write at all.
+ * reconcile of an unchanged object makes no write at all. A stale copy
+ * fails the write with a conflict and is read again.
  */
 async function writeStatus<T extends AnyCr>(
   ctx: EngineContext,
@@ -36,8 +37,11 @@ async function writeStatus<T extends AnyCr>(
 ): Promise<{ object: T; written: boolean }> {
   const store = object.kind === 'Organization' ? ctx.organizations : object.kind === 'Tenant' ? ctx.tenants : ctx.spaces;
   let written = false;
+  // The caller's copy is usually fresh; only a conflict makes it worth reading again.
+  let known: T | undefined = object;
   const result = await onConflictRetry(async () => {
-    const current = ((await store.get(object.metadata.namespace, object.metadata.name)) ?? object) as T;
+    const current = known ?? (((await store.get(object.metadata.namespace, object.metadata.name)) ?? object) as T);
+    known = undefined;
     const status = build(current);
     if (current.status && isSubset(status, current.status) && isSubset(current.status, status)) return current;
     written = true;

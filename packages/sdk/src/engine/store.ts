@@ -92,15 +92,20 @@ export class CrStore<K extends KindName> {
   }
 }
 
-/** Retries `attempt` while it fails with 409 Conflict, re-reading state each time. */
-export async function onConflictRetry<T>(attempt: () => Promise<T>, tries = 20): Promise<T> {
-  for (let i = 1; ; i++) {
+/**
+ * Retries `attempt` while it fails with 409 Conflict. Each retry re-reads
+ * state inside `attempt`. Bounded by time rather than count, because with N
+ * writers racing on one object the last one needs N rounds.
+ */
+export async function onConflictRetry<T>(attempt: () => Promise<T>, budgetMs = 60_000): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let round = 1; ; round++) {
     try {
       return await attempt();
     } catch (err) {
-      if (statusCode(err) !== 409 || i >= tries) throw err;
-      // Jitter spreads racing writers out so that one wins each round.
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * i));
+      if (statusCode(err) !== 409 || Date.now() > deadline) throw err;
+      // Jitter spreads racing writers out so that one of them wins each round.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(10 * round, 200)));
     }
   }
 }
