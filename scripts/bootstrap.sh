@@ -74,7 +74,9 @@ ensure_go() {
 ensure_control_plane() {
   [ -n "${SPACEKIT_KUBECONFIG:-}" ] && return 0
   ensure_go
-  (cd "$SPACEKIT_ROOT" && node packages/local-cluster/src/cli.ts build)
+  local binary
+  binary="$(cd "$SPACEKIT_ROOT" && node packages/local-cluster/src/cli.ts build)"
+  say "control plane binary: $binary"
 }
 
 ensure_debian_packages
