@@ -180,4 +180,43 @@ describe('isolation matrix (2 organizations × 2 tenants × 2 Spaces, a member i
     const message = await as.net.deleteNamespacedNetworkPolicy({ name: 'spacekit-allow-egress', namespace: ns }).catch((e: { body?: unknown }) => String(e.body));
     expect(message).toContain('is managed by Spacekit');
   });
+
+  it('keeps even a user with cluster-wide namespace rights from changing or deleting a Spacekit namespace', async () => {
+    const o = orgs[1]!;
+    const operatorUser = `ns-editor-${suffix}`;
+    const rbacAdmin = clients(admin).rbac;
+    const name = `spacekit-test-ns-editor-${suffix}`;
+    await rbacAdmin.createClusterRole({
+      body: { metadata: { name }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'patch', 'update', 'delete'] }] },
+    });
+    await rbacAdmin.createClusterRoleBinding({
+      body: {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: operatorUser }],
+      },
+    });
+    try {
+      const as = clients(impersonating(admin, operatorUser));
+      await eventually('the namespace rights', () => as.core.listNamespace());
+      const plain = uniqueName('plain');
+      await clients(admin).core.createNamespace({ body: { metadata: { name: plain } } });
+      // RBAC allows it, so an ordinary namespace can be changed...
+      await as.core.patchNamespace({ name: plain, body: [{ op: 'add', path: '/metadata/labels/touched', value: 'yes' }] });
+      // ...but a Space's cannot, whatever RBAC says.
+      const spaceNs = `${o}--t2--s2`;
+      const relabel = as.core.patchNamespace({ name: spaceNs, body: [{ op: 'remove', path: '/metadata/labels/spacekit.dev~1sandbox' }] });
+      expect(await outcome(relabel)).toBe('denied');
+      expect(await outcome(as.core.deleteNamespace({ name: spaceNs }))).toBe('denied');
+      const message = await as.core.deleteNamespace({ name: spaceNs }).catch((e: { body?: unknown }) => String(e.body));
+      expect(message).toContain('is managed by Spacekit');
+      const still = await clients(admin).core.readNamespace({ name: spaceNs });
+      expect(still.metadata?.labels?.['spacekit.dev/sandbox']).toBe('gvisor');
+      expect(still.metadata?.deletionTimestamp).toBeUndefined();
+      await clients(admin).core.deleteNamespace({ name: plain });
+    } finally {
+      await rbacAdmin.deleteClusterRoleBinding({ name });
+      await rbacAdmin.deleteClusterRole({ name });
+    }
+  });
 });
