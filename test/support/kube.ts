@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import { serverMessage } from '@spacekit/sdk';
 import { expect, inject } from 'vitest';
 
 /** The admin kubeconfig of the run's shared control plane. */
@@ -63,20 +64,7 @@ export async function expectStatus(request: Promise<unknown>, code: number): Pro
   expect(err, `expected HTTP ${code}, but the request succeeded`).toBeInstanceOf(ApiException);
   const apiErr = err as ApiException<unknown>;
   expect(apiErr.code).toBe(code);
-  return messageOf(apiErr);
-}
-
-/** The Status message of a failed request. */
-export function messageOf(err: ApiException<unknown>): string {
-  const body = err.body;
-  if (typeof body === 'string') {
-    try {
-      return (JSON.parse(body) as { message?: string }).message ?? body;
-    } catch {
-      return body;
-    }
-  }
-  return (body as { message?: string } | undefined)?.message ?? err.message;
+  return serverMessage(apiErr);
 }
 
 /** Creates a namespace and waits for its default ServiceAccount, which pod admission requires. */

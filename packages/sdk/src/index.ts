@@ -6,6 +6,7 @@
  */
 export { connect, type ConnectOptions, type InstallResult, Spacekit } from './spacekit.ts';
 export * from './errors.ts';
+export { serverMessage } from './kube/index.ts';
 export * from './model/index.ts';
 export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, SpaceRef, TenantRef, UpdateOrganizationInput, UpdateSpaceInput, UpdateTenantInput } from './api/inputs.ts';
 export type { Organizations } from './api/organizations.ts';

@@ -1,14 +1,9 @@
 import { API_GROUP, API_VERSION, GROUP_VERSION, type Organization, type Space, type Status, type Tenant } from '../model/index.ts';
 import { HttpMethod } from '@kubernetes/client-node';
+import { KINDS, type SpacekitKind } from '../crd/kinds.ts';
 import { type KubeClient, statusCode } from '../kube/index.ts';
 
-/** Spacekit's three kinds, as the apiserver serves them. */
-export const KINDS = {
-  Organization: { plural: 'organizations', namespaced: false },
-  Tenant: { plural: 'tenants', namespaced: true },
-  Space: { plural: 'spaces', namespaced: true },
-} as const;
-type KindName = keyof typeof KINDS;
+type KindName = SpacekitKind;
 type ObjectOf<K extends KindName> = K extends 'Organization' ? Organization : K extends 'Tenant' ? Tenant : Space;
 
 /** The finalizer that keeps a Spacekit object until everything it made is gone. */
@@ -28,7 +23,7 @@ export class CrStore<K extends KindName> {
     this.kind = kind;
     this.#client = client;
     this.#plural = KINDS[kind].plural;
-    this.#namespaced = KINDS[kind].namespaced;
+    this.#namespaced = KINDS[kind].scope === 'Namespaced';
   }
 
   // A blank name turns an object URL into the collection URL: a read returns the list, a delete empties it.

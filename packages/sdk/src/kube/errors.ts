@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { ConflictError, ForbiddenError, NotFoundError, SpacekitError, ValidationError } from '../errors.ts';
 
-/** The apiserver's Status message of a failed request, or the error's own message. */
+/** The apiserver's Status message of a failed client-node request, or the error's own message. */
 export function serverMessage(err: unknown): string {
   if (err instanceof ApiException) {
     const body = err.body as unknown;

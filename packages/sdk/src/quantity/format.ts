@@ -7,7 +7,8 @@
  */
 export type QuantityStyle = 'cpu' | 'bytes' | 'plain';
 
-const BINARY_SUFFIXES: ReadonlyArray<readonly [suffix: string, factor: bigint]> = [
+/** Kubernetes' binary suffixes, largest first. */
+export const BINARY_SUFFIXES: ReadonlyArray<readonly [suffix: string, factor: bigint]> = [
   ['Ei', 2n ** 60n],
   ['Pi', 2n ** 50n],
   ['Ti', 2n ** 40n],

@@ -1,14 +1,7 @@
-import { styleForResource } from './format.ts';
+import { BINARY_SUFFIXES, styleForResource } from './format.ts';
 
-const BINARY_UNITS: ReadonlyArray<readonly [suffix: string, factor: bigint]> = [
-  ['', 1n],
-  ['Ki', 2n ** 10n],
-  ['Mi', 2n ** 20n],
-  ['Gi', 2n ** 30n],
-  ['Ti', 2n ** 40n],
-  ['Pi', 2n ** 50n],
-  ['Ei', 2n ** 60n],
-];
+// Smallest first, starting with plain bytes, for picking the largest unit a value reaches.
+const BINARY_UNITS: ReadonlyArray<readonly [suffix: string, factor: bigint]> = [['', 1n], ...[...BINARY_SUFFIXES].reverse()];
 
 /**
  * A short, rounded rendering for people, such as `1.2` (cores), `500m` or `3Gi`.
