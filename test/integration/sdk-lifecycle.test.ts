@@ -38,4 +38,24 @@ describe('organization → tenant → space lifecycle', () => {
     }
     await expect(kit.organizations.get(org)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('waits for readiness at every level, and deletes without waiting when asked', async () => {
+    const kit = await adminKit();
+    const org = uniqueName('org');
+    await kit.organizations.create({ name: org, resources: { cpu: 2, memory: '2Gi' } });
+    await kit.tenants.create({ organization: org, name: 'web', resources: { cpu: 1, memory: '1Gi' } });
+    const ref = { organization: org, tenant: 'web', name: 'quick' };
+    await kit.spaces.create({ ...ref, resources: { cpu: 1, memory: '1Gi' } });
+    expect((await kit.organizations.waitReady(org)).status?.phase).toBe('Ready');
+    expect((await kit.tenants.waitReady({ organization: org, name: 'web' })).status?.phase).toBe('Ready');
+    const ready = await kit.spaces.waitReady(ref);
+    expect(ready.status?.observedGeneration).toBe(ready.metadata.generation);
+
+    await kit.spaces.delete(ref, { wait: false });
+    // The budget is released at once, even while the namespace is still being emptied.
+    expect((await kit.tenants.get({ organization: org, name: 'web' })).status?.allocations).toEqual({});
+    await expect(kit.spaces.get(ref)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await kit.organizations.delete(org);
+    await expect(core.readNamespace({ name: `${org}--web--quick` })).rejects.toMatchObject({ code: 404 });
+  });
 });

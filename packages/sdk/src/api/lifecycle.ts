@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConflictError, TimeoutError } from '../errors.ts';
+import { ConflictError, SpacekitError, TimeoutError } from '../errors.ts';
 import { type KubeClient, statusCode } from '../kube/index.ts';
 import { LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
 import { CLEANUP_FINALIZER, type CrStore, onConflictRetry } from '../engine/store.ts';
@@ -52,4 +52,29 @@ export async function removeFinalizer(store: CrStore<'Organization' | 'Tenant' |
       if (statusCode(err) !== 404) throw err;
     }
   });
+}
+
+/**
+ * Polls `read` until the object is Ready for its current generation. Throws
+ * as soon as it is Failed, with the Ready condition's message, rather than
+ * waiting out the timeout.
+ */
+export async function waitUntilReady<T extends Organization | Tenant | Space>(
+  label: string,
+  read: () => Promise<T>,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<T> {
+  return waitFor(
+    `${label} to be Ready`,
+    async () => {
+      const object = await read();
+      if (object.status?.phase === 'Failed') {
+        const ready = object.status.conditions?.find((c) => c.type === 'Ready');
+        throw new SpacekitError('CLUSTER', `cannot provision ${label}: ${ready?.message ?? 'provisioning failed'}`);
+      }
+      const current = (object.status?.observedGeneration ?? 0) >= (object.metadata.generation ?? 0);
+      return object.status?.phase === 'Ready' && current ? object : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -10,7 +10,7 @@ import {
   CreateOrganizationInputSchema,
   type UpdateOrganizationInput,
   } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitFor } from './lifecycle.ts';
+import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitUntilReady } from './lifecycle.ts';
 import type { DeleteOptions } from './spaces.ts';
 import type { Tenants } from './tenants.ts';
 import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
@@ -98,16 +98,9 @@ export class Organizations {
     await removeFinalizer(this.#ctx.organizations, org);
   }
 
-  /** Resolves once the Organization is Ready for its current generation. */
+  /** Resolves once the Organization is Ready for its current generation; throws if provisioning failed. */
   async waitReady(name: string, options: { timeoutMs?: number } = {}): Promise<Organization> {
-    return waitFor(
-      `organization ${name} to be Ready`,
-      async () => {
-        const o = await this.get(name);
-        return o.status?.phase === 'Ready' && (o.status.observedGeneration ?? 0) >= (o.metadata.generation ?? 0) ? o : undefined;
-      },
-      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    );
+    return waitUntilReady(`organization ${name}`, () => this.get(name), options.timeoutMs);
   }
 
   /** Makes the cluster match the Organization's spec again; makes no write when nothing changed. */

@@ -17,7 +17,7 @@ import {
   tenantNamespace,
 } from '../model/index.ts';
 import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitFor } from './lifecycle.ts';
+import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitUntilReady } from './lifecycle.ts';
 import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
 
 /** Options for deletes. */
@@ -177,19 +177,7 @@ export class Spaces {
 
   /** Resolves once the Space is Ready for its current generation; throws if provisioning failed. */
   async waitReady(ref: SpaceRef, options: { timeoutMs?: number } = {}): Promise<Space> {
-    return waitFor(
-      `space ${ref.organization}/${ref.tenant}/${ref.name} to be Ready`,
-      async () => {
-        const space = await this.get(ref);
-        if (space.status?.phase === 'Failed') {
-          const ready = space.status.conditions?.find((c) => c.type === 'Ready');
-          throw toSpacekitError(new Error(ready?.message ?? 'provisioning failed'), `provision space ${ref.organization}/${ref.tenant}/${ref.name}`);
-        }
-        const current = (space.status?.observedGeneration ?? 0) >= (space.metadata.generation ?? 0);
-        return space.status?.phase === 'Ready' && current ? space : undefined;
-      },
-      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    );
+    return waitUntilReady(`space ${ref.organization}/${ref.tenant}/${ref.name}`, () => this.get(ref), options.timeoutMs);
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   tenantNamespace,
 } from '../model/index.ts';
 import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type UpdateTenantInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitFor } from './lifecycle.ts';
+import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitUntilReady } from './lifecycle.ts';
 import type { DeleteOptions, Spaces } from './spaces.ts';
 import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
 
@@ -131,16 +131,9 @@ export class Tenants {
     await removeFinalizer(this.#ctx.tenants, tenant);
   }
 
-  /** Resolves once the Tenant is Ready for its current generation. */
+  /** Resolves once the Tenant is Ready for its current generation; throws if provisioning failed. */
   async waitReady(ref: TenantRef, options: { timeoutMs?: number } = {}): Promise<Tenant> {
-    return waitFor(
-      `tenant ${ref.organization}/${ref.name} to be Ready`,
-      async () => {
-        const t = await this.get(ref);
-        return t.status?.phase === 'Ready' && (t.status.observedGeneration ?? 0) >= (t.metadata.generation ?? 0) ? t : undefined;
-      },
-      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    );
+    return waitUntilReady(`tenant ${ref.organization}/${ref.name}`, () => this.get(ref), options.timeoutMs);
   }
 
   /** Makes the cluster match the Tenant's spec again; makes no write when nothing changed. */
