@@ -56,31 +56,27 @@ export class CrStore<K extends KindName> {
   }
 
   async create(object: ObjectOf<K>): Promise<ObjectOf<K>> {
-    this.#client.counter.writes++;
-    return this.#client.raw.request<ObjectOf<K>>(HttpMethod.POST, this.#path(object.metadata.namespace), { body: object });
+    return this.#client.write<ObjectOf<K>>(this.kind, 'create', HttpMethod.POST, this.#path(object.metadata.namespace), { body: object });
   }
 
   /** Replaces spec and metadata; fails with 409 if `object.metadata.resourceVersion` is stale. */
   async replace(object: ObjectOf<K>): Promise<ObjectOf<K>> {
-    this.#client.counter.writes++;
-    return this.#client.raw.request<ObjectOf<K>>(HttpMethod.PUT, this.#path(object.metadata.namespace, object.metadata.name), {
+    return this.#client.write<ObjectOf<K>>(this.kind, 'update', HttpMethod.PUT, this.#path(object.metadata.namespace, object.metadata.name), {
       body: object,
     });
   }
 
   /** Replaces status; fails with 409 if `object.metadata.resourceVersion` is stale. */
   async replaceStatus(object: ObjectOf<K>, status: Status): Promise<ObjectOf<K>> {
-    this.#client.counter.writes++;
-    return this.#client.raw.request<ObjectOf<K>>(HttpMethod.PUT, this.#path(object.metadata.namespace, object.metadata.name, 'status'), {
+    return this.#client.write<ObjectOf<K>>(this.kind, 'status', HttpMethod.PUT, this.#path(object.metadata.namespace, object.metadata.name, 'status'), {
       body: { ...object, status },
     });
   }
 
   async delete(namespace: string | undefined, name: string): Promise<void> {
     const path = this.#path(namespace, name);
-    this.#client.counter.writes++;
     try {
-      await this.#client.raw.request(HttpMethod.DELETE, path);
+      await this.#client.write(this.kind, 'delete', HttpMethod.DELETE, path);
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
     }

@@ -2,7 +2,7 @@ import { ApisApi, CoreV1Api, type KubeConfig, type KubernetesObject } from '@kub
 import { NotInstalledError } from '../errors.ts';
 import { API_GROUP } from '../model/index.ts';
 import { statusCode } from './errors.ts';
-import { HttpMethod, RawApi } from './raw.ts';
+import { HttpMethod, RawApi, type RawRequest } from './raw.ts';
 
 /** The field manager Spacekit uses for every server-side apply. */
 export const FIELD_MANAGER = 'spacekit';
@@ -17,8 +17,14 @@ export interface AnyObject {
 
 /** Requests that changed the cluster, counted so that "no change, no write" can be proven. */
 export interface WriteCounter {
+  /** Every write this client made. */
   writes: number;
+  /** The same writes by `Kind verb`, such as `Lease update` or `Space status`. */
+  byKind: Record<string, number>;
 }
+
+/** A write verb, as counted: `status` is a replace of the status subresource. */
+export type WriteVerb = 'apply' | 'create' | 'update' | 'status' | 'delete';
 
 /**
  * The SDK's one door to the apiserver. It counts writes, so idempotency is
@@ -28,7 +34,9 @@ export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly raw: RawApi;
   readonly core: CoreV1Api;
-  readonly counter: WriteCounter = { writes: 0 };
+  readonly counter: WriteCounter = { writes: 0, byKind: {} };
+  /** Called after each write is sent, such as by the operator's metrics. */
+  onWrite: ((kind: string, verb: WriteVerb) => void) | undefined;
   #installed = false;
 
   constructor(kubeConfig: KubeConfig) {
@@ -37,25 +45,55 @@ export class KubeClient {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
   }
 
-  /** Server-side apply with Spacekit's field manager, taking ownership of conflicting fields. */
-  async apply<T extends AnyObject>(object: T): Promise<T> {
+  /** Counts one write; every request that changes the cluster goes through here or {@link write}. */
+  countWrite(kind: string, verb: WriteVerb): void {
     this.counter.writes++;
+    const key = `${kind} ${verb}`;
+    this.counter.byKind[key] = (this.counter.byKind[key] ?? 0) + 1;
+    this.onWrite?.(kind, verb);
+  }
+
+  /** Sends a counted write request to `path`. */
+  async write<T>(kind: string, verb: WriteVerb, method: HttpMethod, path: string, options: RawRequest = {}): Promise<T> {
+    this.countWrite(kind, verb);
+    return this.raw.request<T>(method, path, options);
+  }
+
+  /**
+   * Server-side apply with Spacekit's field manager, taking ownership of
+   * conflicting fields. With `dryRun` the server validates and admits the
+   * object, through every admission plugin, without storing it; nothing is counted.
+   */
+  async apply<T extends AnyObject>(object: T, options: { dryRun?: boolean } = {}): Promise<T> {
     const path = await this.raw.path(object as KubernetesObject, 'patch');
-    return this.raw.request<T>(HttpMethod.PATCH, path, {
-      query: { fieldManager: FIELD_MANAGER, force: true, fieldValidation: 'Strict' },
+    const request: RawRequest = {
+      query: { fieldManager: FIELD_MANAGER, force: true, fieldValidation: 'Strict', ...(options.dryRun && { dryRun: 'All' }) },
       body: object,
       contentType: 'application/apply-patch+yaml',
-    });
+    };
+    if (options.dryRun) return this.raw.request<T>(HttpMethod.PATCH, path, request);
+    return this.write<T>(object.kind, 'apply', HttpMethod.PATCH, path, request);
+  }
+
+  /** Creates an object; fails with 409 if it exists. */
+  async create<T extends AnyObject>(object: T): Promise<T> {
+    const path = await this.raw.path(object as KubernetesObject, 'create');
+    return this.write<T>(object.kind, 'create', HttpMethod.POST, path, { body: object });
+  }
+
+  /** Replaces an object; fails with 409 if `object.metadata.resourceVersion` is stale. */
+  async replace<T extends AnyObject>(object: T): Promise<T> {
+    const path = await this.raw.path(object as KubernetesObject, 'replace');
+    return this.write<T>(object.kind, 'update', HttpMethod.PUT, path, { body: object });
   }
 
   /** Deletes an object; an object already gone is not an error. */
   async delete(object: AnyObject, propagationPolicy: 'Background' | 'Foreground' = 'Background'): Promise<void> {
     // Without a name the path would be the collection's, and DELETE would empty it.
     if (!object.metadata.name) throw new Error(`refusing to delete a ${object.kind} without a name`);
-    this.counter.writes++;
     try {
       const path = await this.raw.path(object as KubernetesObject, 'delete');
-      await this.raw.request(HttpMethod.DELETE, path, { query: { propagationPolicy } });
+      await this.write(object.kind, 'delete', HttpMethod.DELETE, path, { query: { propagationPolicy } });
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
     }

@@ -1,2 +1,2 @@
-export { type AnyObject, FIELD_MANAGER, KubeClient, type WriteCounter } from './client.ts';
+export { type AnyObject, FIELD_MANAGER, KubeClient, type WriteCounter, type WriteVerb } from './client.ts';
 export { serverMessage, statusCode, toSpacekitError } from './errors.ts';
