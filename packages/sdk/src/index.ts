@@ -4,17 +4,21 @@
  *
  * @packageDocumentation
  */
-export { connect, type ConnectOptions, type InstallResult, Spacekit } from './spacekit.ts';
+export { connect, type ConnectOptions, type InstallOptions, type InstallResult, Spacekit } from './spacekit.ts';
 export * from './errors.ts';
-export { serverMessage } from './kube/index.ts';
+export { KubeClient, serverMessage, type WriteCounter } from './kube/index.ts';
 export * from './model/index.ts';
 export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, SpaceRef, TenantRef, UpdateOrganizationInput, UpdateSpaceInput, UpdateTenantInput } from './api/inputs.ts';
 export type { Organizations } from './api/organizations.ts';
-export type { DeleteOptions, Spaces } from './api/spaces.ts';
+export type { ChangeOptions, DeleteOptions, Spaces } from './api/spaces.ts';
+export type { ProvisioningMode } from './api/mode.ts';
 export type { Tenants } from './api/tenants.ts';
 export type { ApplyResult } from './apply/index.ts';
-export type { ReconcileResult } from './engine/reconcile.ts';
+export type { Outcome, ReconcileResult } from './engine/index.ts';
 export { renderOrganization, renderSpace, renderTenant, type KubeObject } from './render/index.ts';
 export { spacekitCrds } from './crd/index.ts';
 export { renderInstall } from './install/index.ts';
 export * from './quantity/index.ts';
+export * from './meter/index.ts';
+export { Usage, type UsageScope, type UsageSnapshot, type WatchOptions, type TreeNode } from './usage/index.ts';
+export { type OperatorManifestOptions, renderOperatorManifests } from './operator/manifests.ts';

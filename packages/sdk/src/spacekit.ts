@@ -4,12 +4,15 @@ import { Organizations } from './api/organizations.ts';
 import { Spaces } from './api/spaces.ts';
 import { Tenants } from './api/tenants.ts';
 import { waitFor } from './api/lifecycle.ts';
+import { Provisioning, type ProvisioningMode } from './api/mode.ts';
 import { validate } from './api/validate.ts';
 import { spacekitCrds } from './crd/index.ts';
 import { engineContext, type EngineContext } from './engine/context.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { INSTALL_LABEL_SELECTOR, installObjectKinds, renderInstall } from './install/index.ts';
 import { type AnyObject, KubeClient, toSpacekitError } from './kube/index.ts';
+import { type OperatorManifestOptions, OPERATOR_LABELS, operatorManifestKinds, renderOperatorManifests } from './operator/manifests.ts';
+import { Usage } from './usage/index.ts';
 import { API_GROUP, type ClusterSettings, type ClusterSettingsInput, ClusterSettingsSchema } from './model/index.ts';
 
 /** How to reach the cluster. */
@@ -20,6 +23,27 @@ export interface ConnectOptions {
   context?: string;
   /** Cluster-wide settings for install() and render(). */
   settings?: ClusterSettingsInput;
+  /**
+   * Who provisions what this connection asks for: this process
+   * (`embedded`), the in-cluster operator (`operator`), or whichever the
+   * caller's rights allow (`auto`, the default). See {@link ProvisioningMode}.
+   */
+  mode?: ProvisioningMode;
+}
+
+const OPERATOR_SELECTOR = Object.entries(OPERATOR_LABELS)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(',');
+
+/** What install() installs besides the CRDs, roles and admission policies. */
+export interface InstallOptions {
+  /**
+   * Also install the operator: its namespace, ServiceAccount, least-privilege
+   * RBAC, Deployment and metrics Service. Options pick the image, replicas
+   * (0 keeps the Deployment at zero, to run `spacekit operator` elsewhere
+   * with the same identity), namespace and metrics port.
+   */
+  operator?: boolean | OperatorManifestOptions;
 }
 
 /** What install() did. */
@@ -46,17 +70,21 @@ export class Spacekit {
   readonly organizations: Organizations;
   readonly tenants: Tenants;
   readonly spaces: Spaces;
+  /** Live usage at every level: snapshots and watches. */
+  readonly usage: Usage;
   readonly settings: ClusterSettings;
   readonly kubeConfig: KubeConfig;
   readonly #ctx: EngineContext;
 
-  constructor(kubeConfig: KubeConfig, settings: ClusterSettings) {
+  constructor(kubeConfig: KubeConfig, settings: ClusterSettings, mode: ProvisioningMode = 'auto') {
     this.kubeConfig = kubeConfig;
     this.settings = settings;
     this.#ctx = engineContext(new KubeClient(kubeConfig), settings);
-    this.spaces = new Spaces(this.#ctx);
-    this.tenants = new Tenants(this.#ctx, this.spaces);
-    this.organizations = new Organizations(this.#ctx, this.tenants);
+    const provisioning = new Provisioning(this.#ctx.client, mode);
+    this.spaces = new Spaces(this.#ctx, provisioning);
+    this.tenants = new Tenants(this.#ctx, provisioning);
+    this.organizations = new Organizations(this.#ctx, provisioning);
+    this.usage = new Usage(this.#ctx.client, this.#ctx);
   }
 
   /** Requests this connection made that changed the cluster, so far. */
@@ -66,10 +94,11 @@ export class Spacekit {
 
   /**
    * Applies Spacekit's cluster-wide pieces: the CRDs, ClusterRoles, the
-   * gVisor RuntimeClass and the admission policies. Idempotent: objects
-   * already as configured are not written.
+   * gVisor RuntimeClass and the admission policies, and with `operator` the
+   * operator's manifests. Idempotent: objects already as configured are not
+   * written.
    */
-  async install(): Promise<InstallResult> {
+  async install(options: InstallOptions = {}): Promise<InstallResult> {
     const client = this.#ctx.client;
     const result: InstallResult = { changed: [], unchanged: [] };
     const applyIfChanged = async (object: AnyObject) => {
@@ -85,6 +114,10 @@ export class Spacekit {
     try {
       await Promise.all(spacekitCrds().map((crd) => applyIfChanged(crd as unknown as AnyObject)));
       for (const object of renderInstall(this.settings)) await applyIfChanged(object as unknown as AnyObject);
+      if (options.operator) {
+        const manifests = renderOperatorManifests(this.settings, options.operator === true ? {} : options.operator);
+        for (const object of manifests) await applyIfChanged(object as unknown as AnyObject);
+      }
     } catch (err) {
       throw toSpacekitError(err, 'install Spacekit');
     }
@@ -113,6 +146,12 @@ export class Spacekit {
         `cannot uninstall while organizations exist (${remaining.map((o) => o.metadata.name).join(', ')}); delete them first`,
       );
     }
+    // The operator first, so that it does not fight the removal of what it relies on.
+    for (const { apiVersion, kind } of [...operatorManifestKinds].reverse().filter((k) => k.kind !== 'Namespace')) {
+      for (const object of await client.list<AnyObject>(apiVersion, kind, undefined, INSTALL_LABEL_SELECTOR)) {
+        await client.delete({ ...object, apiVersion, kind });
+      }
+    }
     for (const { apiVersion, kind } of [...installObjectKinds].reverse()) {
       for (const object of await client.list<AnyObject>(apiVersion, kind, undefined, INSTALL_LABEL_SELECTOR)) {
         await client.delete({ ...object, apiVersion, kind });
@@ -122,6 +161,7 @@ export class Spacekit {
     for (const crd of crds) await client.delete(crd);
     // A CRD lingers while its finalizer clears the stored objects; an install() right after must not race it.
     await waitFor('the Spacekit CRDs to be removed', async () => ((await Promise.all(crds.map((c) => client.read(c)))).some(Boolean) ? undefined : true));
+    for (const namespace of await client.list<AnyObject>('v1', 'Namespace', undefined, OPERATOR_SELECTOR)) await client.delete(namespace);
     client.resetInstalledCheck();
   }
 }
@@ -148,5 +188,5 @@ export async function connect(options: ConnectOptions = {}): Promise<Spacekit> {
     }
     kubeConfig.setCurrentContext(options.context);
   }
-  return new Spacekit(kubeConfig, settings);
+  return new Spacekit(kubeConfig, settings, options.mode ?? 'auto');
 }

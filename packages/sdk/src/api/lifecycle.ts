@@ -1,80 +1,123 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConflictError, SpacekitError, TimeoutError } from '../errors.ts';
+import { checkAllocation } from '../budget/budget.ts';
+import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
+import type { EngineContext } from '../engine/context.ts';
+import { canonicalResources, ledgerOf, type ParentRef } from '../engine/ledger.ts';
 import { type KubeClient, statusCode } from '../kube/index.ts';
-import { LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
-import { CLEANUP_FINALIZER, type CrStore, onConflictRetry } from '../engine/store.ts';
+import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
 
 /** How long waits take at most, unless the caller says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
+type AnyCr = Organization | Tenant | Space;
+
 /** Polls `probe` until it returns a value; throws {@link TimeoutError} saying what it waited for. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = DEFAULT_TIMEOUT_MS, hint = '', firstIntervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (let interval = 50; ; interval = Math.min(interval * 2, 500)) {
+  for (let interval = firstIntervalMs; ; interval = Math.min(interval * 2, 500)) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new TimeoutError(`gave up after ${timeoutMs / 1000}s waiting for ${what}`);
+    if (Date.now() > deadline) throw new TimeoutError(`gave up after ${timeoutMs / 1000}s waiting for ${what}${hint}`);
     await sleep(interval);
   }
 }
 
-/** Refuses to take over a namespace that exists but that Spacekit did not make. */
+/**
+ * Refuses to take over a namespace that exists but that Spacekit did not
+ * make, or one still being deleted (a level of the same name was deleted a
+ * moment ago without waiting).
+ */
 export async function assertNamespaceFree(client: KubeClient, namespace: string, forWhat: string): Promise<void> {
-  const existing = await client.read<{ apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> } }>({
+  const existing = await client.read<{ apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string } }>({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: namespace },
   });
-  if (existing && existing.metadata.labels?.[LABELS.managedBy] !== MANAGER) {
+  if (!existing) return;
+  if (existing.metadata.labels?.[LABELS.managedBy] !== MANAGER) {
     throw new ConflictError(
       `namespace ${namespace} already exists and is not managed by Spacekit, so ${forWhat} cannot use it; choose another name or remove that namespace`,
     );
   }
+  if (existing.metadata.deletionTimestamp) {
+    throw new ConflictError(`namespace ${namespace} is still being deleted (something of that name was deleted a moment ago); try again once it is gone`);
+  }
 }
 
-/** Deletes a namespace and, when asked, waits until it is gone (its controller has emptied it). */
-export async function deleteNamespace(client: KubeClient, namespace: string, wait: boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
-  const ref = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
-  await client.delete(ref);
-  if (!wait) return;
-  await waitFor(`namespace ${namespace} to be deleted`, async () => ((await client.read(ref)) ? undefined : true), timeoutMs);
-}
-
-/** Removes Spacekit's cleanup finalizer, letting the apiserver finish deleting the object. */
-export async function removeFinalizer(store: CrStore<'Organization' | 'Tenant' | 'Space'>, object: Organization | Tenant | Space): Promise<void> {
-  await onConflictRetry(async () => {
-    const current = await store.get(object.metadata.namespace, object.metadata.name);
-    if (!current || !(current.metadata.finalizers ?? []).includes(CLEANUP_FINALIZER)) return;
-    const finalizers = (current.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
-    try {
-      await store.replace({ ...current, metadata: { ...current.metadata, finalizers } } as never);
-    } catch (err) {
-      if (statusCode(err) !== 404) throw err;
-    }
-  });
+/**
+ * The typed error a failed object's status stands for, or undefined while it
+ * has not failed. The Ready condition's reason picks the class and its
+ * message, written by the reconciler, says what to do.
+ */
+export function statusError(label: string, object: AnyCr): SpacekitError | undefined {
+  if (object.status?.phase !== 'Failed') return undefined;
+  const ready = object.status.conditions?.find((c) => c.type === C.ready);
+  const message = ready?.message ?? 'provisioning failed';
+  switch (ready?.reason) {
+    case R.quotaExceeded:
+      return new QuotaExceededError({ resource: '', parent: '', requested: '', budget: '', free: '', holders: [], message });
+    case R.invalidSpec:
+    case R.policyViolation:
+      return new ValidationError(label, [{ path: '', message }]);
+    case R.parentNotFound:
+      return new NotFoundError(`cannot provision ${label}: ${message}`);
+    default:
+      return new SpacekitError('CLUSTER', `cannot provision ${label}: ${message}`);
+  }
 }
 
 /**
  * Polls `read` until the object is Ready for its current generation. Throws
- * as soon as it is Failed, with the Ready condition's message, rather than
+ * as soon as it is Failed, with the error its status stands for, rather than
  * waiting out the timeout.
  */
-export async function waitUntilReady<T extends Organization | Tenant | Space>(
-  label: string,
-  read: () => Promise<T>,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-): Promise<T> {
+export async function waitUntilReady<T extends AnyCr>(label: string, read: () => Promise<T>, timeoutMs = DEFAULT_TIMEOUT_MS, hint = ''): Promise<T> {
   return waitFor(
     `${label} to be Ready`,
     async () => {
       const object = await read();
-      if (object.status?.phase === 'Failed') {
-        const ready = object.status.conditions?.find((c) => c.type === 'Ready');
-        throw new SpacekitError('CLUSTER', `cannot provision ${label}: ${ready?.message ?? 'provisioning failed'}`);
-      }
       const current = (object.status?.observedGeneration ?? 0) >= (object.metadata.generation ?? 0);
-      return object.status?.phase === 'Ready' && current ? object : undefined;
+      if (!current) return undefined;
+      const failure = statusError(label, object);
+      if (failure) throw failure;
+      return object.status?.phase === 'Ready' ? object : undefined;
     },
     timeoutMs,
+    hint,
   );
+}
+
+/** What to say when nothing reconciles: the most likely reason is that no operator runs. */
+export const NO_OPERATOR_HINT =
+  '; nothing reconciled it. This connection may not provision by itself, so it relies on the Spacekit operator: is it running? (spacekit install --operator, or spacekit operator)';
+
+/**
+ * The precise refusal for a child that does not fit its parent's budget,
+ * checked against the parent's ledger when the caller may read it. Falls
+ * back to `fallback` (from the child's status) when it cannot, or when the
+ * budget has room again by now.
+ */
+export async function refusal(
+  ctx: EngineContext,
+  ref: ParentRef<Organization | Tenant>,
+  child: string,
+  resources: Readonly<Record<string, string | number>>,
+  fallback?: SpacekitError,
+): Promise<SpacekitError | undefined> {
+  let parent: Organization | Tenant | undefined;
+  try {
+    parent = (await ref.store.get(ref.namespace, ref.name)) as Organization | Tenant | undefined;
+  } catch (err) {
+    if (statusCode(err) === 403) return fallback;
+    throw err;
+  }
+  const ledger = parent && ledgerOf(parent, ref);
+  if (!ledger) return fallback;
+  try {
+    checkAllocation(ledger, child, canonicalResources(resources));
+  } catch (err) {
+    if (err instanceof QuotaExceededError) return err;
+    throw err;
+  }
+  return fallback;
 }

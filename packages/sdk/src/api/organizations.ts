@@ -1,55 +1,77 @@
 import { checkBudgetChange } from '../budget/budget.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
-import { type ReconcileResult, reconcileOrganization } from '../engine/reconcile.ts';
+import { finalizeOrganization } from '../engine/finalize.ts';
+import { reconcileOrganization } from '../engine/organization.ts';
+import type { ReconcileResult } from '../engine/outcome.ts';
 import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
 import { toSpacekitError } from '../kube/index.ts';
-import { GROUP_VERSION, type Organization, OrganizationSpecSchema, organizationNamespace } from '../model/index.ts';
-import {
-  type CreateOrganizationInput,
-  CreateOrganizationInputSchema,
-  type UpdateOrganizationInput,
-  } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitUntilReady } from './lifecycle.ts';
-import type { DeleteOptions } from './spaces.ts';
-import type { Tenants } from './tenants.ts';
+import { GROUP_VERSION, type Organization, organizationNamespace, OrganizationSpecSchema } from '../model/index.ts';
+import { type CreateOrganizationInput, CreateOrganizationInputSchema, type UpdateOrganizationInput } from './inputs.ts';
+import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, statusError, waitFor, waitUntilReady } from './lifecycle.ts';
+import type { Provisioning } from './mode.ts';
+import type { ChangeOptions, DeleteOptions } from './spaces.ts';
+import { tenantDeletionStep } from './tenants.ts';
 import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
+
+const label = (name: string) => `organization ${name}`;
 
 /** Create, read, resize and delete Organizations. Obtain it as `kit.organizations`. */
 export class Organizations {
   readonly #ctx: EngineContext;
-  readonly #tenants: Tenants;
+  readonly #provisioning: Provisioning;
 
-  constructor(ctx: EngineContext, tenants: Tenants) {
+  constructor(ctx: EngineContext, provisioning: Provisioning) {
     this.#ctx = ctx;
-    this.#tenants = tenants;
+    this.#provisioning = provisioning;
+  }
+
+  #embedded(name: string): Promise<boolean> {
+    return this.#provisioning.embedded({ resource: 'organizations', name });
   }
 
   /**
    * Creates an Organization (cluster-scoped) with its budget and its namespace,
    * which will hold its Tenants.
    *
-   * @throws {ValidationError} {@link NameError} {@link ConflictError} {@link NotInstalledError}
+   * @throws {ValidationError} {@link NameError} {@link ConflictError} {@link NotInstalledError} {@link ForbiddenError}
    */
-  async create(input: CreateOrganizationInput): Promise<Organization> {
-    const { name, ...parsed } = validate(CreateOrganizationInputSchema, input, 'organization');
+  async create(input: CreateOrganizationInput, options: ChangeOptions = {}): Promise<Organization> {
+    const { name, labels, ...parsed } = validate(CreateOrganizationInputSchema, input, 'organization');
     const namespace = organizationNamespace(name);
     const spec = { ...parsed, resources: quantitiesAsStrings(parsed.resources) };
     await this.#ctx.client.ensureInstalled();
-    if (await this.#ctx.organizations.get(undefined, name)) throw new ConflictError(`organization ${name} already exists; use update to change it`);
-    await assertNamespaceFree(this.#ctx.client, namespace, `organization ${name}`);
-    let created: Organization;
+    const object = (finalizers: string[]): Organization => ({
+      apiVersion: GROUP_VERSION,
+      kind: 'Organization',
+      metadata: { name, ...(labels && { labels }), finalizers },
+      spec,
+    });
     try {
-      created = await this.#ctx.organizations.create({
-        apiVersion: GROUP_VERSION,
-        kind: 'Organization',
-        metadata: { name, finalizers: [CLEANUP_FINALIZER] },
-        spec,
-      });
+      if (!(await this.#embedded(name))) {
+        await this.#ctx.organizations.create(object([]));
+        try {
+          return await waitUntilReady(label(name), () => this.get(name), options.timeoutMs, NO_OPERATOR_HINT);
+        } catch (err) {
+          await this.#ctx.organizations.delete(undefined, name);
+          throw err;
+        }
+      }
+      if (await this.#ctx.organizations.get(undefined, name)) throw new ConflictError(`${label(name)} already exists; use update to change it`);
+      await assertNamespaceFree(this.#ctx.client, namespace, label(name));
+      const created = await this.#ctx.organizations.create(object([CLEANUP_FINALIZER]));
+      try {
+        const result = await reconcileOrganization(this.#ctx, name, { organization: created, apply: { fresh: true } });
+        if (result.outcome === 'ready' && result.object) return result.object;
+        throw (result.object && statusError(label(name), result.object)) ?? new ConflictError(`${label(name)} could not be provisioned (${result.outcome})`);
+      } catch (err) {
+        await this.#ctx.organizations.delete(undefined, name);
+        await finalizeOrganization(this.#ctx, created, { waitForNamespace: false });
+        throw err;
+      }
     } catch (err) {
-      throw toSpacekitError(err, `create organization ${name}`);
+      throw toSpacekitError(err, `create ${label(name)}`);
     }
-    return (await reconcileOrganization(this.#ctx, created)).object;
   }
 
   /** Reads an Organization. @throws {NotFoundError} */
@@ -57,19 +79,28 @@ export class Organizations {
     // Checks the name before any request: an empty name would address the whole collection.
     organizationNamespace(name);
     await this.#ctx.client.ensureInstalled();
-    const org = await this.#ctx.organizations.get(undefined, name);
-    if (!org) throw new NotFoundError(`organization ${name} does not exist`);
+    let org: Organization | undefined;
+    try {
+      org = await this.#ctx.organizations.get(undefined, name);
+    } catch (err) {
+      throw toSpacekitError(err, `read ${label(name)}`);
+    }
+    if (!org) throw new NotFoundError(`${label(name)} does not exist`);
     return org;
   }
 
   /** Lists the Organizations the caller may see. */
   async list(): Promise<Organization[]> {
     await this.#ctx.client.ensureInstalled();
-    return this.#ctx.organizations.list();
+    try {
+      return await this.#ctx.organizations.list();
+    } catch (err) {
+      throw toSpacekitError(err, 'list organizations');
+    }
   }
 
   /** Changes an Organization; shrinking below what its Tenants hold is refused. */
-  async update(name: string, changes: UpdateOrganizationInput): Promise<Organization> {
+  async update(name: string, changes: UpdateOrganizationInput, options: ChangeOptions = {}): Promise<Organization> {
     const patch = changesObject(changes, 'organization update');
     try {
       const updated = await onConflictRetry(async () => {
@@ -77,34 +108,62 @@ export class Organizations {
         const merged = validate(OrganizationSpecSchema, { ...current.spec, ...patch }, 'organization');
         const spec = { ...merged, resources: quantitiesAsStrings(merged.resources) };
         checkBudgetChange(
-          { parent: `organization ${name}`, childKind: 'tenant', budget: current.spec.resources, allocations: current.status?.allocations ?? {} },
+          { parent: label(name), childKind: 'tenant', budget: current.spec.resources, allocations: current.status?.allocations ?? {} },
           spec.resources,
         );
         return this.#ctx.organizations.replace({ ...current, spec });
       });
-      return (await reconcileOrganization(this.#ctx, updated)).object;
+      if (!(await this.#embedded(name))) {
+        return await waitUntilReady(label(name), async () => {
+          const org = await this.get(name);
+          return (org.status?.observedGeneration ?? 0) >= (updated.metadata.generation ?? 0) ? org : { ...org, status: { ...org.status, phase: 'Pending' as const } };
+        }, options.timeoutMs, NO_OPERATOR_HINT);
+      }
+      const result = await reconcileOrganization(this.#ctx, name, { organization: updated });
+      if (!result.object) throw new NotFoundError(`${label(name)} was deleted while it was being updated`);
+      return result.object;
     } catch (err) {
-      throw toSpacekitError(err, `update organization ${name}`);
+      throw toSpacekitError(err, `update ${label(name)}`);
     }
   }
 
   /** Deletes an Organization with all its Tenants and Spaces; no namespace or cluster-scoped object remains. */
   async delete(name: string, options: DeleteOptions = {}): Promise<void> {
-    const org = await this.get(name);
-    await this.#ctx.organizations.delete(undefined, name);
-    const tenants = await this.#ctx.tenants.list(organizationNamespace(name));
-    await Promise.all(tenants.map((t) => this.#tenants.delete({ organization: name, name: t.metadata.name }, options)));
-    await deleteNamespace(this.#ctx.client, organizationNamespace(name), options.wait ?? true, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    await removeFinalizer(this.#ctx.organizations, org);
+    const wait = options.wait ?? true;
+    try {
+      await this.get(name);
+      await this.#ctx.organizations.delete(undefined, name);
+      if (!(await this.#embedded(name))) {
+        if (wait) {
+          await waitFor(`${label(name)} to be deleted`, async () => ((await this.#ctx.organizations.get(undefined, name)) ? undefined : true), options.timeoutMs, NO_OPERATOR_HINT);
+        }
+        return;
+      }
+      await waitFor(
+        `${label(name)} to be deleted`,
+        async () => {
+          const org = await this.#ctx.organizations.get(undefined, name);
+          if (!org) return true;
+          for (const tenant of await this.#ctx.tenants.list(organizationNamespace(name))) {
+            if (!tenant.metadata.deletionTimestamp) await this.#ctx.tenants.delete(tenant.metadata.namespace, tenant.metadata.name);
+            await tenantDeletionStep(this.#ctx, { organization: name, name: tenant.metadata.name }, wait);
+          }
+          return (await finalizeOrganization(this.#ctx, org, { waitForNamespace: wait })).outcome === 'deleted' ? true : undefined;
+        },
+        options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      );
+    } catch (err) {
+      throw toSpacekitError(err, `delete ${label(name)}`);
+    }
   }
 
   /** Resolves once the Organization is Ready for its current generation; throws if provisioning failed. */
   async waitReady(name: string, options: { timeoutMs?: number } = {}): Promise<Organization> {
-    return waitUntilReady(`organization ${name}`, () => this.get(name), options.timeoutMs);
+    return waitUntilReady(label(name), () => this.get(name), options.timeoutMs);
   }
 
   /** Makes the cluster match the Organization's spec again; makes no write when nothing changed. */
   async reconcile(name: string): Promise<ReconcileResult<Organization>> {
-    return reconcileOrganization(this.#ctx, await this.get(name));
+    return reconcileOrganization(this.#ctx, name, { organization: await this.get(name) });
   }
 }

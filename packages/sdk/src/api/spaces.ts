@@ -1,10 +1,16 @@
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { release, reserve, type ParentRef } from '../engine/ledger.ts';
-import { type ReconcileResult, reconcileSpace } from '../engine/reconcile.ts';
+import { ConflictError, NotFoundError, QuotaExceededError, type SpacekitError, ValidationError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
-import { CLEANUP_FINALIZER } from '../engine/store.ts';
+import { finalizeSpace } from '../engine/finalize.ts';
+import { release, reserve } from '../engine/ledger.ts';
+import type { ReconcileResult } from '../engine/outcome.ts';
+import { tenantLedger } from '../engine/parents.ts';
+import { policyIssues, quotaEnforced, reconcileSpace } from '../engine/space.ts';
+import { OBJECT_NAMES } from '../render/index.ts';
+import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
 import { toSpacekitError } from '../kube/index.ts';
 import {
+  CONDITION_REASONS,
+  CONDITION_TYPES as C,
   GROUP_VERSION,
   LABELS,
   type Organization,
@@ -17,13 +23,20 @@ import {
   tenantNamespace,
 } from '../model/index.ts';
 import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitUntilReady } from './lifecycle.ts';
+import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, waitFor, waitUntilReady } from './lifecycle.ts';
+import type { Provisioning } from './mode.ts';
 import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
 
 /** Options for deletes. */
 export interface DeleteOptions {
   /** Wait until the namespace is gone (default true). With false, return once deletion has started. */
   wait?: boolean;
+  timeoutMs?: number;
+}
+
+/** Options for creates and updates. */
+export interface ChangeOptions {
+  /** How long to wait for the operator, when it is the operator that provisions (default 120 s). */
   timeoutMs?: number;
 }
 
@@ -36,32 +49,20 @@ function storedSpec(spec: SpaceSpec): SpaceSpec {
 }
 
 function checkPolicy(org: Organization, spec: SpaceSpec): void {
-  const issues = [];
-  if (spec.sandbox === 'none' && !org.spec.policy.allowUnsandboxed) {
-    issues.push({
-      path: 'sandbox',
-      message: `organization ${org.metadata.name} requires the gVisor sandbox; an organization admin can allow sandbox: none with policy.allowUnsandboxed`,
-    });
-  }
-  if (spec.podSecurity === 'privileged' && !org.spec.policy.allowPrivileged) {
-    issues.push({
-      path: 'podSecurity',
-      message: `organization ${org.metadata.name} does not allow privileged Spaces; use restricted or baseline, or ask an organization admin to set policy.allowPrivileged`,
-    });
-  }
+  const issues = policyIssues(org, spec);
   if (issues.length > 0) throw new ValidationError('space', issues);
 }
+
+const label = (ref: SpaceRef) => `space ${ref.organization}/${ref.tenant}/${ref.name}`;
 
 /** Create, read, resize and delete Spaces. Obtain it as `kit.spaces`. */
 export class Spaces {
   readonly #ctx: EngineContext;
+  readonly #provisioning: Provisioning;
 
-  constructor(ctx: EngineContext) {
+  constructor(ctx: EngineContext, provisioning: Provisioning) {
     this.#ctx = ctx;
-  }
-
-  #tenantLedger(organization: string, tenant: string): ParentRef<Tenant> {
-    return { store: this.#ctx.tenants, namespace: organization, name: tenant, label: `tenant ${organization}/${tenant}`, childKind: 'space' };
+    this.#provisioning = provisioning;
   }
 
   async #parents(organization: string, tenant: string): Promise<{ org: Organization; tenant: Tenant }> {
@@ -71,50 +72,101 @@ export class Spaces {
     return { org, tenant: t };
   }
 
+  #embedded(organization: string, tenant: string): Promise<boolean> {
+    return this.#provisioning.embedded({ resource: 'tenants', namespace: organizationNamespace(organization), name: tenant });
+  }
+
   /**
    * Creates a Space and provisions it: reserves its allocation in the
    * tenant's budget, creates the Space object and its namespace with quota,
    * limits, network policies, member bindings, Pod Security and sandbox.
    * Resolves with the Space once it is Ready.
    *
+   * A caller without cluster rights (a tenant admin) gets the same: the
+   * Space object is written and the operator provisions it; a refusal
+   * removes the object again, so nothing is left half-made.
+   *
    * @throws {ValidationError} for input the schema refuses (nothing is sent).
    * @throws {NameError} when the namespace name would be invalid or too long.
    * @throws {QuotaExceededError} when the allocation does not fit in the tenant's budget.
    * @throws {NotFoundError} when the organization or tenant does not exist.
    * @throws {ConflictError} when the Space or its namespace already exists.
+   * @throws {ForbiddenError} when the caller may not create Spaces in this tenant.
    */
-  async create(input: CreateSpaceInput): Promise<Space> {
-    const { organization: o, tenant: t, name: s, ...parsed } = validate(CreateSpaceInputSchema, input, 'space');
+  async create(input: CreateSpaceInput, options: ChangeOptions = {}): Promise<Space> {
+    const { organization: o, tenant: t, name: s, labels, ...parsed } = validate(CreateSpaceInputSchema, input, 'space');
+    const ref = { organization: o, tenant: t, name: s };
     const namespace = spaceNamespace(o, t, s);
     const spec = storedSpec(parsed);
     await this.#ctx.client.ensureInstalled();
-    const { org, tenant } = await this.#parents(o, t);
-    checkPolicy(org, spec);
-    if (await this.#ctx.spaces.get(tenantNamespace(o, t), s)) {
-      throw new ConflictError(`space ${o}/${t}/${s} already exists; use update to change it`);
-    }
-    await assertNamespaceFree(this.#ctx.client, namespace, `space ${o}/${t}/${s}`);
-
-    const ledger = this.#tenantLedger(o, t);
-    const previous = await reserve(ledger, s, spec.resources);
-    let created: Space;
+    const object = (finalizers: string[]): Space => ({
+      apiVersion: GROUP_VERSION,
+      kind: 'Space',
+      metadata: { name: s, namespace: tenantNamespace(o, t), labels: { ...labels, [LABELS.organization]: o, [LABELS.tenant]: t }, finalizers },
+      spec,
+    });
     try {
-      created = await this.#ctx.spaces.create({
-        apiVersion: GROUP_VERSION,
-        kind: 'Space',
-        metadata: {
-          name: s,
-          namespace: tenantNamespace(o, t),
-          labels: { [LABELS.organization]: o, [LABELS.tenant]: t },
-          finalizers: [CLEANUP_FINALIZER],
-        },
-        spec,
-      });
+      if (!(await this.#embedded(o, t))) return await this.#createThroughOperator(ref, object([]), options);
+      const { org, tenant } = await this.#parents(o, t);
+      checkPolicy(org, spec);
+      if (await this.#ctx.spaces.get(tenantNamespace(o, t), s)) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
+      await assertNamespaceFree(this.#ctx.client, namespace, label(ref));
+      const ledger = tenantLedger(this.#ctx, o, t);
+      const { previous, parent } = await reserve(ledger, s, spec.resources);
+      let created: Space;
+      try {
+        created = await this.#ctx.spaces.create(object([CLEANUP_FINALIZER]));
+      } catch (err) {
+        await release(ledger, s, previous);
+        throw err;
+      }
+      try {
+        const first = await reconcileSpace(this.#ctx, ref, { space: created, organization: org, tenant: parent, apply: { fresh: true } });
+        const result = await this.#untilEnforced(ref, first, { organization: org, tenant: parent }, options.timeoutMs);
+        if (result.outcome === 'ready' && result.object) return result.object;
+        throw (result.object && statusError(label(ref), result.object)) ?? new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`);
+      } catch (err) {
+        // Leave nothing half-made: take the Space back out, with its allocation.
+        await this.#ctx.spaces.delete(created.metadata.namespace, s);
+        await finalizeSpace(this.#ctx, ref, created, { waitForNamespace: false });
+        throw err;
+      }
     } catch (err) {
-      await release(ledger, s, previous);
-      throw toSpacekitError(err, `create space ${o}/${t}/${s}`);
+      throw toSpacekitError(err, `create ${label(ref)}`);
     }
-    return (await reconcileSpace(this.#ctx, org, tenant, created)).object;
+  }
+
+  /**
+   * Waits, when the Space is provisioned but its quota not yet counted by
+   * Kubernetes, until it is, and reconciles once more to record it: the
+   * embedded counterpart of the operator reacting to the quota's status.
+   */
+  async #untilEnforced(ref: SpaceRef, result: ReconcileResult<Space>, parents: { organization: Organization; tenant: Tenant }, timeoutMs?: number): Promise<ReconcileResult<Space>> {
+    const pending = result.object?.status?.conditions?.find((c) => c.type === C.ready)?.reason === CONDITION_REASONS.quotaPending;
+    if (result.outcome !== 'waiting' || !pending || !result.object) return result;
+    const namespace = spaceNamespace(ref.organization, ref.tenant, ref.name);
+    await waitFor(
+      `Kubernetes to enforce the quota of namespace ${namespace}`,
+      async () => (quotaEnforced(await this.#ctx.client.read({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: OBJECT_NAMES.quota, namespace } })) ? true : undefined),
+      timeoutMs,
+      '; is the kube-controller-manager (its resourcequota controller) running?',
+      10,
+    );
+    return reconcileSpace(this.#ctx, ref, { space: result.object, ...parents });
+  }
+
+  async #createThroughOperator(ref: SpaceRef, object: Space, options: ChangeOptions): Promise<Space> {
+    const ledger = tenantLedger(this.#ctx, ref.organization, ref.tenant);
+    // Checked here first when the caller may read the tenant, so that a clear refusal needs no round trip through the operator.
+    const early = await refusal(this.#ctx, ledger, ref.name, object.spec.resources);
+    if (early) throw early;
+    await this.#ctx.spaces.create(object);
+    try {
+      return await waitUntilReady(label(ref), () => this.get(ref), options.timeoutMs, NO_OPERATOR_HINT);
+    } catch (err) {
+      await this.#ctx.spaces.delete(object.metadata.namespace, ref.name);
+      throw err instanceof QuotaExceededError ? ((await refusal(this.#ctx, ledger, ref.name, object.spec.resources, err)) ?? err) : err;
+    }
   }
 
   /** Reads a Space. @throws {NotFoundError} */
@@ -122,8 +174,13 @@ export class Spaces {
     // Checks every part of the name before any request: an empty name would address the whole collection.
     spaceNamespace(ref.organization, ref.tenant, ref.name);
     await this.#ctx.client.ensureInstalled();
-    const space = await this.#ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name);
-    if (!space) throw new NotFoundError(`space ${ref.organization}/${ref.tenant}/${ref.name} does not exist`);
+    let space: Space | undefined;
+    try {
+      space = await this.#ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name);
+    } catch (err) {
+      throw toSpacekitError(err, `read ${label(ref)}`);
+    }
+    if (!space) throw new NotFoundError(`${label(ref)} does not exist`);
     return space;
   }
 
@@ -132,30 +189,71 @@ export class Spaces {
     if (scope.tenant !== undefined) tenantNamespace(scope.organization, scope.tenant);
     else organizationNamespace(scope.organization);
     await this.#ctx.client.ensureInstalled();
-    if (scope.tenant) return this.#ctx.spaces.list(tenantNamespace(scope.organization, scope.tenant));
-    return this.#ctx.spaces.list(undefined, `${LABELS.organization}=${scope.organization}`);
+    try {
+      if (scope.tenant) return await this.#ctx.spaces.list(tenantNamespace(scope.organization, scope.tenant));
+      return await this.#ctx.spaces.list(undefined, `${LABELS.organization}=${scope.organization}`);
+    } catch (err) {
+      throw toSpacekitError(err, `list the spaces of ${scope.tenant ? `tenant ${scope.organization}/${scope.tenant}` : `organization ${scope.organization}`}`);
+    }
   }
 
   /**
    * Changes a Space: resize it, change members, network or sandbox. Growth is
    * checked against the tenant's budget first; nothing changes if it does not fit.
    */
-  async update(ref: SpaceRef, changes: UpdateSpaceInput): Promise<Space> {
+  async update(ref: SpaceRef, changes: UpdateSpaceInput, options: ChangeOptions = {}): Promise<Space> {
     const patch = changesObject(changes, 'space update');
-    const current = await this.get(ref);
-    const spec = storedSpec(validate(SpaceSpecSchema, { ...current.spec, ...patch }, 'space'));
-    const { org, tenant } = await this.#parents(ref.organization, ref.tenant);
-    checkPolicy(org, spec);
-    const ledger = this.#tenantLedger(ref.organization, ref.tenant);
-    const previous = await reserve(ledger, ref.name, spec.resources);
-    let updated: Space;
     try {
-      updated = await this.#ctx.spaces.replace({ ...current, spec });
+      const current = await this.get(ref);
+      const spec = storedSpec(validate(SpaceSpecSchema, { ...current.spec, ...patch }, 'space'));
+      if (!(await this.#embedded(ref.organization, ref.tenant))) return await this.#updateThroughOperator(ref, current, spec, options);
+      const { org, tenant } = await this.#parents(ref.organization, ref.tenant);
+      checkPolicy(org, spec);
+      const ledger = tenantLedger(this.#ctx, ref.organization, ref.tenant);
+      const { previous, parent } = await reserve(ledger, ref.name, spec.resources);
+      let updated: Space;
+      try {
+        updated = await this.#ctx.spaces.replace({ ...current, spec });
+      } catch (err) {
+        await release(ledger, ref.name, previous);
+        throw err;
+      }
+      const result = await reconcileSpace(this.#ctx, ref, { space: updated, organization: org, tenant: parent });
+      if (!result.object) throw new NotFoundError(`${label(ref)} was deleted while it was being updated`);
+      return result.object;
     } catch (err) {
-      await release(ledger, ref.name, previous);
-      throw toSpacekitError(err, `update space ${ref.organization}/${ref.tenant}/${ref.name}`);
+      throw toSpacekitError(err, `update ${label(ref)}`);
     }
-    return (await reconcileSpace(this.#ctx, org, tenant, updated)).object;
+  }
+
+  async #updateThroughOperator(ref: SpaceRef, current: Space, spec: SpaceSpec, options: ChangeOptions): Promise<Space> {
+    const ledger = tenantLedger(this.#ctx, ref.organization, ref.tenant);
+    const early = await refusal(this.#ctx, ledger, ref.name, spec.resources);
+    if (early) throw early;
+    const updated = await this.#ctx.spaces.replace({ ...current, spec });
+    const settled = await waitFor(
+      `${label(ref)} to take its new spec`,
+      async () => {
+        const space = await this.get(ref);
+        return (space.status?.observedGeneration ?? 0) >= (updated.metadata.generation ?? 0) ? space : undefined;
+      },
+      options.timeoutMs,
+      NO_OPERATOR_HINT,
+    );
+    const resize = settled.status?.conditions?.find((c) => c.type === C.quotaExceeded);
+    if (resize?.status !== 'True') {
+      const failure = statusError(label(ref), settled);
+      if (failure) throw failure;
+      return settled;
+    }
+    // The operator kept the old allocation; put the old spec back too, so that a refused update changes nothing.
+    await onConflictRetry(async () => {
+      const now = await this.get(ref);
+      if (now.metadata.generation !== updated.metadata.generation) return;
+      await this.#ctx.spaces.replace({ ...now, spec: current.spec });
+    });
+    const fallback: SpacekitError = new QuotaExceededError({ resource: '', parent: '', requested: '', budget: '', free: '', holders: [], message: resize.message });
+    throw (await refusal(this.#ctx, ledger, ref.name, spec.resources, fallback)) ?? fallback;
   }
 
   /**
@@ -163,21 +261,32 @@ export class Spaces {
    * @throws {NotFoundError} when it does not exist.
    */
   async delete(ref: SpaceRef, options: DeleteOptions = {}): Promise<void> {
-    const space = await this.get(ref);
-    await this.#ctx.spaces.delete(space.metadata.namespace, ref.name);
-    await deleteNamespace(
-      this.#ctx.client,
-      spaceNamespace(ref.organization, ref.tenant, ref.name),
-      options.wait ?? true,
-      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    const wait = options.wait ?? true;
+    try {
+      const space = await this.get(ref);
+      await this.#ctx.spaces.delete(space.metadata.namespace, ref.name);
+      if (!(await this.#embedded(ref.organization, ref.tenant))) {
+        if (wait) await this.#waitGone(ref, options.timeoutMs);
+        return;
+      }
+      await driveSpaceDeletion(this.#ctx, ref, wait, options.timeoutMs);
+    } catch (err) {
+      throw toSpacekitError(err, `delete ${label(ref)}`);
+    }
+  }
+
+  async #waitGone(ref: SpaceRef, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    await waitFor(
+      `${label(ref)} to be deleted`,
+      async () => ((await this.#ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name)) ? undefined : true),
+      timeoutMs,
+      NO_OPERATOR_HINT,
     );
-    await release(this.#tenantLedger(ref.organization, ref.tenant), ref.name);
-    await removeFinalizer(this.#ctx.spaces, space);
   }
 
   /** Resolves once the Space is Ready for its current generation; throws if provisioning failed. */
   async waitReady(ref: SpaceRef, options: { timeoutMs?: number } = {}): Promise<Space> {
-    return waitUntilReady(`space ${ref.organization}/${ref.tenant}/${ref.name}`, () => this.get(ref), options.timeoutMs);
+    return waitUntilReady(label(ref), () => this.get(ref), options.timeoutMs);
   }
 
   /**
@@ -187,7 +296,25 @@ export class Spaces {
    */
   async reconcile(ref: SpaceRef): Promise<ReconcileResult<Space>> {
     const space = await this.get(ref);
-    const { org, tenant } = await this.#parents(ref.organization, ref.tenant);
-    return reconcileSpace(this.#ctx, org, tenant, space);
+    return reconcileSpace(this.#ctx, ref, { space });
   }
 }
+
+/**
+ * Runs a deleted Space's cleanup in this process until it is done: the
+ * namespace goes (waited for, unless `wait` is false), then the allocation
+ * and the finalizer.
+ */
+export async function driveSpaceDeletion(ctx: EngineContext, ref: SpaceRef, wait: boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+  await waitFor(
+    `${label(ref)} to be deleted`,
+    async () => {
+      const space = await ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name);
+      if (!space) return true;
+      const result = await finalizeSpace(ctx, ref, space, { waitForNamespace: wait });
+      return result.outcome === 'deleted' ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+

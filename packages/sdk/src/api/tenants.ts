@@ -1,36 +1,45 @@
 import { checkBudgetChange } from '../budget/budget.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, QuotaExceededError, type SpacekitError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
-import { type ParentRef, release, reserve } from '../engine/ledger.ts';
-import { type ReconcileResult, reconcileTenant } from '../engine/reconcile.ts';
+import { finalizeSpace, finalizeTenant } from '../engine/finalize.ts';
+import { effectiveBudget, release, reserve } from '../engine/ledger.ts';
+import type { ReconcileResult } from '../engine/outcome.ts';
+import { organizationLedger } from '../engine/parents.ts';
 import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
+import { reconcileTenant } from '../engine/tenant.ts';
 import { toSpacekitError } from '../kube/index.ts';
 import {
+  CONDITION_TYPES as C,
   GROUP_VERSION,
   LABELS,
   type Organization,
   organizationNamespace,
   type Tenant,
+  type TenantSpec,
   TenantSpecSchema,
   tenantNamespace,
 } from '../model/index.ts';
 import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type UpdateTenantInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, deleteNamespace, removeFinalizer, waitUntilReady } from './lifecycle.ts';
-import type { DeleteOptions, Spaces } from './spaces.ts';
+import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, waitFor, waitUntilReady } from './lifecycle.ts';
+import type { Provisioning } from './mode.ts';
+import type { ChangeOptions, DeleteOptions } from './spaces.ts';
 import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
+
+const label = (ref: TenantRef) => `tenant ${ref.organization}/${ref.name}`;
+
+/** Refuses a budget below what the tenant's Spaces hold, before anything is sent. */
+function checkShrink(ref: TenantRef, current: Tenant, resources: Record<string, string | number>): void {
+  checkBudgetChange({ parent: label(ref), childKind: 'space', budget: current.spec.resources, allocations: current.status?.allocations ?? {} }, resources);
+}
 
 /** Create, read, resize and delete Tenants. Obtain it as `kit.tenants`. */
 export class Tenants {
   readonly #ctx: EngineContext;
-  readonly #spaces: Spaces;
+  readonly #provisioning: Provisioning;
 
-  constructor(ctx: EngineContext, spaces: Spaces) {
+  constructor(ctx: EngineContext, provisioning: Provisioning) {
     this.#ctx = ctx;
-    this.#spaces = spaces;
-  }
-
-  #orgLedger(organization: string): ParentRef<Organization> {
-    return { store: this.#ctx.organizations, namespace: undefined, name: organization, label: `organization ${organization}`, childKind: 'tenant' };
+    this.#provisioning = provisioning;
   }
 
   async #org(organization: string): Promise<Organization> {
@@ -39,35 +48,68 @@ export class Tenants {
     return org;
   }
 
+  #embedded(organization: string): Promise<boolean> {
+    return this.#provisioning.embedded({ resource: 'organizations', name: organization });
+  }
+
   /**
    * Creates a Tenant with an allocation from its organization's budget, and
-   * its namespace, which will hold its Spaces.
+   * its namespace, which will hold its Spaces. An organization admin without
+   * cluster rights gets the same through the operator.
    *
-   * @throws {ValidationError} {@link NameError} {@link QuotaExceededError} {@link NotFoundError} {@link ConflictError}
+   * @throws {ValidationError} {@link NameError} {@link QuotaExceededError} {@link NotFoundError} {@link ConflictError} {@link ForbiddenError}
    */
-  async create(input: CreateTenantInput): Promise<Tenant> {
-    const { organization: o, name: t, ...parsed } = validate(CreateTenantInputSchema, input, 'tenant');
+  async create(input: CreateTenantInput, options: ChangeOptions = {}): Promise<Tenant> {
+    const { organization: o, name: t, labels, ...parsed } = validate(CreateTenantInputSchema, input, 'tenant');
+    const ref = { organization: o, name: t };
     const namespace = tenantNamespace(o, t);
     const spec = { ...parsed, resources: quantitiesAsStrings(parsed.resources) };
     await this.#ctx.client.ensureInstalled();
-    const org = await this.#org(o);
-    if (await this.#ctx.tenants.get(organizationNamespace(o), t)) throw new ConflictError(`tenant ${o}/${t} already exists; use update to change it`);
-    await assertNamespaceFree(this.#ctx.client, namespace, `tenant ${o}/${t}`);
-    const ledger = this.#orgLedger(o);
-    const previous = await reserve(ledger, t, spec.resources);
-    let created: Tenant;
+    const object = (finalizers: string[]): Tenant => ({
+      apiVersion: GROUP_VERSION,
+      kind: 'Tenant',
+      metadata: { name: t, namespace: organizationNamespace(o), labels: { ...labels, [LABELS.organization]: o }, finalizers },
+      spec,
+    });
     try {
-      created = await this.#ctx.tenants.create({
-        apiVersion: GROUP_VERSION,
-        kind: 'Tenant',
-        metadata: { name: t, namespace: organizationNamespace(o), labels: { [LABELS.organization]: o }, finalizers: [CLEANUP_FINALIZER] },
-        spec,
-      });
+      if (!(await this.#embedded(o))) return await this.#createThroughOperator(ref, object([]), options);
+      await this.#org(o);
+      if (await this.#ctx.tenants.get(organizationNamespace(o), t)) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
+      await assertNamespaceFree(this.#ctx.client, namespace, label(ref));
+      const ledger = organizationLedger(this.#ctx, o);
+      const { previous, parent } = await reserve(ledger, t, spec.resources);
+      let created: Tenant;
+      try {
+        created = await this.#ctx.tenants.create(object([CLEANUP_FINALIZER]));
+      } catch (err) {
+        await release(ledger, t, previous);
+        throw err;
+      }
+      try {
+        const result = await reconcileTenant(this.#ctx, ref, { tenant: created, organization: parent, apply: { fresh: true } });
+        if (result.outcome === 'ready' && result.object) return result.object;
+        throw (result.object && statusError(label(ref), result.object)) ?? new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`);
+      } catch (err) {
+        await this.#ctx.tenants.delete(created.metadata.namespace, t);
+        await finalizeTenant(this.#ctx, ref, created, { waitForNamespace: false });
+        throw err;
+      }
     } catch (err) {
-      await release(ledger, t, previous);
-      throw toSpacekitError(err, `create tenant ${o}/${t}`);
+      throw toSpacekitError(err, `create ${label(ref)}`);
     }
-    return (await reconcileTenant(this.#ctx, org, created)).object;
+  }
+
+  async #createThroughOperator(ref: TenantRef, object: Tenant, options: ChangeOptions): Promise<Tenant> {
+    const ledger = organizationLedger(this.#ctx, ref.organization);
+    const early = await refusal(this.#ctx, ledger, ref.name, object.spec.resources);
+    if (early) throw early;
+    await this.#ctx.tenants.create(object);
+    try {
+      return await waitUntilReady(label(ref), () => this.get(ref), options.timeoutMs, NO_OPERATOR_HINT);
+    } catch (err) {
+      await this.#ctx.tenants.delete(object.metadata.namespace, ref.name);
+      throw err instanceof QuotaExceededError ? ((await refusal(this.#ctx, ledger, ref.name, object.spec.resources, err)) ?? err) : err;
+    }
   }
 
   /** Reads a Tenant. @throws {NotFoundError} */
@@ -75,8 +117,13 @@ export class Tenants {
     // Checks the names before any request: an empty name would address the whole collection.
     tenantNamespace(ref.organization, ref.name);
     await this.#ctx.client.ensureInstalled();
-    const tenant = await this.#ctx.tenants.get(organizationNamespace(ref.organization), ref.name);
-    if (!tenant) throw new NotFoundError(`tenant ${ref.organization}/${ref.name} does not exist`);
+    let tenant: Tenant | undefined;
+    try {
+      tenant = await this.#ctx.tenants.get(organizationNamespace(ref.organization), ref.name);
+    } catch (err) {
+      throw toSpacekitError(err, `read ${label(ref)}`);
+    }
+    if (!tenant) throw new NotFoundError(`${label(ref)} does not exist`);
     return tenant;
   }
 
@@ -84,60 +131,142 @@ export class Tenants {
   async list(scope: { organization: string }): Promise<Tenant[]> {
     organizationNamespace(scope.organization);
     await this.#ctx.client.ensureInstalled();
-    return this.#ctx.tenants.list(organizationNamespace(scope.organization));
+    try {
+      return await this.#ctx.tenants.list(organizationNamespace(scope.organization));
+    } catch (err) {
+      throw toSpacekitError(err, `list the tenants of organization ${scope.organization}`);
+    }
   }
 
   /**
    * Changes a Tenant. Growing is checked against the organization's budget;
    * shrinking below what its Spaces hold is refused. Nothing changes on refusal.
    */
-  async update(ref: TenantRef, changes: UpdateTenantInput): Promise<Tenant> {
+  async update(ref: TenantRef, changes: UpdateTenantInput, options: ChangeOptions = {}): Promise<Tenant> {
     const patch = changesObject(changes, 'tenant update');
-    const org = await this.#org(ref.organization);
-    const ledger = this.#orgLedger(ref.organization);
-    let previous: Record<string, string | number> | undefined;
-    let reserved = false;
     try {
-      const updated = await onConflictRetry(async () => {
-        const current = await this.get(ref);
-        const merged = validate(TenantSpecSchema, { ...current.spec, ...patch }, 'tenant');
-        const spec = { ...merged, resources: quantitiesAsStrings(merged.resources) };
-        checkBudgetChange(
-          { parent: `tenant ${ref.organization}/${ref.name}`, childKind: 'space', budget: current.spec.resources, allocations: current.status?.allocations ?? {} },
-          spec.resources,
-        );
-        if (!reserved) {
-          previous = await reserve(ledger, ref.name, spec.resources);
-          reserved = true;
-        }
-        // The resourceVersion read above guards the shrink check: a Space reserved since makes this replace fail and retry.
-        return this.#ctx.tenants.replace({ ...current, spec });
-      });
-      return (await reconcileTenant(this.#ctx, org, updated)).object;
+      if (!(await this.#embedded(ref.organization))) return await this.#updateThroughOperator(ref, patch, options);
+      const ledger = organizationLedger(this.#ctx, ref.organization);
+      let previous: Record<string, string | number> | undefined;
+      let org: Organization | undefined;
+      let reserved = false;
+      try {
+        const updated = await onConflictRetry(async () => {
+          const current = await this.get(ref);
+          const spec = this.#merged(current, patch);
+          checkShrink(ref, current, spec.resources);
+          if (!reserved) {
+            ({ previous, parent: org } = await reserve(ledger, ref.name, spec.resources));
+            reserved = true;
+          }
+          // The resourceVersion read above guards the shrink check: a Space reserved since makes this replace fail and retry.
+          return this.#ctx.tenants.replace({ ...current, spec });
+        });
+        const result = await reconcileTenant(this.#ctx, ref, { tenant: updated, ...(org && { organization: org }) });
+        if (!result.object) throw new NotFoundError(`${label(ref)} was deleted while it was being updated`);
+        return result.object;
+      } catch (err) {
+        if (reserved) await release(ledger, ref.name, previous);
+        throw err;
+      }
     } catch (err) {
-      if (reserved) await release(ledger, ref.name, previous);
-      throw toSpacekitError(err, `update tenant ${ref.organization}/${ref.name}`);
+      throw toSpacekitError(err, `update ${label(ref)}`);
     }
+  }
+
+  #merged(current: Tenant, patch: Record<string, unknown>): TenantSpec {
+    const merged = validate(TenantSpecSchema, { ...current.spec, ...patch }, 'tenant');
+    return { ...merged, resources: quantitiesAsStrings(merged.resources) };
+  }
+
+  async #updateThroughOperator(ref: TenantRef, patch: Record<string, unknown>, options: ChangeOptions): Promise<Tenant> {
+    const current = await this.get(ref);
+    const spec = this.#merged(current, patch);
+    checkShrink(ref, current, spec.resources);
+    const ledger = organizationLedger(this.#ctx, ref.organization);
+    const early = await refusal(this.#ctx, ledger, ref.name, spec.resources);
+    if (early) throw early;
+    const updated = await this.#ctx.tenants.replace({ ...current, spec });
+    const settled = await waitFor(
+      `${label(ref)} to take its new spec`,
+      async () => {
+        const tenant = await this.get(ref);
+        return (tenant.status?.observedGeneration ?? 0) >= (updated.metadata.generation ?? 0) ? tenant : undefined;
+      },
+      options.timeoutMs,
+      NO_OPERATOR_HINT,
+    );
+    const resize = settled.status?.conditions?.find((c) => c.type === C.quotaExceeded);
+    if (resize?.status !== 'True') {
+      const failure = statusError(label(ref), settled);
+      if (failure) throw failure;
+      return settled;
+    }
+    await onConflictRetry(async () => {
+      const now = await this.get(ref);
+      if (now.metadata.generation !== updated.metadata.generation) return;
+      await this.#ctx.tenants.replace({ ...now, spec: current.spec });
+    });
+    const fallback: SpacekitError = new QuotaExceededError({ resource: '', parent: '', requested: '', budget: '', free: '', holders: [], message: resize.message });
+    throw (await refusal(this.#ctx, ledger, ref.name, spec.resources, fallback)) ?? fallback;
   }
 
   /** Deletes a Tenant and, first, all of its Spaces. */
   async delete(ref: TenantRef, options: DeleteOptions = {}): Promise<void> {
-    const tenant = await this.get(ref);
-    await this.#ctx.tenants.delete(tenant.metadata.namespace, ref.name);
-    const spaces = await this.#ctx.spaces.list(tenantNamespace(ref.organization, ref.name));
-    await Promise.all(spaces.map((s) => this.#spaces.delete({ organization: ref.organization, tenant: ref.name, name: s.metadata.name }, options)));
-    await deleteNamespace(this.#ctx.client, tenantNamespace(ref.organization, ref.name), options.wait ?? true, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    await release(this.#orgLedger(ref.organization), ref.name);
-    await removeFinalizer(this.#ctx.tenants, tenant);
+    const wait = options.wait ?? true;
+    try {
+      const tenant = await this.get(ref);
+      await this.#ctx.tenants.delete(tenant.metadata.namespace, ref.name);
+      if (!(await this.#embedded(ref.organization))) {
+        if (wait) {
+          await waitFor(
+            `${label(ref)} to be deleted`,
+            async () => ((await this.#ctx.tenants.get(organizationNamespace(ref.organization), ref.name)) ? undefined : true),
+            options.timeoutMs,
+            NO_OPERATOR_HINT,
+          );
+        }
+        return;
+      }
+      await driveTenantDeletion(this.#ctx, ref, wait, options.timeoutMs);
+    } catch (err) {
+      throw toSpacekitError(err, `delete ${label(ref)}`);
+    }
   }
 
   /** Resolves once the Tenant is Ready for its current generation; throws if provisioning failed. */
   async waitReady(ref: TenantRef, options: { timeoutMs?: number } = {}): Promise<Tenant> {
-    return waitUntilReady(`tenant ${ref.organization}/${ref.name}`, () => this.get(ref), options.timeoutMs);
+    return waitUntilReady(label(ref), () => this.get(ref), options.timeoutMs);
   }
 
   /** Makes the cluster match the Tenant's spec again; makes no write when nothing changed. */
   async reconcile(ref: TenantRef): Promise<ReconcileResult<Tenant>> {
-    return reconcileTenant(this.#ctx, await this.#org(ref.organization), await this.get(ref));
+    return reconcileTenant(this.#ctx, ref, { tenant: await this.get(ref) });
   }
+
+  /** The budget the Tenant's Spaces share now: its spec, capped by what its organization granted. */
+  async budget(ref: TenantRef): Promise<Record<string, string> | undefined> {
+    return effectiveBudget(await this.get(ref));
+  }
+}
+
+/**
+ * One step of a deleted Tenant's cleanup in this process: its Spaces are
+ * deleted and cleaned up first, then the Tenant. Returns true once it is gone.
+ */
+export async function tenantDeletionStep(ctx: EngineContext, ref: TenantRef, wait: boolean): Promise<boolean> {
+  const tenant = await ctx.tenants.get(organizationNamespace(ref.organization), ref.name);
+  if (!tenant) return true;
+  const namespace = tenantNamespace(ref.organization, ref.name);
+  for (const space of await ctx.spaces.list(namespace)) {
+    if (!space.metadata.deletionTimestamp) await ctx.spaces.delete(namespace, space.metadata.name);
+    const deleting = (await ctx.spaces.get(namespace, space.metadata.name)) ?? space;
+    await finalizeSpace(ctx, { organization: ref.organization, tenant: ref.name, name: space.metadata.name }, deleting, { waitForNamespace: wait });
+  }
+  return (await finalizeTenant(ctx, ref, tenant, { waitForNamespace: wait })).outcome === 'deleted';
+}
+
+/** Runs a deleted Tenant's cleanup in this process until it is done. */
+export async function driveTenantDeletion(ctx: EngineContext, ref: TenantRef, wait: boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+  await waitFor(`${label(ref)} to be deleted`, async () => ((await tenantDeletionStep(ctx, ref, wait)) ? true : undefined), timeoutMs);
 }

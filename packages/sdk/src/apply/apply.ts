@@ -1,5 +1,7 @@
+import type { ClusterReader } from '../engine/reader.ts';
 import type { KubeClient } from '../kube/index.ts';
-import { type KubeObject, type Owner, ownerSelector } from '../render/index.ts';
+import { type KubeObject, type Owner } from '../render/index.ts';
+import { levelNamespace, levelScans, OWNED_KINDS } from '../render/scans.ts';
 import { isSubset } from './subset.ts';
 
 /** What one apply did. `writes` is 0 when nothing had to change. */
@@ -11,57 +13,86 @@ export interface ApplyResult {
   writes: number;
 }
 
-/** Kinds Spacekit renders into a level's namespace and therefore prunes there. */
-export const PRUNABLE_KINDS = [
-  { apiVersion: 'v1', kind: 'ResourceQuota' },
-  { apiVersion: 'v1', kind: 'LimitRange' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
-] as const;
+/** An apply's result plus the objects as the cluster now holds them (what was applied, or the unchanged live copy). */
+export interface AppliedLevel extends ApplyResult {
+  objects: Map<string, KubeObject>;
+}
 
-const key = (o: { kind: string; metadata: { name?: string; namespace?: string } }) =>
+/** Kinds Spacekit renders into a level's own namespace and therefore prunes there. */
+export const PRUNABLE_KINDS = [OWNED_KINDS.resourceQuota, OWNED_KINDS.limitRange, OWNED_KINDS.networkPolicy, OWNED_KINDS.roleBinding] as const;
+
+/** `Kind/namespace/name`, the identity apply compares objects by. */
+export const objectKey = (o: { kind: string; metadata: { name?: string; namespace?: string | undefined } }): string =>
   `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
+/** 0 for namespaces, 1 for roles, 2 for everything else: the order in which apply writes them. */
+export function applyWave(object: { kind: string }): number {
+  if (object.kind === 'Namespace') return 0;
+  return object.kind === 'Role' || object.kind === 'ClusterRole' ? 1 : 2;
+}
+
+/** What apply needs: a client to write with and a reader for the live state (API or cache). */
+export interface ApplyIo {
+  client: KubeClient;
+  reader: ClusterReader;
+}
+
+/** Hints that save reads when the caller already knows the state. */
+export interface ApplyOptions {
+  /**
+   * The level's Spacekit object was created just now, so nothing of it can
+   * exist yet and there is nothing to read or prune.
+   */
+  fresh?: boolean;
+}
+
 /**
- * Makes the cluster hold exactly `desired` for one owner (a Space, Tenant or
- * Organization level): server-side applies what is missing or differs,
- * leaves alone what already matches (no write at all), and deletes objects
- * with the owner's labels that are no longer rendered.
+ * Makes the cluster hold exactly `desired` for one level (a Space, Tenant or
+ * Organization): server-side applies what is missing or differs, leaves alone
+ * what already matches (no write at all), and deletes objects with the
+ * level's labels, in the places the level uses ({@link levelScans}), that are
+ * no longer rendered.
  *
- * The Namespace, if rendered, is applied first; the rest follow in parallel.
+ * The Namespace, if rendered, is applied first, then roles, then the rest in parallel.
  */
-export async function applyOwned(client: KubeClient, owner: Owner, namespace: string, desired: readonly KubeObject[]): Promise<ApplyResult> {
-  const result: ApplyResult = { created: [], updated: [], unchanged: [], pruned: [], writes: 0 };
-  const selector = ownerSelector(owner);
+export async function applyOwned(io: ApplyIo, owner: Owner, desired: readonly KubeObject[], options: ApplyOptions = {}): Promise<AppliedLevel> {
+  const result: AppliedLevel = { created: [], updated: [], unchanged: [], pruned: [], writes: 0, objects: new Map() };
   const nsObject = desired.find((o) => o.kind === 'Namespace');
-  const liveNamespace = nsObject ? await client.read<KubeObject>(nsObject) : undefined;
   const live = new Map<string, KubeObject>();
-  if (liveNamespace) live.set(key(liveNamespace), liveNamespace);
-  if (liveNamespace || !nsObject) {
-    const lists = await Promise.all(PRUNABLE_KINDS.map((k) => client.list<KubeObject>(k.apiVersion, k.kind, namespace, selector)));
-    for (const item of lists.flat()) live.set(key(item), item);
+  if (!options.fresh) {
+    const ownNamespace = levelNamespace(owner);
+    const liveNamespace = nsObject ? await io.reader.namespace(nsObject.metadata.name) : undefined;
+    if (liveNamespace) live.set(objectKey(liveNamespace), liveNamespace);
+    const reads = levelScans(owner).flatMap((scan) =>
+      // Nothing can be inside a namespace that does not exist yet.
+      scan.namespace === ownNamespace && nsObject && !liveNamespace ? [] : scan.kinds.map((kind) => io.reader.owned(kind, scan.namespace, owner)),
+    );
+    for (const item of (await Promise.all(reads)).flat()) live.set(objectKey(item), item);
   }
 
   const applyOne = async (object: KubeObject) => {
-    const existing = live.get(key(object));
+    const key = objectKey(object);
+    const existing = live.get(key);
     if (existing && isSubset(object, existing)) {
-      result.unchanged.push(key(object));
+      result.unchanged.push(key);
+      result.objects.set(key, existing);
       return;
     }
-    await client.apply(object);
+    result.objects.set(key, await io.client.apply(object));
     result.writes++;
-    (existing ? result.updated : result.created).push(key(object));
+    (existing ? result.updated : result.created).push(key);
   };
-  if (nsObject) await applyOne(nsObject);
-  await Promise.all(desired.filter((o) => o !== nsObject).map(applyOne));
+  // In waves: the namespace holds everything else, and a binding to a role is checked against the
+  // role's rules (RBAC's escalation check), so the role must exist before its binding.
+  for (const wave of [0, 1, 2]) await Promise.all(desired.filter((o) => applyWave(o) === wave).map(applyOne));
 
-  const wanted = new Set(desired.map(key));
-  const stale = [...live.values()].filter((o) => o.kind !== 'Namespace' && !wanted.has(key(o)));
+  const wanted = new Set(desired.map(objectKey));
+  const stale = [...live.values()].filter((o) => o.kind !== 'Namespace' && !wanted.has(objectKey(o)));
   await Promise.all(
     stale.map(async (o) => {
-      await client.delete(o);
+      await io.client.delete(o);
       result.writes++;
-      result.pruned.push(key(o));
+      result.pruned.push(objectKey(o));
     }),
   );
   return result;

@@ -1,2 +1,2 @@
-export { applyOwned, type ApplyResult, PRUNABLE_KINDS } from './apply.ts';
+export { applyOwned, type ApplyIo, type AppliedLevel, type ApplyOptions, type ApplyResult, objectKey, PRUNABLE_KINDS } from './apply.ts';
 export { isSubset } from './subset.ts';

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput } from '../api/inputs.ts';
 import { NETWORK_PRESETS, POD_SECURITY_LEVELS, type SpaceSpecInput } from '../model/index.ts';
+import { parseDuration } from '../meter/index.ts';
 import { UsageError } from './errors.ts';
 import { resourcesFromFlags } from './resources.ts';
 
@@ -28,10 +29,49 @@ export interface SpaceChanges {
   network?: { preset?: (typeof NETWORK_PRESETS)[number]; allowFrom?: string[] };
 }
 
+/** What `spacekit install --operator` asks for. */
+export interface OperatorInstall {
+  replicas?: number;
+  image?: string;
+}
+
+/** What `spacekit operator` runs with; see USAGE for the flags. */
+export interface OperatorCommand {
+  metricsAddress: string;
+  leaderElect: boolean;
+  leaseNamespace?: string;
+  identity?: string;
+  organizationSelector?: string;
+  workers?: number;
+  /** undefined: no metering. */
+  meterDir?: string;
+  meterIntervalMs: number;
+  meterBucketMs?: number;
+  orphanGraceMs?: number;
+  logFormat: 'json' | 'text';
+  logLevel: 'info' | 'debug';
+}
+
+/** The report formats of `usage report`. */
+export const REPORT_FORMATS = ['table', 'csv', 'json'] as const;
+/** The levels a usage report totals by. */
+export const REPORT_LEVELS = ['space', 'tenant', 'organization'] as const;
+
 /** One parsed command, ready to run. */
 export type Command =
   | { command: 'help' }
-  | { command: 'install'; output: OutputFormat }
+  | { command: 'install'; output: OutputFormat; operator?: OperatorInstall }
+  | { command: 'operator'; options: OperatorCommand }
+  | { command: 'usage'; output: OutputFormat; ref?: Ref; watch: boolean }
+  | {
+      command: 'usage-report';
+      sinceMs: number;
+      by: (typeof REPORT_LEVELS)[number];
+      format: (typeof REPORT_FORMATS)[number];
+      /** Read an operator's report endpoint instead of a local store. */
+      operatorUrl?: string;
+      store: string;
+    }
   | { command: 'uninstall' }
   | { command: 'up'; once: boolean; output: OutputFormat }
   | { command: 'get'; output: OutputFormat; ref?: Ref }
@@ -96,7 +136,7 @@ const LEVEL_WORDS: Record<string, Level> = {
  *
  * @throws {UsageError} with a message that says what was expected.
  */
-export function parseCommandLine(argv: readonly string[]): CommandLine {
+export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CommandLine {
   const words = commandWords(argv);
   if (words.help) return { global: {}, command: { command: 'help' } };
   const [name, kind] = words.positionals;
@@ -106,9 +146,21 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     case 'help':
       return { global: {}, command: { command: 'help' } };
     case 'install': {
-      const { global, output } = parse(argv, ['install'], OUTPUT_OPTION);
-      return { global, command: { command: 'install', output: outputFormat(output.output) } };
+      const options = { ...OUTPUT_OPTION, operator: { type: 'boolean' }, 'operator-replicas': { type: 'string' }, 'operator-image': { type: 'string' } } as const;
+      const { global, output: v } = parse(argv, ['install'], options);
+      if (!v.operator && (v['operator-replicas'] !== undefined || v['operator-image'] !== undefined)) {
+        throw new UsageError('--operator-replicas and --operator-image go with --operator');
+      }
+      const operator: OperatorInstall = {
+        ...(v['operator-replicas'] !== undefined && { replicas: wholeNumber('--operator-replicas', v['operator-replicas'], 0) }),
+        ...(v['operator-image'] !== undefined && { image: v['operator-image'] }),
+      };
+      return { global, command: { command: 'install', output: outputFormat(v.output), ...(v.operator && { operator }) } };
     }
+    case 'operator':
+      return parseOperator(argv, env);
+    case 'usage':
+      return kind === 'report' ? parseUsageReport(argv, env) : parseUsage(argv);
     case 'uninstall': {
       const { global } = parse(argv, ['uninstall'], {});
       return { global, command: { command: 'uninstall' } };
@@ -136,6 +188,95 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       return parseRender(argv);
     default:
       throw new UsageError(`unknown command "${name}"`);
+  }
+}
+
+function parseOperator(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
+  const options = {
+    'metrics-addr': { type: 'string' },
+    'leader-elect': { type: 'boolean' },
+    'lease-namespace': { type: 'string' },
+    identity: { type: 'string' },
+    'organization-selector': { type: 'string' },
+    workers: { type: 'string' },
+    'meter-dir': { type: 'string' },
+    'meter-interval': { type: 'string' },
+    'meter-bucket': { type: 'string' },
+    'no-meter': { type: 'boolean' },
+    'orphan-grace': { type: 'string' },
+    'log-format': { type: 'string' },
+    'log-level': { type: 'string' },
+  } as const;
+  const { global, output: v } = parse(argv, ['operator'], options);
+  if (v['no-meter'] && v['meter-dir'] !== undefined) throw new UsageError('--no-meter and --meter-dir contradict each other; pick one');
+  const options_: OperatorCommand = {
+    metricsAddress: v['metrics-addr'] ?? '127.0.0.1:9090',
+    leaderElect: v['leader-elect'] ?? false,
+    ...(v['lease-namespace'] !== undefined && { leaseNamespace: v['lease-namespace'] }),
+    ...(v.identity !== undefined && { identity: v.identity }),
+    ...(v['organization-selector'] !== undefined && { organizationSelector: v['organization-selector'] }),
+    ...(v.workers !== undefined && { workers: wholeNumber('--workers', v.workers, 1) }),
+    ...(!v['no-meter'] && { meterDir: v['meter-dir'] ?? defaultMeterDir(env) }),
+    meterIntervalMs: duration('--meter-interval', v['meter-interval'] ?? '60s'),
+    ...(v['meter-bucket'] !== undefined && { meterBucketMs: duration('--meter-bucket', v['meter-bucket']) }),
+    ...(v['orphan-grace'] !== undefined && { orphanGraceMs: duration('--orphan-grace', v['orphan-grace']) }),
+    logFormat: v['log-format'] === undefined ? 'json' : choice('--log-format', v['log-format'], ['json', 'text'] as const),
+    logLevel: v['log-level'] === undefined ? 'info' : choice('--log-level', v['log-level'], ['info', 'debug'] as const),
+  };
+  return { global, command: { command: 'operator', options: options_ } };
+}
+
+function parseUsage(argv: readonly string[]): CommandLine {
+  const { global, output, rest } = parse(argv, ['usage'], { ...OUTPUT_OPTION, watch: { type: 'boolean', short: 'w' } }, { max: 1 });
+  const path = rest[0];
+  return { global, command: { command: 'usage', output: outputFormat(output.output), watch: output.watch ?? false, ...(path !== undefined && { ref: parsePath(path) }) } };
+}
+
+function parseUsageReport(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
+  const options = {
+    since: { type: 'string' },
+    by: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    store: { type: 'string' },
+    operator: { type: 'string' },
+  } as const;
+  const { global, output: v } = parse(argv, ['usage', 'report'], options);
+  if (v.store !== undefined && v.operator !== undefined) throw new UsageError('--store and --operator are two sources; pick one');
+  return {
+    global,
+    command: {
+      command: 'usage-report',
+      sinceMs: duration('--since', v.since ?? '7d'),
+      by: v.by === undefined ? 'space' : choice('--by', v.by, REPORT_LEVELS),
+      format: v.output === undefined ? 'table' : choice('-o', v.output, REPORT_FORMATS),
+      store: v.store ?? defaultMeterDir(env),
+      ...(v.operator !== undefined && { operatorUrl: v.operator }),
+    },
+  };
+}
+
+/**
+ * Where the meter keeps its records when no directory is given: beside the
+ * user's other state, so that `spacekit operator` and `spacekit usage report`
+ * on one machine meet without a flag.
+ */
+export function defaultMeterDir(env: Readonly<Record<string, string | undefined>>): string {
+  if (env.SPACEKIT_METER_DIR) return env.SPACEKIT_METER_DIR;
+  const state = env.XDG_STATE_HOME || `${env.HOME ?? '.'}/.local/state`;
+  return `${state}/spacekit/meter`;
+}
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n < min) throw new UsageError(`${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}"`);
+  return n;
+}
+
+function duration(flag: string, value: string): number {
+  try {
+    return parseDuration(value, flag);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
 }
 

@@ -22,6 +22,7 @@ const code = await run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   untilStopped,
+  interactive: process.stdout.isTTY === true,
 });
 // Exit now rather than when idle: kept-alive connections to the apiserver would hold the process open.
 process.exit(code);

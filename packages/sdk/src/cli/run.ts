@@ -2,13 +2,18 @@ import { startLocalCluster } from '@spacekit/local-cluster';
 import { SpacekitError } from '../errors.ts';
 import type { Organization, Space, Tenant } from '../model/index.ts';
 import { connect, type Spacekit } from '../spacekit.ts';
-import { type CommandLine, type GlobalOptions, type OutputFormat, parseCommandLine, type Ref } from './args.ts';
+import { existsSync } from 'node:fs';
+import { type CommandLine, type GlobalOptions, type OperatorCommand, type OutputFormat, parseCommandLine, type Ref } from './args.ts';
+import { FileMeterStore, formatGapsNotice, formatReport, readReport } from '../meter/index.ts';
+import { createLogger } from '../operator/log.ts';
+import { runOperator } from '../operator/run.ts';
+import type { UsageScope } from '../usage/index.ts';
 import { CliError, describeError } from './errors.ts';
 import { formatData, formatInstallResult, formatSaved } from './output.ts';
 import { formatObjects, renderSpaceStack } from './render-command.ts';
 import { mergeResources } from './resources.ts';
 import { ensureSample } from './sample.ts';
-import { formatTree, organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
+import { formatTree, formatUsage, organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
 import { formatUp } from './up.ts';
 import { USAGE } from './usage.ts';
 
@@ -17,14 +22,16 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
-  /** Resolves on Ctrl-C or SIGTERM; `up` runs until then. */
+  /** Resolves on Ctrl-C or SIGTERM; `up`, `operator` and `usage --watch` run until then. */
   untilStopped(): Promise<void>;
+  /** True when stdout is a terminal, so that `usage --watch` may redraw in place. */
+  interactive?: boolean;
 }
 
 /** Runs one `spacekit` command line and returns its exit status: 0 done, 1 failed, 2 usage error. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    const line = parseCommandLine(argv);
+    const line = parseCommandLine(argv, io.env);
     return await execute(line, io);
   } catch (err) {
     const report = describeError(err, { debug: Boolean(io.env.SPACEKIT_DEBUG) });
@@ -47,10 +54,16 @@ async function execute({ global, command: c }: CommandLine, io: CliIo): Promise<
     case 'up':
       return up(global, c.once, c.output, io);
     case 'install': {
-      const result = await (await open(global)).install();
+      const result = await (await open(global)).install(c.operator ? { operator: c.operator } : {});
       print(c.output, result, () => formatInstallResult(result));
       return 0;
     }
+    case 'operator':
+      return operator(global, c.options, io);
+    case 'usage':
+      return usage(await open(global), c.ref, c.watch, c.output, io);
+    case 'usage-report':
+      return usageReport(c, io);
     case 'uninstall':
       await (await open(global)).uninstall();
       io.stdout('Spacekit uninstalled\n');
@@ -162,6 +175,110 @@ async function update(
     ...(changes.podSecurity !== undefined && { podSecurity: changes.podSecurity }),
     ...(changes.network !== undefined && { network: { ...current.spec.network, ...changes.network } }),
   });
+}
+
+async function operator(global: GlobalOptions, options: OperatorCommand, io: CliIo): Promise<number> {
+  const log = createLogger({ write: (line) => io.stderr(line), format: options.logFormat, level: options.logLevel });
+  const kit = await open(global);
+  const running = await runOperator({
+    kubeConfig: kit.kubeConfig,
+    metricsAddress: options.metricsAddress,
+    ...(options.identity !== undefined && { identity: options.identity }),
+    leaderElection: options.leaderElect ? { ...(options.leaseNamespace !== undefined && { namespace: options.leaseNamespace }) } : false,
+    ...(options.organizationSelector !== undefined && { organizationSelector: options.organizationSelector }),
+    ...(options.workers !== undefined && { workers: options.workers }),
+    ...(options.orphanGraceMs !== undefined && { orphanGraceMs: options.orphanGraceMs }),
+    meter: options.meterDir === undefined ? false : { dir: options.meterDir, intervalMs: options.meterIntervalMs, ...(options.meterBucketMs !== undefined && { bucketMs: options.meterBucketMs }) },
+    log,
+  });
+  // One line on stdout for whoever started us (a script, a test): where the endpoints are.
+  io.stdout(`${JSON.stringify({ event: 'serving', url: running.url })}\n`);
+  const outcome = await Promise.race([running.done, io.untilStopped().then(() => undefined)]);
+  if (outcome === undefined) {
+    log.info('stopping');
+    await running.stop();
+    return 0;
+  }
+  // Lost the lease: exit non-zero so that the Deployment restarts this replica as a clean standby.
+  return outcome.reason === 'lost-leadership' ? 1 : 0;
+}
+
+async function usageRoots(kit: Spacekit, ref: Ref | undefined): Promise<TreeNode[]> {
+  if (ref) return [(await kit.usage.snapshot(scopeOf(ref))).root];
+  const orgs = (await kit.organizations.list()).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  return Promise.all(orgs.map(async (org) => (await kit.usage.snapshot({ organization: org.metadata.name })).root));
+}
+
+function scopeOf(ref: Ref): UsageScope {
+  if (ref.level === 'organization') return { organization: ref.organization };
+  if (ref.level === 'tenant') return { organization: ref.organization, tenant: ref.tenant };
+  return { organization: ref.organization, tenant: ref.tenant, space: ref.space };
+}
+
+async function usage(kit: Spacekit, ref: Ref | undefined, watch: boolean, output: OutputFormat, io: CliIo): Promise<number> {
+  const show = (roots: TreeNode[], at: string) => {
+    if (output !== 'text') {
+      // Watching as data: one document per change (JSON lines, or YAML documents).
+      io.stdout(watch ? (output === 'json' ? `${JSON.stringify({ at, usage: roots })}\n` : `---\n${formatData({ at, usage: roots }, 'yaml')}`) : formatData(ref ? roots[0] : roots, output));
+      return;
+    }
+    const table = formatUsage(roots);
+    if (!watch) io.stdout(table);
+    else if (io.interactive) io.stdout(`\x1b[H\x1b[2J${at}  (watching; Ctrl-C stops)\n\n${table}`);
+    else io.stdout(`# ${at}\n${table}\n`);
+  };
+  if (!watch) {
+    show(await usageRoots(kit, ref), new Date().toISOString());
+    return 0;
+  }
+  const scopes: UsageScope[] = ref ? [scopeOf(ref)] : (await kit.organizations.list()).map((o) => ({ organization: o.metadata.name })).sort((a, b) => a.organization.localeCompare(b.organization));
+  if (scopes.length === 0) {
+    io.stdout(formatUsage([]));
+    return 0;
+  }
+  const stop = new AbortController();
+  const latest = new Map<string, TreeNode>();
+  const watches = scopes.map(async (scope) => {
+    for await (const snapshot of kit.usage.watch(scope, { signal: stop.signal })) {
+      latest.set(scope.organization + (scope.tenant ? `/${scope.tenant}` : '') + (scope.space ? `/${scope.space}` : ''), snapshot.root);
+      if (latest.size === scopes.length) show([...latest.values()], snapshot.at);
+    }
+  });
+  await Promise.race([io.untilStopped(), Promise.all(watches)]);
+  stop.abort();
+  await Promise.allSettled(watches);
+  return 0;
+}
+
+async function usageReport(c: Extract<CommandLine['command'], { command: 'usage-report' }>, io: CliIo): Promise<number> {
+  if (c.operatorUrl) {
+    const url = new URL('/usage/report', c.operatorUrl);
+    url.searchParams.set('since', `${Math.round(c.sinceMs / 1000)}s`);
+    url.searchParams.set('by', c.by);
+    url.searchParams.set('format', c.format);
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (err) {
+      throw new CliError(`cannot reach the operator at ${c.operatorUrl}: ${(err as Error).message}; is it running (spacekit operator), or port-forwarded?`);
+    }
+    const body = await response.text();
+    if (!response.ok) throw new CliError(`the operator at ${c.operatorUrl} refused the report (${response.status}): ${body.trim()}`);
+    io.stdout(body);
+    return 0;
+  }
+  if (!existsSync(c.store)) {
+    throw new CliError(`no meter records in ${c.store}: start an operator with metering (spacekit operator --meter-dir ${c.store}), or point --store at its directory`);
+  }
+  const to = Date.now();
+  const report = await readReport(new FileMeterStore(c.store), { from: to - c.sinceMs, to, by: c.by });
+  io.stdout(formatReport(report, c.format));
+  // CSV has no room for gaps; say them beside it, where a pipe into a file does not swallow them.
+  if (c.format === 'csv') {
+    const gaps = formatGapsNotice(report);
+    if (gaps) io.stderr(gaps);
+  }
+  return 0;
 }
 
 async function up(global: GlobalOptions, once: boolean, output: OutputFormat, io: CliIo): Promise<number> {

@@ -1,94 +1,10 @@
-import { LABELS, type Organization, type Space, type Tenant } from '../model/index.ts';
-import { formatResourceList, humanQuantity, normalizeResourceName, parseQuantity, parseResourceList, sumResourceLists } from '../quantity/index.ts';
+import { humanQuantity, normalizeResourceName, parseQuantity } from '../quantity/index.ts';
+import type { TreeNode } from '../usage/tree.ts';
 
-/**
- * One node of the tree `spacekit get` shows, and the shape `-o json|yaml`
- * prints. Resource lists use canonical quota keys (`requests.cpu`).
- */
-export interface TreeNode {
-  kind: 'Organization' | 'Tenant' | 'Space';
-  name: string;
-  /** Pending, Ready, Failed or Terminating. */
-  phase: string;
-  /** The namespace this level keeps (a Space's is where its workloads run). */
-  namespace?: string;
-  /** An organization's or tenant's budget; a Space's quota. */
-  budget: Record<string, string>;
-  /** Organizations and tenants only: the part of the budget their children hold. */
-  allocated?: Record<string, string>;
-  /** Requested by workloads: a Space's quota usage; for a parent, the sum over the Spaces below it. */
-  used: Record<string, string>;
-  /** Why it is not Ready, when provisioning failed. */
-  message?: string;
-  children: TreeNode[];
-}
+export { organizationNode, spaceNode, tenantNode, type TreeNode } from '../usage/tree.ts';
 
 /** What `spacekit get` prints when there is nothing to show. */
 export const NO_ORGANIZATIONS = 'no organizations yet — create one with: spacekit create org NAME --cpu 8 --memory 16Gi\n';
-
-type Level = Organization | Tenant | Space;
-
-function phaseOf(object: Level): string {
-  if (object.metadata.deletionTimestamp) return 'Terminating';
-  return object.status?.phase ?? 'Pending';
-}
-
-function common(object: Level) {
-  const phase = phaseOf(object);
-  const failure = phase === 'Failed' ? object.status?.conditions?.find((c) => c.type === 'Ready')?.message : undefined;
-  return {
-    name: object.metadata.name,
-    phase,
-    ...(object.status?.namespace !== undefined && { namespace: object.status.namespace }),
-    // Status trails the spec until the first reconcile; the spec is what was asked for.
-    budget: canonical(object.status?.usage?.hard ?? object.spec.resources),
-    ...(failure !== undefined && { message: failure }),
-  };
-}
-
-function canonical(list: Record<string, string | number>): Record<string, string> {
-  try {
-    return formatResourceList(parseResourceList(list));
-  } catch {
-    return Object.fromEntries(Object.entries(list).map(([k, v]) => [k, String(v)]));
-  }
-}
-
-function sumUsed(children: readonly TreeNode[]): Record<string, string> {
-  try {
-    return formatResourceList(sumResourceLists(children.map((c) => parseResourceList(c.used))));
-  } catch {
-    return {};
-  }
-}
-
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-
-/** A Space as a leaf of the tree. */
-export function spaceNode(space: Space): TreeNode {
-  return { kind: 'Space', ...common(space), used: canonical(space.status?.usage?.used ?? {}), children: [] };
-}
-
-/** A Tenant with the given Spaces (those of other tenants are ignored). */
-export function tenantNode(tenant: Tenant, spaces: readonly Space[]): TreeNode {
-  const organization = tenant.metadata.namespace ?? '';
-  const children = spaces.filter((s) => tenantOf(s, organization) === tenant.metadata.name).map(spaceNode).sort(byName);
-  return { kind: 'Tenant', ...common(tenant), allocated: canonical(tenant.status?.usage?.allocated ?? {}), used: sumUsed(children), children };
-}
-
-/** An Organization with its Tenants and, below them, the given Spaces. */
-export function organizationNode(org: Organization, tenants: readonly Tenant[], spaces: readonly Space[]): TreeNode {
-  const children = tenants.map((t) => tenantNode(t, spaces)).sort(byName);
-  return { kind: 'Organization', ...common(org), allocated: canonical(org.status?.usage?.allocated ?? {}), used: sumUsed(children), children };
-}
-
-function tenantOf(space: Space, organization: string): string | undefined {
-  const label = space.metadata.labels?.[LABELS.tenant];
-  if (label) return label;
-  // A Space lives in its tenant's namespace, `<organization>--<tenant>`.
-  const prefix = `${organization}--`;
-  return space.metadata.namespace?.startsWith(prefix) ? space.metadata.namespace.slice(prefix.length) : undefined;
-}
 
 interface Row {
   name: string;
@@ -168,6 +84,47 @@ export function formatTree(roots: readonly TreeNode[]): string {
   }
   if (columns.length > 0) out.push('', LEGEND);
   return `${out.join('\n')}\n`;
+}
+
+const USAGE_LEGEND = 'organizations and tenants: used · allocated · budget · spaces: used · quota (used = requested by running workloads)';
+
+/**
+ * The tree as a usage table: per resource, what workloads request (`used`),
+ * and for organizations and tenants also what their children hold
+ * (`allocated`) and their budget; for Spaces their quota.
+ *
+ * @example
+ * ```
+ * NAME           PHASE   CPU              MEMORY
+ * acme           Ready   200m · 3 · 8     256Mi · 6Gi · 16Gi
+ * └─ payments    Ready   200m · 3 · 4     256Mi · 6Gi · 8Gi
+ *    └─ dev      Ready   200m · 1         256Mi · 2Gi
+ * ```
+ */
+export function formatUsage(roots: readonly TreeNode[]): string {
+  if (roots.length === 0) return NO_ORGANIZATIONS;
+  const resources = resourceColumns(roots);
+  const rows: { name: string; phase: string; cells: string[] }[] = [];
+  const walk = (node: TreeNode, lead: string, connector: string, childLead: string) => {
+    const cells = resources.map((resource) => {
+      const used = human(resource, node.used[resource] ?? '0');
+      const budget = node.budget[resource] === undefined ? UNBOUNDED : human(resource, node.budget[resource]);
+      if (node.kind === 'Space') return `${used} · ${budget}`;
+      return `${used} · ${human(resource, node.allocated?.[resource] ?? '0')} · ${budget}`;
+    });
+    rows.push({ name: `${lead}${connector}${node.name}`, phase: node.phase, cells });
+    node.children.forEach((child, i) => {
+      const last = i === node.children.length - 1;
+      walk(child, childLead, last ? '└─ ' : '├─ ', childLead + (last ? '   ' : '│  '));
+    });
+  };
+  for (const root of roots) walk(root, '', '', '');
+  const titles = ['NAME', 'PHASE', ...resources.map(resourceTitle)];
+  const table = [titles, ...rows.map((r) => [r.name, r.phase, ...r.cells])];
+  const widths = titles.map((_, i) => Math.max(...table.map((row) => row[i]?.length ?? 0)));
+  const lines = table.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(COLUMN_GAP).trimEnd());
+  if (resources.length > 0) lines.push('', USAGE_LEGEND);
+  return `${lines.join('\n')}\n`;
 }
 
 /**

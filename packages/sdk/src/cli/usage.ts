@@ -6,8 +6,18 @@ Organizations hold Tenants and Tenants hold Spaces; each budget caps the level b
 commands:
   up [--once]                   start a local control plane with Spacekit installed and a sample
                                 organization "demo"; runs until Ctrl-C (--once: stop after printing)
-  install                       install or upgrade Spacekit's CRDs, roles and admission policies
+  install [--operator]          install or upgrade Spacekit's CRDs, roles and admission policies;
+                                --operator adds the operator (namespace, ServiceAccount, RBAC,
+                                Deployment, metrics Service) [--operator-replicas N] [--operator-image IMG]
   uninstall                     remove them again (refused while organizations exist)
+  operator                      run the operator here: reconcile Space and Tenant objects that people
+                                without cluster rights write, repair drift, keep usage in status, meter
+                                [--metrics-addr HOST:PORT] [--leader-elect] [--lease-namespace NS]
+                                [--organization-selector LABELS] [--workers N] [--meter-dir DIR]
+                                [--meter-interval 60s] [--no-meter] [--log-format json|text] [--log-level info|debug]
+  usage [ORG[/TENANT[/SPACE]]]  used, allocated and budget per resource at every level [--watch]
+  usage report                  metered resource-minutes [--since 7d] [--by space|tenant|organization]
+                                [-o table|csv|json] [--store DIR | --operator URL]
   get [ORG[/TENANT[/SPACE]]]    the tree of organizations, tenants and spaces with their budgets
   create org NAME               [--cpu Q] [--memory Q] [--resource NAME=Q]... [--admin USER]...
                                 [--viewer USER]... [--allow-unsandboxed] [--allow-privileged]
@@ -25,7 +35,8 @@ commands:
                                 needs no cluster (-o json: a List)
   help                          this text
 
-Q is a quantity such as 500m, 2, 512Mi or 4Gi. USER is a user name, group:NAME or sa:NAMESPACE/NAME.
-The kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
+Q is a quantity such as 500m, 2, 512Mi or 4Gi. Durations are like 90s, 30m, 12h, 7d or 1h30m. USER is a user name, group:NAME or sa:NAMESPACE/NAME.
+The kubeconfig defaults to $KUBECONFIG, then ~/.kube/config. The meter's directory defaults to
+$SPACEKIT_METER_DIR, then $XDG_STATE_HOME/spacekit/meter (~/.local/state/spacekit/meter).
 Exit status: 0 done, 1 the operation failed, 2 the command line is wrong.
 `;

@@ -1,11 +1,11 @@
-import { checkAllocation, type Ledger } from '../budget/budget.ts';
-import { allocatedTotal } from '../budget/budget.ts';
-import { NotFoundError } from '../errors.ts';
+import { allocatedTotal, checkAllocation, type Ledger } from '../budget/budget.ts';
+import { NotFoundError, QuotaExceededError, SpacekitError } from '../errors.ts';
 import type { Organization, Status, Tenant } from '../model/index.ts';
-import { formatResourceList, parseResourceList } from '../quantity/index.ts';
+import { formatResourceList, parseResourceList, type Quantity } from '../quantity/index.ts';
 import { type CrStore, onConflictRetry } from './store.ts';
 
 type Parent = Organization | Tenant;
+type ResourceMap = Record<string, string | number>;
 
 /** Where a parent's budget ledger lives and how to name things in messages. */
 export interface ParentRef<P extends Parent> {
@@ -17,16 +17,67 @@ export interface ParentRef<P extends Parent> {
   childKind: 'tenant' | 'space';
 }
 
-function ledgerOf(parent: Parent, ref: ParentRef<Parent>): Ledger {
-  return { parent: ref.label, childKind: ref.childKind, budget: parent.spec.resources, allocations: parent.status?.allocations ?? {} };
+/** A resource list in canonical quota keys and canonical quantities, for exact comparison. */
+export function canonicalResources(list: Readonly<ResourceMap>, path = 'resources'): Record<string, string> {
+  return formatResourceList(parseResourceList(list, { path }));
 }
 
-function withAllocations(parent: Parent, allocations: Record<string, Record<string, string | number>>): Status {
-  return {
-    ...parent.status,
-    allocations,
-    usage: { ...parent.status?.usage, hard: formatResourceList(parseResourceList(parent.spec.resources)), allocated: allocatedTotal({ allocations }) },
-  };
+/** True when both lists name the same resources with equal quantities, whatever their spelling. */
+export function sameResources(a: Readonly<ResourceMap> | undefined, b: Readonly<ResourceMap> | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const x = parseResourceList(a);
+  const y = parseResourceList(b);
+  return x.size === y.size && [...x].every(([name, q]) => y.get(name) === q);
+}
+
+/**
+ * True when `next` asks for no resource more than `previous` held and still
+ * names every resource the budget caps, so it needs no budget and may pass
+ * even when the parent is overcommitted.
+ */
+function noIncrease(previous: Readonly<ResourceMap> | undefined, next: Readonly<ResourceMap>, budget: Readonly<ResourceMap>): boolean {
+  if (!previous) return false;
+  const before = parseResourceList(previous);
+  const after = parseResourceList(next);
+  return [...parseResourceList(budget).keys()].every((name) => after.has(name)) && [...after].every(([name, q]) => q <= (before.get(name) ?? 0n));
+}
+
+/**
+ * The budget a parent's children may share. For an organization it is its
+ * spec. For a tenant it is the smaller, per resource, of its spec and the
+ * allocation its organization granted (recorded as `status.usage.hard`): a
+ * tenant whose growth was refused keeps its old budget, and a spec just cut
+ * counts at once, before any status catches up. A tenant never reconciled
+ * has no grant yet, so it has no budget to give (undefined).
+ */
+export function effectiveBudget(parent: Parent): Record<string, string> | undefined {
+  const spec = parseResourceList(parent.spec.resources);
+  if (parent.kind === 'Organization') return formatResourceList(spec);
+  const hard = parent.status?.usage?.hard;
+  if (!hard) return undefined;
+  const granted = parseResourceList(hard);
+  const budget = new Map<string, Quantity>();
+  for (const [name, q] of spec) {
+    const g = granted.get(name) ?? 0n;
+    budget.set(name, q < g ? q : g);
+  }
+  return formatResourceList(budget);
+}
+
+/** The parent's ledger as the budget checks read it. */
+export function ledgerOf(parent: Parent, ref: Pick<ParentRef<Parent>, 'label' | 'childKind'>): Ledger | undefined {
+  const budget = effectiveBudget(parent);
+  if (!budget) return undefined;
+  return { parent: ref.label, childKind: ref.childKind, budget, allocations: parent.status?.allocations ?? {} };
+}
+
+function notReady(ref: Pick<ParentRef<Parent>, 'label'>): SpacekitError {
+  return new SpacekitError('CONFLICT', `${ref.label} is not provisioned yet, so it has no budget to give; wait until it is Ready`);
+}
+
+/** The parent's status with a new ledger; `usage.allocated` follows it, the rest is kept. */
+export function withAllocations(parent: Parent, allocations: Record<string, ResourceMap>): Status {
+  return { ...parent.status, allocations, usage: { ...parent.status?.usage, allocated: allocatedTotal({ allocations }) } };
 }
 
 /**
@@ -34,36 +85,101 @@ function withAllocations(parent: Parent, allocations: Record<string, Record<stri
  * it fits. The write carries the parent's resourceVersion, so concurrent
  * reservations serialise: each retry re-reads the ledger, and exactly the
  * requests that fit succeed. Returns the child's previous allocation, to
- * restore if the caller then fails.
+ * restore if the caller then fails, and the parent as written.
  */
 export async function reserve<P extends Parent>(
   ref: ParentRef<P>,
   child: string,
-  request: Readonly<Record<string, string | number>>,
-): Promise<Record<string, string | number> | undefined> {
-  const canonical = formatResourceList(parseResourceList(request, { path: 'resources' }));
+  request: Readonly<ResourceMap>,
+): Promise<{ previous: ResourceMap | undefined; parent: P }> {
+  const canonical = canonicalResources(request);
   return onConflictRetry(async () => {
-    const parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
+    const parent = (await ref.store.get(ref.namespace, ref.name)) as P | undefined;
     if (!parent) throw new NotFoundError(`${ref.label} does not exist; create it first`);
     if (parent.metadata.deletionTimestamp) throw new NotFoundError(`${ref.label} is being deleted`);
-    checkAllocation(ledgerOf(parent, ref as ParentRef<Parent>), child, canonical);
-    const allocations = { ...(parent.status?.allocations ?? {}) };
-    const previous = allocations[child];
-    allocations[child] = canonical;
-    await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations));
-    return previous;
+    const ledger = ledgerOf(parent, ref);
+    if (!ledger) throw notReady(ref);
+    const previous = ledger.allocations[child];
+    if (sameResources(previous, canonical)) return { previous, parent };
+    if (!noIncrease(previous, canonical, ledger.budget)) checkAllocation(ledger, child, canonical);
+    const allocations = { ...ledger.allocations, [child]: canonical };
+    const written = (await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations))) as unknown as P;
+    return { previous, parent: written };
   });
 }
 
-/** Removes `child`'s allocation, or puts back `restore` after a failed change. */
-export async function release<P extends Parent>(ref: ParentRef<P>, child: string, restore?: Record<string, string | number>): Promise<void> {
+/** Removes `child`'s allocation, or puts back `restore` after a failed change. Makes no write when there is nothing to change. */
+export async function release<P extends Parent>(ref: ParentRef<P>, child: string, restore?: ResourceMap): Promise<void> {
   await onConflictRetry(async () => {
     const parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
     if (!parent) return;
     const allocations = { ...(parent.status?.allocations ?? {}) };
-    if (restore) allocations[child] = restore;
-    else if (child in allocations) delete allocations[child];
+    if (restore) {
+      if (sameResources(allocations[child], restore)) return;
+      allocations[child] = restore;
+    } else if (child in allocations) delete allocations[child];
     else return;
     await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations));
+  });
+}
+
+/** A child asking the ledger for its spec's resources. */
+export interface AllocationRequest {
+  name: string;
+  /** Orders requests: older first, then by name, so the same requests always get the same winners. */
+  createdAt: string;
+  resources: Readonly<ResourceMap>;
+}
+
+/** What the ledger decided for one child: its allocation now in force, and why its spec did not get in when it did not. */
+export interface AllocationDecision {
+  /** The allocation in force; undefined when the child has none (a new child that did not fit). */
+  granted: Record<string, string> | undefined;
+  /** Set when the spec's resources were refused; the message says what is free and who holds the rest. */
+  refusal: QuotaExceededError | undefined;
+}
+
+/**
+ * Decides, in one ledger write, every pending request of one parent's
+ * children: oldest first (then by name), each granted if it fits what the
+ * earlier ones left, refused otherwise; a refused change keeps the child's
+ * previous allocation. A change that asks for no resource more than the
+ * child already holds is always granted, even when the parent is
+ * overcommitted. Retries on conflict with a fresh read of the parent.
+ *
+ * @returns the decision for every request, by child name.
+ * @throws {NotFoundError} when the parent is gone; a `CONFLICT` {@link SpacekitError} when it has no budget yet.
+ */
+export async function allocate<P extends Parent>(ref: ParentRef<P>, requests: readonly AllocationRequest[]): Promise<Map<string, AllocationDecision>> {
+  const ordered = [...requests].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+  return onConflictRetry(async () => {
+    const parent = (await ref.store.get(ref.namespace, ref.name)) as P | undefined;
+    if (!parent) throw new NotFoundError(`${ref.label} does not exist`);
+    const ledger = ledgerOf(parent, ref);
+    if (!ledger) throw notReady(ref);
+    const allocations: Record<string, ResourceMap> = { ...ledger.allocations };
+    const decisions = new Map<string, AllocationDecision>();
+    let changed = false;
+    for (const request of ordered) {
+      const wanted = canonicalResources(request.resources);
+      const previous = allocations[request.name];
+      if (sameResources(previous, wanted) || noIncrease(previous, wanted, ledger.budget)) {
+        if (!sameResources(previous, wanted)) changed = true;
+        allocations[request.name] = wanted;
+        decisions.set(request.name, { granted: wanted, refusal: undefined });
+        continue;
+      }
+      try {
+        checkAllocation({ ...ledger, allocations }, request.name, wanted);
+        allocations[request.name] = wanted;
+        changed = true;
+        decisions.set(request.name, { granted: wanted, refusal: undefined });
+      } catch (err) {
+        if (!(err instanceof QuotaExceededError)) throw err;
+        decisions.set(request.name, { granted: previous ? canonicalResources(previous) : undefined, refusal: err });
+      }
+    }
+    if (changed) await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations));
+    return decisions;
   });
 }

@@ -1,5 +1,6 @@
 export * from './cluster-roles.ts';
 export * from './labels.ts';
+export * from './placement.ts';
 export * from './protect.ts';
 export * from './render.ts';
 export * from './runtime-class.ts';

@@ -31,7 +31,7 @@ describe('renderProtectionPolicies', () => {
     expect(managed.spec?.matchConstraints?.resourceRules).toEqual([
       { apiGroups: [''], apiVersions: ['v1'], operations: ops, resources: ['resourcequotas', 'limitranges'] },
       { apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ops, resources: ['networkpolicies'] },
-      { apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], operations: ops, resources: ['rolebindings'] },
+      { apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], operations: ops, resources: ['roles', 'rolebindings'] },
     ]);
   });
 

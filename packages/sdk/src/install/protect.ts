@@ -14,7 +14,7 @@ export const PROTECT_POLICIES = {
 export const PROTECTED_RESOURCES = [
   { apiGroup: '', resources: ['resourcequotas', 'limitranges'] },
   { apiGroup: 'networking.k8s.io', resources: ['networkpolicies'] },
-  { apiGroup: 'rbac.authorization.k8s.io', resources: ['rolebindings'] },
+  { apiGroup: 'rbac.authorization.k8s.io', resources: ['roles', 'rolebindings'] },
 ] as const;
 
 /**

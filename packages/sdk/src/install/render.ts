@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterSettings } from '../model/settings.ts';
 import { renderClusterRoles } from './cluster-roles.ts';
 import { installObjectKinds } from './labels.ts';
+import { renderPlacementPolicy } from './placement.ts';
 import { renderProtectionPolicies } from './protect.ts';
 import { renderRuntimeClass } from './runtime-class.ts';
 import { renderSandboxPolicies } from './sandbox.ts';
@@ -30,6 +31,7 @@ export function renderInstall(settings: ClusterSettings): KubernetesObject[] {
     renderRuntimeClass(settings),
     ...renderSandboxPolicies(settings),
     ...renderProtectionPolicies(settings),
+    ...renderPlacementPolicy(),
   ];
   // Array.prototype.sort is stable, so objects of one kind keep the order above.
   return objects.sort((a, b) => kindOrder(a) - kindOrder(b));

@@ -37,6 +37,8 @@ export class KubeClient {
   readonly counter: WriteCounter = { writes: 0, byKind: {} };
   /** Called after each write is sent, such as by the operator's metrics. */
   onWrite: ((kind: string, verb: WriteVerb) => void) | undefined;
+  /** Called with what the server answered to each successful write, such as by the operator's caches. */
+  onWritten: ((object: AnyObject) => void) | undefined;
   #installed = false;
 
   constructor(kubeConfig: KubeConfig) {
@@ -56,7 +58,11 @@ export class KubeClient {
   /** Sends a counted write request to `path`. */
   async write<T>(kind: string, verb: WriteVerb, method: HttpMethod, path: string, options: RawRequest = {}): Promise<T> {
     this.countWrite(kind, verb);
-    return this.raw.request<T>(method, path, options);
+    const answer = await this.raw.request<T>(method, path, options);
+    const object = answer as unknown as Partial<AnyObject> | undefined;
+    // A delete answers with the object as it was, which must not look alive to a cache.
+    if (this.onWritten && verb !== 'delete' && object?.kind && object.kind !== 'Status' && object.metadata?.name) this.onWritten(object as AnyObject);
+    return answer;
   }
 
   /**

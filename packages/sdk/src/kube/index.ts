@@ -1,2 +1,3 @@
 export { type AnyObject, FIELD_MANAGER, KubeClient, type WriteCounter, type WriteVerb } from './client.ts';
 export { serverMessage, statusCode, toSpacekitError } from './errors.ts';
+export { HttpMethod, type RawRequest } from './raw.ts';

@@ -6,7 +6,11 @@ import {
   KubernetesObjectApi,
   RequestContext,
 } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch } from 'undici';
+
+/** How many times a request answered with 429 is sent again. */
+const MAX_429_RETRIES = 5;
 
 type Action = 'create' | 'delete' | 'patch' | 'read' | 'list' | 'replace';
 
@@ -48,8 +52,50 @@ export class RawApi {
     return this.#paths.path(structuredClone(spec), action);
   }
 
-  /** Sends one request; resolves with the parsed JSON body, or throws {@link ApiException}. */
+  /**
+   * Sends one request; resolves with the parsed JSON body, or throws
+   * {@link ApiException}. A 429 (the API server's priority and fairness
+   * shedding load, or a resource whose storage is re-initialising right after
+   * its CRD changed) is retried after the server's Retry-After, a few times,
+   * as client-go does.
+   */
   async request<T>(method: HttpMethod, path: string, options: RawRequest = {}): Promise<T> {
+    let response = await this.#send(method, path, options);
+    for (let attempt = 1; response.status === 429 && attempt <= MAX_429_RETRIES; attempt++) {
+      await response.text();
+      const seconds = Number(response.headers.get('retry-after'));
+      await sleep(Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000, 10_000) * (0.5 + Math.random() / 2));
+      response = await this.#send(method, path, options);
+    }
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      throw new ApiException(response.status, `HTTP ${response.status} ${method} ${path.split("?")[0]}`, parsed as never, Object.fromEntries(response.headers));
+    }
+    return parsed as T;
+  }
+
+  /**
+   * Opens a streaming GET (a watch) and resolves with the response once its
+   * headers arrive; the caller reads the body. Throws {@link ApiException}
+   * for an error status, with the server's Status as the body.
+   */
+  async stream(path: string, query: RawRequest['query'], signal: AbortSignal): Promise<Response> {
+    const response = await this.#send(HttpMethod.GET, path, { ...(query && { query }) }, signal);
+    if (!response.ok) {
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // A body that is not JSON is kept as text for the message.
+      }
+      throw new ApiException(response.status, `HTTP ${response.status} GET ${path}`, parsed as never, Object.fromEntries(response.headers));
+    }
+    return response as unknown as Response;
+  }
+
+  async #send(method: HttpMethod, path: string, options: RawRequest, signal?: AbortSignal) {
     const server = this.#kc.getCurrentCluster()?.server;
     if (!server) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(server.replace(/\/$/, '') + path);
@@ -60,18 +106,13 @@ export class RawApi {
     if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
     this.#dispatcher ??= context.getDispatcher();
     const dispatcher = this.#dispatcher;
-    const response = await fetch(url, {
+    return fetch(url, {
       method,
       headers,
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
       ...(dispatcher !== undefined && { dispatcher: dispatcher as never }),
+      ...(signal && { signal }),
     });
-    const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
-      throw new ApiException(response.status, `HTTP ${response.status} ${method} ${url.pathname}`, parsed as never, Object.fromEntries(response.headers));
-    }
-    return parsed as T;
   }
 }
 

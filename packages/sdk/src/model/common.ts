@@ -70,6 +70,30 @@ export const UsageSchema = z.strictObject({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/** Condition types Spacekit sets. `Ready` on every level; the others where they apply. */
+export const CONDITION_TYPES = {
+  ready: 'Ready',
+  /** The spec asks for more than the parent's budget has free; the last granted allocation stays in force. */
+  quotaExceeded: 'QuotaExceeded',
+  /** Parents only: the children hold more than the budget, after the budget was cut below them. */
+  overcommitted: 'Overcommitted',
+} as const;
+
+/** Why a condition is as it is: the `reason` values Spacekit writes. */
+export const CONDITION_REASONS = {
+  provisioned: 'Provisioned',
+  quotaExceeded: 'QuotaExceeded',
+  withinBudget: 'WithinBudget',
+  invalidSpec: 'InvalidSpec',
+  policyViolation: 'PolicyViolation',
+  parentNotFound: 'ParentNotFound',
+  parentNotReady: 'ParentNotReady',
+  provisioningFailed: 'ProvisioningFailed',
+  /** Provisioned, but Kubernetes has not yet counted the namespace against its quota, so it would refuse pods. */
+  quotaPending: 'QuotaPending',
+  overcommitted: 'ChildrenExceedBudget',
+} as const;
+
 /** Where an object is in its life, summarised for people; conditions carry the detail. */
 export const PhaseSchema = z.enum(['Pending', 'Ready', 'Failed', 'Terminating']);
 export type Phase = z.infer<typeof PhaseSchema>;
@@ -85,6 +109,7 @@ export const StatusSchema = z.strictObject({
     .record(z.string(), ResourceListSchema)
     .optional()
     .meta({ description: "Parents only: each child's allocation from this budget, recorded before the child is created" }),
+  expiresAt: z.string().optional().meta({ description: 'Spaces with a ttl or expiresAt: when Spacekit deletes it' }),
 });
 export type Status = z.infer<typeof StatusSchema>;
 

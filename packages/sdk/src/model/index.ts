@@ -1,4 +1,5 @@
 export * from './common.ts';
+export * from './duration.ts';
 export * from './names.ts';
 export * from './organization.ts';
 export * from './settings.ts';

@@ -38,6 +38,13 @@ export const ContainerDefaultsSchema = z.strictObject({
   limit: ResourceListSchema.default({ cpu: '500m', memory: '512Mi' }),
 });
 
+/**
+ * A duration such as `30m`, `2h`, `1d` or `1h30m` (units s, m, h, d, w). The
+ * CRD carries the same pattern, so the API server refuses a malformed TTL
+ * written with kubectl too.
+ */
+export const DURATION_PATTERN = /^([1-9][0-9]*[smhdw])+$/;
+
 /** A Space: one isolated, capped namespace. Lives in its tenant's namespace. */
 export const SpaceSpecSchema = z.strictObject({
   displayName: z.string().max(256).optional(),
@@ -52,6 +59,15 @@ export const SpaceSpecSchema = z.strictObject({
   podSecurity: z.enum(POD_SECURITY_LEVELS).default('restricted'),
   network: NetworkSchema.default({ preset: 'isolated', allowFrom: [] }),
   members: z.array(SpaceMemberSchema).default([]),
+  ttl: z
+    .string()
+    .regex(DURATION_PATTERN, 'ttl is a duration such as 30m, 2h, 1d or 1h30m')
+    .optional()
+    .meta({ description: 'Delete the Space this long after it was created, such as 2h; for test runs and previews' }),
+  expiresAt: z.iso
+    .datetime({ offset: true, message: 'expiresAt is a time such as 2026-12-01T18:00:00Z' })
+    .optional()
+    .meta({ description: 'Delete the Space at this time (RFC 3339); with ttl too, the earlier wins' }),
 });
 export type SpaceSpec = z.infer<typeof SpaceSpecSchema>;
 export type SpaceSpecInput = z.input<typeof SpaceSpecSchema>;

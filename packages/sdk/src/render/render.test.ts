@@ -40,9 +40,10 @@ describe('renderSpace', () => {
     expect(renderSpace(org, tenant, space, DEFAULT_SETTINGS)).toEqual(objects);
   });
 
-  it('puts every object in the Space namespace with the owner labels used for pruning', () => {
+  it('puts every object in the Space namespace, but the members\' reader role in the tenant namespace, with the owner labels used for pruning', () => {
     for (const o of objects) {
-      if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe('acme--payments--dev');
+      const reader = o.metadata.name === 'spacekit-space-reader-dev';
+      if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe(reader ? 'acme--payments' : 'acme--payments--dev');
       expect(o.metadata.labels).toMatchObject({
         'app.kubernetes.io/managed-by': 'spacekit',
         'spacekit.dev/level': 'space',
@@ -105,7 +106,7 @@ describe('renderSpace', () => {
   });
 
   it('binds each member once, with the strongest role it holds at any level', () => {
-    const bindings = objects.filter((o) => o.kind === 'RoleBinding') as (KubeObject & { roleRef: { name: string }; subjects: { kind: string; name: string }[] })[];
+    const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'acme--payments--dev') as (KubeObject & { roleRef: { name: string }; subjects: { kind: string; name: string }[] })[];
     const bySubject = Object.fromEntries(bindings.map((b) => [`${b.subjects[0]!.kind}:${b.subjects[0]!.name}`, b.roleRef.name]));
     expect(bySubject).toEqual({
       'User:dev@example.com': 'spacekit-developer',
@@ -118,7 +119,7 @@ describe('renderSpace', () => {
 
   it('removes exactly one binding when one member is removed, so pruning is precise', () => {
     const fewer = spaceFixture('acme', 'payments', 'dev', { ...space.spec, members: space.spec.members.filter((m) => m.name !== 'ci') });
-    const names = (list: KubeObject[]) => list.filter((o) => o.kind === 'RoleBinding').map((o) => o.metadata.name);
+    const names = (list: KubeObject[]) => list.filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'acme--payments--dev').map((o) => o.metadata.name);
     const before = names(objects);
     const after = names(renderSpace(org, tenant, fewer, DEFAULT_SETTINGS));
     expect(before.filter((n) => !after.includes(n))).toHaveLength(1);
@@ -145,12 +146,54 @@ describe('renderTenant and renderOrganization', () => {
     const t = renderTenant(org, tenant);
     expect(find(t, 'Namespace')!.metadata.name).toBe('acme--payments');
     expect(find(t, 'ResourceQuota')!.spec).toEqual({ hard: { pods: '0' } });
-    const roles = t.filter((o) => o.kind === 'RoleBinding').map((o) => (o as unknown as { roleRef: { name: string } }).roleRef.name).sort();
+    const roles = t
+      .filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'acme--payments')
+      .map((o) => (o as unknown as { roleRef: { name: string } }).roleRef.name)
+      .sort();
     expect(roles).toEqual(['spacekit-level-viewer', 'spacekit-tenant-admin', 'spacekit-tenant-admin']);
 
     const o = renderOrganization(org);
     expect(find(o, 'Namespace')!.metadata.name).toBe('acme');
     expect(find(o, 'Namespace')!.metadata.labels!['spacekit.dev/level']).toBe('organization');
     expect(o.filter((x) => x.kind === 'RoleBinding')).toHaveLength(2);
+  });
+});
+
+describe('reader roles', () => {
+  const objects = renderSpace(org, tenant, space, DEFAULT_SETTINGS);
+  type Rule = { resources: string[]; resourceNames: string[]; verbs: string[] };
+  type Binding = KubeObject & { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string }[] };
+
+  it('let each level\'s members read exactly their own object and its status, and nothing else', () => {
+    const spaceRole = find(objects, 'Role', 'spacekit-space-reader-dev') as KubeObject & { rules: Rule[] };
+    expect(spaceRole.rules).toEqual([
+      { apiGroups: ['spacekit.dev'], resources: ['spaces'], resourceNames: ['dev'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['spacekit.dev'], resources: ['spaces/status'], resourceNames: ['dev'], verbs: ['get'] },
+    ]);
+    const tenantRole = find(renderTenant(org, tenant), 'Role', 'spacekit-tenant-reader-payments') as KubeObject & { rules: Rule[] };
+    expect(tenantRole.metadata.namespace).toBe('acme');
+    expect(tenantRole.rules.map((r) => [r.resources, r.resourceNames])).toEqual([
+      [['tenants'], ['payments']],
+      [['tenants/status'], ['payments']],
+    ]);
+    const orgRole = find(renderOrganization(org), 'ClusterRole', 'spacekit-organization-reader-acme') as KubeObject & { rules: Rule[] };
+    expect(orgRole.metadata.namespace).toBeUndefined();
+    expect(orgRole.rules[0]).toMatchObject({ resources: ['organizations'], resourceNames: ['acme'] });
+  });
+
+  it('bind the level\'s own members only, once each', () => {
+    const binding = find(objects, 'RoleBinding', 'spacekit-space-reader-dev') as Binding;
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'spacekit-space-reader-dev' });
+    expect(binding.subjects.map((s) => `${s.kind}:${s.name}`)).toEqual(['ServiceAccount:ci', 'User:dev@example.com', 'User:olga']);
+    const tenantBinding = find(renderTenant(org, tenant), 'RoleBinding', 'spacekit-tenant-reader-payments') as Binding;
+    expect(tenantBinding.subjects.map((s) => s.name)).toEqual(['tina']);
+  });
+
+  it('are left out for a level without members, and owned by the object they read once it has a uid', () => {
+    const bare = spaceFixture('acme', 'payments', 'quiet');
+    expect(renderSpace(org, tenant, bare, DEFAULT_SETTINGS).filter((o) => o.kind === 'Role')).toEqual([]);
+    const stored = { ...space, metadata: { ...space.metadata, uid: 'space-uid' } };
+    const role = find(renderSpace(org, tenant, stored, DEFAULT_SETTINGS), 'Role')!;
+    expect(role.metadata.ownerReferences).toEqual([{ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Space', name: 'dev', uid: 'space-uid' }]);
   });
 });

@@ -13,6 +13,7 @@ import {
 import { formatForResource, formatResourceList, parseQuantity, parseResourceList } from '../quantity/index.ts';
 import { type KubeObject, type Owner, type OwnerReference, ownerLabels } from './objects.ts';
 import { type Binding, CLUSTER_ROLES, renderRoleBindings, strongestBindings } from './rbac.ts';
+import { renderOrganizationReader, renderSpaceReader, renderTenantReader } from './readers.ts';
 
 /** Names of the objects Spacekit renders into every namespace it keeps. */
 export const OBJECT_NAMES = {
@@ -117,8 +118,9 @@ type Subject = { kind: 'User' | 'Group' | 'ServiceAccount'; name: string; namesp
 
 /**
  * The objects that make an Organization's namespace: the namespace, a quota
- * that keeps workloads out of it (it holds only Tenant objects), and its
- * members' bindings.
+ * that keeps workloads out of it (it holds only Tenant objects), its
+ * members' bindings, and a cluster role that lets its members read the
+ * Organization object itself.
  */
 export function renderOrganization(org: Organization): KubeObject[] {
   const ns = organizationNamespace(org.metadata.name);
@@ -131,12 +133,14 @@ export function renderOrganization(org: Organization): KubeObject[] {
     namespaceObject(ns, owner, org, podSecurityLabels('restricted')),
     quotaObject(ns, owner, { pods: '0' }),
     ...renderRoleBindings(ns, owner, strongestBindings(bindings, [CLUSTER_ROLES.organizationAdmin, CLUSTER_ROLES.levelViewer])),
+    ...renderOrganizationReader(org),
   ];
 }
 
 /**
  * The objects that make a Tenant's namespace, which holds its Space objects.
- * Organization admins are tenant admins too.
+ * Organization admins are tenant admins too. The tenant's members also get a
+ * role in the organization's namespace to read their own Tenant object.
  */
 export function renderTenant(org: Organization, tenant: Tenant): KubeObject[] {
   const ns = tenantNamespace(org.metadata.name, tenant.metadata.name);
@@ -151,6 +155,7 @@ export function renderTenant(org: Organization, tenant: Tenant): KubeObject[] {
     namespaceObject(ns, owner, org, podSecurityLabels('restricted')),
     quotaObject(ns, owner, { pods: '0' }),
     ...renderRoleBindings(ns, owner, strongestBindings(bindings, [CLUSTER_ROLES.tenantAdmin, CLUSTER_ROLES.levelViewer])),
+    ...renderTenantReader(org, tenant),
   ];
 }
 
@@ -268,5 +273,6 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
     limitRange,
     ...policies,
     ...renderRoleBindings(ns, owner, strongestBindings(bindings, [CLUSTER_ROLES.spaceAdmin, CLUSTER_ROLES.developer, CLUSTER_ROLES.viewer])),
+    ...renderSpaceReader(org, tenant, space),
   ];
 }

@@ -1,0 +1,12 @@
+export { engineContext, type EngineContext, type EngineOptions } from './context.ts';
+export { type EventRecorder, NO_EVENTS, type SpacekitEvent } from './events.ts';
+export { expiryOf } from './expiry.ts';
+export { finalizeOrganization, finalizeSpace, finalizeTenant, removeFinalizer } from './finalize.ts';
+export { allocate, canonicalResources, effectiveBudget, ledgerOf, release, reserve, sameResources } from './ledger.ts';
+export { reconcileOrganization, type KnownOrganization } from './organization.ts';
+export { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
+export { organizationLedger, tenantLedger } from './parents.ts';
+export { apiReader, type ClusterReader, type KindRef } from './reader.ts';
+export { type KnownSpace, policyIssues, reconcileSpace, type SpaceKey } from './space.ts';
+export { CLEANUP_FINALIZER, CrStore, onConflictRetry } from './store.ts';
+export { reconcileTenant, type KnownTenant, type TenantKey } from './tenant.ts';

@@ -1,0 +1,1 @@
+export { Informer, type InformerEvent, type InformerOptions, type InformerStats, type Keyed, stripBookkeeping } from './informer.ts';

@@ -1,0 +1,19 @@
+export { formatDuration, parseDuration } from './duration.ts';
+export { FileMeterStore } from './file-store.ts';
+export { integrateSamples, type IntegrateOptions, type SampleIntegration, type UsageSample } from './integrate.ts';
+export { Meter, type MeterOptions } from './meter.ts';
+export type { BucketRecord, CoverageRecord, MeteredSpace, MeterRecord, TimeSpan, UsageRecord } from './records.ts';
+export {
+  buildReport,
+  readReport,
+  type GapKind,
+  type ReadReportOptions,
+  type ReportGap,
+  type ReportLevel,
+  type ReportOptions,
+  type ReportRow,
+  type UsageReport,
+} from './report.ts';
+export { formatGapsNotice, formatReport, type ReportFormat } from './report-format.ts';
+export type { MeterReadResult, MeterStore } from './store.ts';
+export { integralInUnits, unitOf, type UsageUnit } from './units.ts';

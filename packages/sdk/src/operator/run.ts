@@ -1,0 +1,207 @@
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { validate } from '../api/validate.ts';
+import { KubeClient } from '../kube/index.ts';
+import { FileMeterStore, formatReport, Meter, parseDuration, readReport, type ReportFormat, type ReportLevel, type UsageRecord } from '../meter/index.ts';
+import { type ClusterSettingsInput, ClusterSettingsSchema, parseNamespace } from '../model/index.ts';
+import { Controller } from './controller.ts';
+import { KubeEventRecorder } from './events.ts';
+import { LeaderElector } from './leader-election.ts';
+import { type Logger, SILENT } from './log.ts';
+import { OPERATOR_LEASE_NAME, OPERATOR_NAMESPACE_DEFAULT } from './manifests.ts';
+import { OperatorMetrics } from './metrics.ts';
+import { type OperatorServer, serve } from './server.ts';
+
+/** Options for {@link runOperator}. */
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  settings?: ClusterSettingsInput;
+  /** Where `/metrics`, `/healthz`, `/readyz` and `/usage/report` are served. Default `127.0.0.1:9090`; port 0 picks a free one. */
+  metricsAddress?: string;
+  /** This replica's name in the leader lease and in events. Default: `$POD_NAME`, else host name and process id. */
+  identity?: string;
+  /** Leader election through a Lease, so that replicas can run side by side; false runs alone. */
+  leaderElection?:
+    | false
+    | { namespace?: string; name?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  /** Look after only the Organizations with these labels (a shard); default all. */
+  organizationSelector?: string;
+  workers?: number;
+  maxAttempts?: number;
+  orphanGraceMs?: number;
+  /** Metering into a local file store; false turns it off. */
+  meter?: false | { dir: string; intervalMs?: number; bucketMs?: number };
+  log?: Logger;
+}
+
+/** A running operator. */
+export interface RunningOperator {
+  /** The base URL of its HTTP endpoints. */
+  url: string;
+  metrics: OperatorMetrics;
+  /** Resolves when the operator has stopped: on stop(), or when it lost its leader lease (its host should then exit). */
+  done: Promise<{ reason: 'stopped' | 'lost-leadership' }>;
+  /** Stops gracefully: finishes reconciles in flight, writes the meter's open buckets, releases the lease. */
+  stop(): Promise<void>;
+}
+
+const REPORT_LEVELS: readonly ReportLevel[] = ['space', 'tenant', 'organization'];
+const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'csv', 'json'];
+
+/**
+ * Runs the Spacekit operator in this process: the same reconcilers as the
+ * embedded SDK, driven by watches, for users without cluster rights who
+ * write Space and Tenant objects. With leader election only the leader
+ * reconciles and meters; standbys wait, serving health and metrics.
+ *
+ * @throws {NotInstalledError} when Spacekit's CRDs are not in the cluster.
+ */
+export async function runOperator(options: OperatorOptions): Promise<RunningOperator> {
+  const log = options.log ?? SILENT;
+  const settings = validate(ClusterSettingsSchema, options.settings ?? {}, 'settings');
+  const identity = options.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
+  const client = new KubeClient(options.kubeConfig);
+  const metrics = new OperatorMetrics();
+  client.onWrite = (kind, verb) => metrics.apiWrites.inc({ kind, verb });
+  await client.ensureInstalled();
+
+  const stopping = new AbortController();
+  let leadingDone: Promise<void> = Promise.resolve();
+  let synced = false;
+  let leading = false;
+  const store = options.meter ? new FileMeterStore(options.meter.dir) : undefined;
+
+  const lead = (signal: AbortSignal): Promise<void> => {
+    leading = true;
+    metrics.leader.set(1);
+    log.info('leading: starting the controller', { identity });
+    const work = (async () => {
+      const controller = new Controller({
+        client,
+        settings,
+        ...(options.organizationSelector && { organizationSelector: options.organizationSelector }),
+        ...(options.workers !== undefined && { workers: options.workers }),
+        ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+        ...(options.orphanGraceMs !== undefined && { orphanGraceMs: options.orphanGraceMs }),
+        events: new KubeEventRecorder(client, identity, log),
+        log,
+        metrics,
+      });
+      const w = controller.watched;
+      metrics.watchQuota({ organizations: () => w.organizations.list(), tenants: () => w.tenants.list(), spaces: () => w.spaces.list() });
+      await controller.start(signal);
+      if (signal.aborted) return;
+      synced = true;
+      const meter =
+        store && options.meter
+          ? new Meter({
+              store,
+              source: () => {
+                metrics.meterSamples.inc();
+                return w.spaces.list().flatMap((s): UsageRecord[] => {
+                  const parent = parseNamespace(s.metadata.namespace ?? '');
+                  const used = s.status?.usage?.used;
+                  if (!parent?.tenant || !used) return [];
+                  return [{ organization: parent.organization, tenant: parent.tenant, space: s.metadata.name, used: Object.fromEntries(Object.entries(used).map(([k, v]) => [k, String(v)])) }];
+                });
+              },
+              ...(options.meter.intervalMs !== undefined && { intervalMs: options.meter.intervalMs }),
+              ...(options.meter.bucketMs !== undefined && { bucketMs: options.meter.bucketMs }),
+              onError: (err) => log.warn('meter sample or write failed; that time is a gap', { error: err }),
+            })
+          : undefined;
+      await meter?.start();
+      if (meter) log.info('metering', { dir: options.meter && options.meter.dir, intervalMs: meter.intervalMs, bucketMs: meter.bucketMs });
+      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await controller.stop();
+      await meter?.stop().catch((err: unknown) => log.warn('could not write the meter\'s last buckets', { error: err }));
+      metrics.watchQuota(undefined);
+    })();
+    leadingDone = work.finally(() => {
+      leading = false;
+      synced = false;
+      metrics.leader.set(0);
+    });
+    return work;
+  };
+
+  let server: OperatorServer;
+  try {
+    server = await serve(options.metricsAddress ?? '127.0.0.1:9090', {
+      '/metrics': async () => {
+        const { body, contentType } = await metrics.text();
+        return { status: 200, body, contentType };
+      },
+      '/healthz': async () => ({ status: 200, body: 'ok\n' }),
+      // A standby is ready: it serves and waits. A leader is ready once its caches hold the cluster.
+      '/readyz': async () => (leading && !synced ? { status: 503, body: 'caches syncing\n' } : { status: 200, body: 'ok\n' }),
+      '/usage/report': async (_request, url) => {
+        if (!store) return { status: 404, body: 'metering is off in this operator (--meter-dir)\n' };
+        const by = (url.searchParams.get('by') ?? 'space') as ReportLevel;
+        const format = (url.searchParams.get('format') ?? 'json') as ReportFormat;
+        if (!REPORT_LEVELS.includes(by) || !REPORT_FORMATS.includes(format)) {
+          return { status: 400, body: `by is one of ${REPORT_LEVELS.join(', ')}; format one of ${REPORT_FORMATS.join(', ')}\n` };
+        }
+        let sinceMs: number;
+        try {
+          sinceMs = parseDuration(url.searchParams.get('since') ?? '7d', 'since');
+        } catch (err) {
+          return { status: 400, body: `${(err as Error).message}\n` };
+        }
+        const to = Date.now();
+        const report = await readReport(store, { from: to - sinceMs, to, by });
+        return { status: 200, body: formatReport(report, format), contentType: format === 'json' ? 'application/json' : format === 'csv' ? 'text/csv' : 'text/plain' };
+      },
+    });
+  } catch (err) {
+    throw new Error(`cannot serve metrics on ${options.metricsAddress ?? '127.0.0.1:9090'}: ${(err as Error).message}`);
+  }
+  log.info('serving', { url: server.url, identity });
+
+  let lostLeadership = false;
+  const running = (async () => {
+    if (options.leaderElection === false || options.leaderElection === undefined) {
+      await lead(stopping.signal);
+      return;
+    }
+    const election = options.leaderElection;
+    const elector = new LeaderElector({
+      client,
+      namespace: election.namespace ?? OPERATOR_NAMESPACE_DEFAULT,
+      name: election.name ?? OPERATOR_LEASE_NAME,
+      identity,
+      ...(election.leaseDurationMs !== undefined && { leaseDurationMs: election.leaseDurationMs }),
+      ...(election.renewDeadlineMs !== undefined && { renewDeadlineMs: election.renewDeadlineMs }),
+      ...(election.retryPeriodMs !== undefined && { retryPeriodMs: election.retryPeriodMs }),
+      onStartedLeading: (signal) => lead(signal),
+      onStoppedLeading: () => {
+        if (!stopping.signal.aborted) lostLeadership = true;
+      },
+      onNewLeader: (leader) => log.info('leader', { leader, self: leader === identity }),
+      log: (message, fields) => log.info(message, fields),
+    });
+    await elector.run(stopping.signal);
+    await leadingDone;
+  })();
+
+  const done = running.then(
+    async () => {
+      await server.close();
+      if (lostLeadership) log.error('lost the leader lease; stopping so that this replica starts clean', { identity });
+      return { reason: lostLeadership ? ('lost-leadership' as const) : ('stopped' as const) };
+    },
+    async (err: unknown) => {
+      await server.close();
+      throw err;
+    },
+  );
+  return {
+    url: server.url,
+    metrics,
+    done,
+    stop: async () => {
+      stopping.abort();
+      await done;
+    },
+  };
+}
