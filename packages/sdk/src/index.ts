@@ -20,5 +20,5 @@ export { spacekitCrds } from './crd/index.ts';
 export { renderInstall } from './install/index.ts';
 export * from './quantity/index.ts';
 export * from './meter/index.ts';
-export { Usage, type UsageScope, type UsageSnapshot, type WatchOptions, type TreeNode } from './usage/index.ts';
+export { type ReportOptions as UsageReportOptions, Usage, type UsageScope, type UsageSnapshot, type WatchOptions, type TreeNode } from './usage/index.ts';
 export { type OperatorManifestOptions, renderOperatorManifests } from './operator/manifests.ts';

@@ -17,3 +17,4 @@ export {
 export { formatGapsNotice, formatReport, type ReportFormat } from './report-format.ts';
 export type { MeterReadResult, MeterStore } from './store.ts';
 export { integralInUnits, unitOf, type UsageUnit } from './units.ts';
+export { type MeteredReport, MeteredReportSchema } from './report-json.ts';

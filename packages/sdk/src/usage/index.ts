@@ -1,2 +1,2 @@
 export { organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
-export { Usage, type UsageScope, type UsageSnapshot, type WatchOptions } from './usage.ts';
+export { type ReportOptions, Usage, type UsageScope, type UsageSnapshot, type WatchOptions } from './usage.ts';

@@ -1,6 +1,8 @@
 import { NotFoundError, SpacekitError, ValidationError } from '../errors.ts';
 import { Informer } from '../informer/index.ts';
-import { type KubeClient, statusCode, toSpacekitError } from '../kube/index.ts';
+import { HttpMethod, type KubeClient, statusCode, toSpacekitError } from '../kube/index.ts';
+import { type MeteredReport, MeteredReportSchema, parseDuration } from '../meter/index.ts';
+import { OPERATOR_METRICS_SERVICE, OPERATOR_NAMESPACE_DEFAULT } from '../operator/manifests.ts';
 import { API_GROUP, API_VERSION, GROUP_VERSION, type Organization, organizationNamespace, type Space, spaceNamespace, type Tenant, tenantNamespace } from '../model/index.ts';
 import type { CrStore } from '../engine/store.ts';
 import { organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
@@ -15,6 +17,22 @@ export interface UsageSnapshot {
   scope: UsageScope;
   /** The scope's node with everything below it that the caller may read: budget, allocated and used per resource. */
   root: TreeNode;
+}
+
+/** Options for {@link Usage.report}. */
+export interface ReportOptions {
+  /** How far back, as a duration such as `24h` or `7d`. Default `7d`. */
+  since?: string;
+  /** The level to total by. Default `space`. */
+  by?: 'space' | 'tenant' | 'organization';
+  /**
+   * An operator's HTTP endpoint, such as `http://127.0.0.1:9090` (an operator
+   * run by hand, or port-forwarded). Default: the in-cluster operator's
+   * metrics Service, through the API server's service proxy.
+   */
+  operatorUrl?: string;
+  /** The operator's namespace, for the service proxy. Default `spacekit-system`. */
+  namespace?: string;
 }
 
 /** Options for {@link Usage.watch}. */
@@ -94,6 +112,37 @@ export class Usage {
     } catch (err) {
       throw toSpacekitError(err, `read the usage of ${label(scope)}`);
     }
+  }
+
+  /**
+   * Metered resource-minutes over a period, from the operator's meter (which
+   * samples on the leader and keeps its store). Reaching the in-cluster
+   * operator needs the `services/proxy` right on its metrics Service, which
+   * cluster admins have; tenants see live usage instead.
+   *
+   * @throws {ForbiddenError} without the right to the service proxy; {@link SpacekitError} when no operator answers.
+   */
+  async report(options: ReportOptions = {}): Promise<MeteredReport> {
+    const since = options.since ?? '7d';
+    parseDuration(since, 'since');
+    const query = `since=${encodeURIComponent(since)}&by=${options.by ?? 'space'}&format=json`;
+    let body: unknown;
+    try {
+      if (options.operatorUrl) {
+        const response = await fetch(new URL(`/usage/report?${query}`, options.operatorUrl));
+        if (!response.ok) throw new SpacekitError('CLUSTER', `the operator at ${options.operatorUrl} answered ${response.status}: ${(await response.text()).trim()}`);
+        body = await response.json();
+      } else {
+        const namespace = options.namespace ?? OPERATOR_NAMESPACE_DEFAULT;
+        body = await this.#client.raw.request(HttpMethod.GET, `/api/v1/namespaces/${namespace}/services/${OPERATOR_METRICS_SERVICE}:metrics/proxy/usage/report?${query}`);
+      }
+    } catch (err) {
+      if (err instanceof SpacekitError) throw err;
+      throw toSpacekitError(err, `read the metered usage from the operator (is it running with metering?)`);
+    }
+    const parsed = MeteredReportSchema.safeParse(body);
+    if (!parsed.success) throw new SpacekitError('CLUSTER', `the operator's report is not in the expected shape: ${parsed.error.issues[0]?.message ?? 'unknown'}; are the operator and the SDK the same version?`);
+    return parsed.data;
   }
 
   /**
