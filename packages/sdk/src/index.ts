@@ -12,6 +12,7 @@ export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, Spac
 export type { Organizations } from './api/organizations.ts';
 export type { ChangeOptions, DeleteOptions, Spaces } from './api/spaces.ts';
 export type { ProvisioningMode } from './api/mode.ts';
+export { type CredentialOptions, type CredentialRole, type ScopedCredentials, scopedKubeconfig } from './api/credentials.ts';
 export type { Tenants } from './api/tenants.ts';
 export type { ApplyResult } from './apply/index.ts';
 export type { Outcome, ReconcileResult } from './engine/index.ts';

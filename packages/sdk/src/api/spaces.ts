@@ -22,6 +22,7 @@ import {
   type Tenant,
   tenantNamespace,
 } from '../model/index.ts';
+import { type CredentialOptions, type ScopedCredentials, spaceCredentials } from './credentials.ts';
 import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
 import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, waitFor, waitUntilReady } from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
@@ -282,6 +283,16 @@ export class Spaces {
       timeoutMs,
       NO_OPERATOR_HINT,
     );
+  }
+
+  /**
+   * Credentials that work in this Space only: a ServiceAccount bound to the
+   * Space's developer (or viewer) role, with a bound token and a kubeconfig.
+   * See {@link spaceCredentials}.
+   */
+  async credentials(ref: SpaceRef, options: CredentialOptions = {}): Promise<ScopedCredentials> {
+    await this.get(ref);
+    return spaceCredentials(this.#ctx, ref, options);
   }
 
   /** Resolves once the Space is Ready for its current generation; throws if provisioning failed. */

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { ValidationError } from '../errors.ts';
+import type { EngineContext } from '../engine/context.ts';
+import { HttpMethod, toSpacekitError } from '../kube/index.ts';
+import { nameProblem, spaceNamespace } from '../model/index.ts';
+import { CLUSTER_ROLES } from '../render/index.ts';
+import type { SpaceRef } from './inputs.ts';
+
+/** The role a credential gets in its Space. */
+export type CredentialRole = 'developer' | 'viewer';
+
+/** Options for {@link spaceCredentials}. */
+export interface CredentialOptions {
+  /** The ServiceAccount to use or make in the Space's namespace. Default `spacekit-user`. */
+  serviceAccount?: string;
+  /** What it may do there: `developer` (deploy and change workloads) or `viewer`. Default `developer`. */
+  role?: CredentialRole;
+  /** How long the token is valid. Default 3600 (one hour); Kubernetes allows 600 at least. */
+  expirationSeconds?: number;
+}
+
+/** Credentials that work in one Space and nowhere else. */
+export interface ScopedCredentials {
+  namespace: string;
+  serviceAccount: string;
+  /** The bound ServiceAccount token (a JWT). */
+  token: string;
+  /** When the token stops working (ISO 8601). */
+  expiresAt: string;
+  /** A kubeconfig file's text, whose context defaults to the Space's namespace. */
+  kubeconfig: string;
+  /** The same, loaded, for `makeApiClient` or `connect({ kubeconfig })`. */
+  kubeConfig: KubeConfig;
+}
+
+const ROLE_FOR: Record<CredentialRole, string> = { developer: CLUSTER_ROLES.developer, viewer: CLUSTER_ROLES.viewer };
+
+/**
+ * Makes a ServiceAccount in a Space's namespace, binds it to the Space's
+ * developer (or viewer) role there only, and requests a bound token for it
+ * (TokenRequest, with an expiry): credentials that work inside that Space
+ * and are refused everywhere else, cluster scope included. The caller needs
+ * to be an admin of the Space (a Space, tenant or organization admin).
+ *
+ * The ServiceAccount and its RoleBinding are not Spacekit-managed objects:
+ * they go with the namespace when the Space is deleted.
+ *
+ * @throws {ValidationError} for a bad ServiceAccount name or expiry; {@link ForbiddenError} without admin rights in the Space.
+ */
+export async function spaceCredentials(ctx: EngineContext, ref: SpaceRef, options: CredentialOptions = {}): Promise<ScopedCredentials> {
+  const namespace = spaceNamespace(ref.organization, ref.tenant, ref.name);
+  const serviceAccount = options.serviceAccount ?? 'spacekit-user';
+  const role = options.role ?? 'developer';
+  const expirationSeconds = options.expirationSeconds ?? 3600;
+  const issues = [];
+  const problem = nameProblem('ServiceAccount', serviceAccount);
+  if (problem) issues.push({ path: 'serviceAccount', message: problem });
+  if (!Number.isInteger(expirationSeconds) || expirationSeconds < 600) {
+    issues.push({ path: 'expirationSeconds', message: `${expirationSeconds} is too short: Kubernetes issues tokens for 600 seconds or more` });
+  }
+  if (!(role in ROLE_FOR)) issues.push({ path: 'role', message: `role is developer or viewer, not "${role}"` });
+  if (issues.length > 0) throw new ValidationError('credentials', issues);
+
+  const client = ctx.client;
+  try {
+    await client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: serviceAccount, namespace }, automountServiceAccountToken: false });
+    await client.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `spacekit-credentials-${serviceAccount}`, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: ROLE_FOR[role] },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
+    });
+    client.countWrite('TokenRequest', 'create');
+    const request = await client.raw.request<{ status: { token: string; expirationTimestamp: string } }>(
+      HttpMethod.POST,
+      `/api/v1/namespaces/${namespace}/serviceaccounts/${serviceAccount}/token`,
+      { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [], expirationSeconds } } },
+    );
+    const kubeconfig = scopedKubeconfig(client.kubeConfig, namespace, `${ref.organization}-${ref.tenant}-${ref.name}`, request.status.token);
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(kubeconfig);
+    return { namespace, serviceAccount, token: request.status.token, expiresAt: request.status.expirationTimestamp, kubeconfig, kubeConfig };
+  } catch (err) {
+    throw toSpacekitError(err, `issue credentials for space ${ref.organization}/${ref.tenant}/${ref.name}`);
+  }
+}
+
+/** A kubeconfig for the current cluster that authenticates with `token` and works in `namespace` by default. */
+export function scopedKubeconfig(from: KubeConfig, namespace: string, name: string, token: string): string {
+  const cluster = from.getCurrentCluster();
+  if (!cluster) throw new ValidationError('kubeconfig', [{ path: 'current-context', message: 'the kubeconfig has no current cluster' }]);
+  const ca = cluster.caData ?? (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : undefined);
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: cluster.server, ...(ca ? { 'certificate-authority-data': ca } : {}), ...(cluster.skipTLSVerify && { 'insecure-skip-tls-verify': true }) } }],
+    users: [{ name, user: { token } }],
+    contexts: [{ name, context: { cluster: name, user: name, namespace } }],
+    'current-context': name,
+  });
+}
