@@ -78,8 +78,8 @@ export class QuotaExceededError extends SpacekitError {
     free: string;
     holders: readonly BudgetHolder[];
     message: string;
-  }) {
-    super('QUOTA_EXCEEDED', details.message);
+  }, options?: ErrorOptions) {
+    super('QUOTA_EXCEEDED', details.message, options);
     this.resource = details.resource;
     this.parent = details.parent;
     this.requested = details.requested;

@@ -8,6 +8,7 @@ export { connect, type ConnectOptions, type InstallOptions, type InstallResult, 
 export * from './errors.ts';
 export { KubeClient, serverMessage, type WriteCounter } from './kube/index.ts';
 export * from './model/index.ts';
+export { CreateSpaceInputSchema } from './api/inputs.ts';
 export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, SpaceRef, TenantRef, UpdateOrganizationInput, UpdateSpaceInput, UpdateTenantInput } from './api/inputs.ts';
 export type { Organizations } from './api/organizations.ts';
 export type { ChangeOptions, DeleteOptions, Spaces } from './api/spaces.ts';

@@ -198,3 +198,51 @@ describe('parseMember', () => {
     expect(() => parseMember('group:', 'admin')).toThrow('--admin needs a name: a user, group:NAME or sa:NAMESPACE/NAME, not "group:"');
   });
 });
+
+describe('operator and usage commands', () => {
+  it('parses install --operator with its options, and refuses them without --operator', () => {
+    expect(parse('install --operator --operator-replicas 0 --operator-image reg.example/spacekit:1').command).toEqual({
+      command: 'install',
+      output: 'text',
+      operator: { replicas: 0, image: 'reg.example/spacekit:1' },
+    });
+    expect(parse('install').command).toEqual({ command: 'install', output: 'text' });
+    expect(usageError('install --operator-replicas 2')).toMatch(/go with --operator/);
+    expect(usageError('install --operator --operator-replicas two')).toMatch(/whole number/);
+  });
+
+  it('parses operator with defaults a person can run on a laptop', () => {
+    const line = parseCommandLine(['operator'], { HOME: '/home/ana' });
+    expect(line.command).toEqual({
+      command: 'operator',
+      options: { metricsAddress: '127.0.0.1:9090', leaderElect: false, meterDir: '/home/ana/.local/state/spacekit/meter', meterIntervalMs: 60_000, logFormat: 'json', logLevel: 'info' },
+    });
+    const tuned = parseCommandLine(
+      'operator --leader-elect --metrics-addr :9100 --organization-selector team=a --workers 8 --meter-interval 30s --meter-bucket 5m --log-format text'.split(' '),
+      { SPACEKIT_METER_DIR: '/var/meter' },
+    ).command;
+    expect(tuned).toMatchObject({ options: { leaderElect: true, metricsAddress: ':9100', organizationSelector: 'team=a', workers: 8, meterDir: '/var/meter', meterIntervalMs: 30_000, meterBucketMs: 300_000, logFormat: 'text' } });
+    expect(parse('operator --no-meter').command).not.toHaveProperty('options.meterDir');
+    expect(usageError('operator --no-meter --meter-dir /x')).toMatch(/contradict/);
+    expect(usageError('operator --meter-interval soon')).toMatch(/--meter-interval/);
+  });
+
+  it('parses usage with a scope and --watch, and usage report with its window, level and source', () => {
+    expect(parse('usage acme/payments --watch -o json').command).toEqual({ command: 'usage', output: 'json', watch: true, ref: { level: 'tenant', organization: 'acme', tenant: 'payments' } });
+    expect(parseCommandLine(['usage', 'report'], { XDG_STATE_HOME: '/state' }).command).toEqual({
+      command: 'usage-report',
+      sinceMs: 7 * 86_400_000,
+      by: 'space',
+      format: 'table',
+      store: '/state/spacekit/meter',
+    });
+    expect(parse('usage report --since 12h --by tenant -o csv --operator http://127.0.0.1:9090').command).toMatchObject({
+      sinceMs: 12 * 3_600_000,
+      by: 'tenant',
+      format: 'csv',
+      operatorUrl: 'http://127.0.0.1:9090',
+    });
+    expect(usageError('usage report --by team')).toMatch(/--by takes space, tenant, organization/);
+    expect(usageError('usage report --store /a --operator http://x')).toMatch(/pick one/);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Organization, Space, Status, Tenant } from '../model/index.ts';
 import { organizationFixture, spaceFixture, tenantFixture } from '../render/fixtures.ts';
-import { formatTree, NO_ORGANIZATIONS, organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
+import { formatTree, formatUsage, NO_ORGANIZATIONS, organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
 
 function ready(namespace: string, usage: Status['usage']): Status {
   return { phase: 'Ready', namespace, ...(usage && { usage }) };
@@ -141,5 +141,27 @@ describe('formatTree', () => {
   it('leaves out the zero NodePort and LoadBalancer caps every Space quota has', () => {
     const text = formatTree([tree()]);
     expect(text).not.toMatch(/NODEPORTS|LOADBALANCERS/);
+  });
+});
+
+describe('formatUsage', () => {
+  it('shows used · allocated · budget for parents and used · quota for Spaces, per resource', () => {
+    const lines = formatUsage([tree()]).split('\n');
+    const row = (name: string) => lines.find((l) => l.includes(` ${name} `) || l.startsWith(`${name} `)) ?? '';
+    // acme: used is the sum over its Spaces (200m + 1500m = 1.7; 256Mi + 3Gi shown as 3.3Gi), allocated and budget from its status;
+    // pods: its tenants hold 20 without an organization bound of its own (∞).
+    expect(row('acme')).toMatch(/^acme\s+Ready\s+1\.7 · 6 · 8\s+3\.3Gi · 12Gi · 16Gi\s+0 · 20 · ∞/);
+    expect(row('dev')).toMatch(/dev\s+Ready\s+200m · 1\s+256Mi · 2Gi/);
+    expect(lines).toContain('organizations and tenants: used · allocated · budget · spaces: used · quota (used = requested by running workloads)');
+  });
+
+  it('falls back to a parent\'s recorded usage when its children cannot be shown', () => {
+    const recorded = withStatus(payments, { ...payments.status, usage: { ...payments.status?.usage, used: { 'requests.cpu': '700m' } } } as Status);
+    expect(tenantNode(recorded, []).used).toEqual({ 'requests.cpu': '700m' });
+    expect(tenantNode(recorded, [dev]).used['requests.cpu']).toBe('200m');
+  });
+
+  it('says how to begin when there is nothing', () => {
+    expect(formatUsage([])).toBe(NO_ORGANIZATIONS);
   });
 });

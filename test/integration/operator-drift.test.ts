@@ -1,0 +1,86 @@
+import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
+import type { Spacekit } from '@spacekit/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminKubeConfig, eventually, uniqueName } from '../support/kube.ts';
+import { adminKitWithOperator, type OperatorProcess, operatorKubeconfig, quiescent, startOperator, writesByKind } from '../support/operator.ts';
+
+const shard = uniqueName('drift');
+const org = shard;
+const SHARD_LABEL = 'e2e.spacekit.example/shard';
+const ns = `${org}--team--dev`;
+const admin = adminKubeConfig();
+let kit: Spacekit;
+let operator: OperatorProcess;
+let removeKubeconfig: () => void;
+
+beforeAll(async () => {
+  kit = await adminKitWithOperator();
+  await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 4, memory: '8Gi' } });
+  await kit.tenants.create({ organization: org, name: 'team', resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'User', name: 'lead', role: 'admin' }] });
+  await kit.spaces.create({ organization: org, tenant: 'team', name: 'dev', resources: { cpu: 1, memory: '1Gi' }, members: [{ kind: 'User', name: 'dev', role: 'developer' }] });
+  const kubeconfig = await operatorKubeconfig(admin);
+  removeKubeconfig = kubeconfig.remove;
+  operator = await startOperator({ kubeconfigPath: kubeconfig.path, organizationSelector: `${SHARD_LABEL}=${shard}` });
+});
+
+afterAll(async () => {
+  await kit?.organizations.delete(org).catch(() => undefined);
+  const code = await operator?.stop();
+  removeKubeconfig?.();
+  expect(code).toBe(0);
+});
+
+/** Writes excluding the leader lease's heartbeat (this operator runs without leader election, so there is none). */
+const total = (writes: Record<string, number>) => Object.entries(writes).reduce((sum, [kind, n]) => (kind.startsWith('Lease ') ? sum : sum + n), 0);
+
+describe('drift repair', () => {
+  it('puts back a Spacekit NetworkPolicy deleted by hand, from the watch, and records why', async () => {
+    const net = admin.makeApiClient(NetworkingV1Api);
+    await net.deleteNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: ns });
+    const back = await eventually('the NetworkPolicy to come back', async () => {
+      try {
+        return await net.readNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: ns });
+      } catch {
+        return undefined;
+      }
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+    expect(back.spec).toMatchObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const events = await admin.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: `${org}--team` });
+    const repaired = events.items.filter((e) => e.reason === 'DriftRepaired' && e.involvedObject.name === 'dev');
+    expect(repaired.map((e) => e.message).join('\n')).toContain(`NetworkPolicy/${ns}/spacekit-default-deny`);
+  });
+
+  it('reverts a hand edit of the quota', async () => {
+    const core = admin.makeApiClient(CoreV1Api);
+    const quota = await core.readNamespacedResourceQuota({ name: 'spacekit-quota', namespace: ns });
+    await core.replaceNamespacedResourceQuota({ name: 'spacekit-quota', namespace: ns, body: { ...quota, spec: { hard: { ...quota.spec?.hard, 'requests.cpu': '64' } } } });
+    const restored = await eventually('the quota to be restored', async () => {
+      const q = await core.readNamespacedResourceQuota({ name: 'spacekit-quota', namespace: ns });
+      return q.spec?.hard?.['requests.cpu'] === '1' ? q : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+    expect(restored.spec?.hard?.['requests.memory']).toBe('1Gi');
+  });
+});
+
+describe('steady state', () => {
+  it('makes zero API writes over an idle interval, and is still watching afterwards', async () => {
+    await quiescent(operator);
+    const before = await writesByKind(operator);
+    // An idle interval long enough for several informer bookmarks and any periodic work to show up.
+    await new Promise((r) => setTimeout(r, 8_000));
+    const after = await writesByKind(operator);
+    expect(total(after) - total(before), `writes during the idle interval: ${JSON.stringify({ before, after })}`).toBe(0);
+
+    // It was idle, not dead: a change is still repaired.
+    const core = admin.makeApiClient(CoreV1Api);
+    await core.deleteNamespacedLimitRange({ name: 'spacekit-defaults', namespace: ns });
+    await eventually('the LimitRange to come back', async () => {
+      try {
+        return await core.readNamespacedLimitRange({ name: 'spacekit-defaults', namespace: ns });
+      } catch {
+        return undefined;
+      }
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+    expect(total(await writesByKind(operator))).toBeGreaterThan(total(after));
+  });
+});
