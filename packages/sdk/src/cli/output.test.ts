@@ -45,8 +45,16 @@ describe('formatUp', () => {
   it('prints the tree, the kubeconfig and how to use it', () => {
     const text = formatUp({ tree, kubeconfigPath: '/tmp/k', external: false, once: false });
     expect(text).toBe(
-      'NAME   PHASE   NAMESPACE\ndemo   Ready   demo\n\nkubeconfig   /tmp/k   (until you press Ctrl-C here)\ntry          KUBECONFIG=/tmp/k pnpm spacekit get\n',
+      'NAME   PHASE   NAMESPACE\ndemo   Ready   demo\n\nkubeconfig   /tmp/k   (until you press Ctrl-C here)\n' +
+        'try          KUBECONFIG=/tmp/k pnpm spacekit get\n             KUBECONFIG=/tmp/k pnpm spacekit usage --watch\n',
     );
     expect(formatUp({ tree, kubeconfigPath: '/tmp/k', external: true, once: true })).toContain('(it keeps running after this exits)');
+  });
+
+  it('says where the operator serves and how a tenant admin uses it, when up runs one', () => {
+    const text = formatUp({ tree, kubeconfigPath: '/tmp/k', external: false, once: false, operatorUrl: 'http://127.0.0.1:4242' });
+    expect(text).toContain('operator     running here until Ctrl-C (metrics http://127.0.0.1:4242/metrics)');
+    expect(text).toContain('tina administers demo/web');
+    expect(formatUp({ tree, kubeconfigPath: '/tmp/k', external: false, once: true })).not.toContain('operator');
   });
 });

@@ -3,10 +3,10 @@ import { SpacekitError } from '../errors.ts';
 import type { Organization, Space, Tenant } from '../model/index.ts';
 import { connect, type Spacekit } from '../spacekit.ts';
 import { existsSync } from 'node:fs';
-import { type CommandLine, type GlobalOptions, type OperatorCommand, type OutputFormat, parseCommandLine, type Ref } from './args.ts';
+import { type CommandLine, defaultMeterDir, type GlobalOptions, type OperatorCommand, type OutputFormat, parseCommandLine, type Ref } from './args.ts';
 import { FileMeterStore, formatGapsNotice, formatReport, readReport } from '../meter/index.ts';
 import { createLogger } from '../operator/log.ts';
-import { runOperator } from '../operator/run.ts';
+import { runOperator, type RunningOperator } from '../operator/run.ts';
 import type { UsageScope } from '../usage/index.ts';
 import { CliError, describeError } from './errors.ts';
 import { formatData, formatInstallResult, formatSaved } from './output.ts';
@@ -285,26 +285,41 @@ async function up(global: GlobalOptions, once: boolean, output: OutputFormat, io
   const progress = (message: string) => io.stderr(`spacekit: ${message}\n`);
   // An explicit --kubeconfig means "use that cluster"; otherwise the launcher honours $SPACEKIT_KUBECONFIG.
   const cluster = await startLocalCluster({ onProgress: progress, ...(global.kubeconfig !== undefined && { kubeconfig: global.kubeconfig }) });
+  let operator: RunningOperator | undefined;
   try {
     progress(cluster.external ? `using the existing cluster at ${cluster.server}` : `control plane ${cluster.version} is serving at ${cluster.server}`);
     const kit = await connect({ kubeconfig: cluster.kubeConfig, ...(global.context !== undefined && { context: global.context }) });
-    const installed = await kit.install();
+    // On the local control plane the operator runs here, so its Deployment stays at zero replicas; an existing
+    // cluster keeps whatever operator it has, untouched.
+    const installed = await kit.install(cluster.external ? {} : { operator: { replicas: 0 } });
     progress(installed.changed.length > 0 ? `installed Spacekit (${installed.changed.length} objects)` : 'Spacekit is already installed');
     const sample = await ensureSample(kit);
     for (const what of sample.created) progress(`created ${what}`);
     if (sample.existing.length > 0) progress(`kept what exists: ${sample.existing.join(', ')}`);
+    if (!once && !cluster.external) {
+      const meterDir = defaultMeterDir(io.env);
+      operator = await runOperator({
+        kubeConfig: cluster.kubeConfig,
+        metricsAddress: '127.0.0.1:0',
+        leaderElection: {},
+        meter: { dir: meterDir },
+        log: createLogger({ write: (line) => io.stderr(line), format: 'text', level: 'warn' }),
+      });
+      progress(`the operator runs here: Space and Tenant objects written by anyone are provisioned; metrics at ${operator.url}/metrics; metering into ${meterDir}`);
+    }
     const tree = await loadTree(kit);
     io.stdout(
       output === 'text'
-        ? formatUp({ tree, kubeconfigPath: cluster.kubeconfigPath, external: cluster.external, once })
-        : formatData({ kubeconfig: cluster.kubeconfigPath, external: cluster.external, sample, tree }, output),
+        ? formatUp({ tree, kubeconfigPath: cluster.kubeconfigPath, external: cluster.external, once, ...(operator && { operatorUrl: operator.url }) })
+        : formatData({ kubeconfig: cluster.kubeconfigPath, external: cluster.external, sample, tree, ...(operator && { operator: operator.url }) }, output),
     );
     if (!once) {
       progress(cluster.external ? 'press Ctrl-C to exit (the existing cluster keeps running)' : 'the control plane runs until Ctrl-C');
       await io.untilStopped();
-      if (!cluster.external) progress('stopping the control plane');
+      if (!cluster.external) progress('stopping the operator and the control plane');
     }
   } finally {
+    await operator?.stop();
     await cluster.stop();
   }
   return 0;

@@ -15,7 +15,8 @@ export interface Sample {
 export const SAMPLE: Sample = {
   organization: { name: 'demo', resources: { cpu: '8', memory: '16Gi' } },
   tenants: [
-    { organization: 'demo', name: 'web', resources: { cpu: '4', memory: '8Gi' } },
+    // tina administers this tenant: with the operator running she can write Space objects here herself.
+    { organization: 'demo', name: 'web', resources: { cpu: '4', memory: '8Gi' }, members: [{ kind: 'User', name: 'tina', role: 'admin' }] },
     { organization: 'demo', name: 'data', resources: { cpu: '2', memory: '4Gi' } },
   ],
   spaces: [

@@ -7,14 +7,23 @@ export interface UpSummary {
   /** The cluster came from SPACEKIT_KUBECONFIG or --kubeconfig and outlives `up`. */
   external: boolean;
   once: boolean;
+  /** Where the operator that `up` runs serves its metrics, when it runs one. */
+  operatorUrl?: string;
 }
 
 /** The tree, then how to reach the cluster from another terminal. */
 export function formatUp(summary: UpSummary): string {
   const { kubeconfigPath, external, once } = summary;
   const lasts = external ? 'it keeps running after this exits' : once ? 'stopped again with --once' : 'until you press Ctrl-C here';
+  const operator = summary.operatorUrl
+    ? `operator     running here until Ctrl-C (metrics ${summary.operatorUrl}/metrics)
+self-service tina administers demo/web: a Space object she writes is provisioned by the operator
+             (pnpm cluster kubectl --as tina -n demo--web apply -f space.yaml; see docs/operator.md)
+`
+    : '';
   return `${formatTree(summary.tree)}
 kubeconfig   ${kubeconfigPath}   (${lasts})
 try          KUBECONFIG=${kubeconfigPath} pnpm spacekit get
-`;
+             KUBECONFIG=${kubeconfigPath} pnpm spacekit usage --watch
+${operator}`;
 }
