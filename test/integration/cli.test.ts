@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -135,6 +136,35 @@ describe('the spacekit command', () => {
     const tenant = await getTree(`${org}/pay`);
     expect(tenant.allocated).toEqual({ 'requests.cpu': '2', 'requests.memory': '1Gi' });
     expect(tenant.children[0]?.budget).toMatchObject({ 'requests.cpu': '2', 'requests.memory': '1Gi' });
+  });
+
+  it('prints usage at every level, and keeps it live with --watch until interrupted', async () => {
+    const json = await onCluster('usage', org, '-o', 'json');
+    expect(json.stderr).toBe('');
+    const tree = JSON.parse(json.stdout) as Node;
+    expect(tree).toMatchObject({ kind: 'Organization', name: org, budget: { 'requests.cpu': '4' }, allocated: { 'requests.cpu': '2' } });
+    expect(tree.children[0]?.children[0]).toMatchObject({ name: 'dev', budget: { 'requests.cpu': '2' } });
+    const text = await onCluster('usage', `${org}/pay`);
+    expect(text.stdout.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+CPU\s+MEMORY$/);
+    expect(text.stdout).toMatch(/└─ dev\s+\S+\s+0 · 2\s+0 · 1Gi/);
+
+    // --watch -o json: one document per change; the first arrives at once, Ctrl-C ends it cleanly.
+    const child = spawn(process.execPath, [MAIN, '--kubeconfig', inject('kubeconfigPath'), 'usage', `${org}/pay/dev`, '--watch', '-o', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = await new Promise<string>((resolve) => createInterface(child.stdout).once('line', resolve));
+    const snapshot = JSON.parse(first) as { at: string; usage: Node[] };
+    expect(Date.parse(snapshot.at)).not.toBeNaN();
+    expect(snapshot.usage[0]).toMatchObject({ kind: 'Space', name: 'dev' });
+    child.kill('SIGINT');
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+  });
+
+  it('installs the operator\'s manifests too with --operator', async () => {
+    const result = await onCluster('install', '--operator', '--operator-replicas', '0', '-o', 'json');
+    expect(result.stderr).toBe('');
+    const installed = JSON.parse(result.stdout) as { changed: string[]; unchanged: string[] };
+    expect([...installed.changed, ...installed.unchanged]).toEqual(
+      expect.arrayContaining(['Namespace/spacekit-system', 'ServiceAccount/spacekit-operator', 'ClusterRole/spacekit-operator', 'Deployment/spacekit-operator', 'Service/spacekit-operator-metrics']),
+    );
   });
 
   it("exits 1 with the SDK's message for a name Kubernetes cannot use", async () => {
