@@ -1,4 +1,4 @@
-import { ApisApi, CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { NotInstalledError } from '../errors.ts';
 import { API_GROUP } from '../model/index.ts';
 import { statusCode } from './errors.ts';
@@ -129,8 +129,8 @@ export class KubeClient {
    */
   async ensureInstalled(): Promise<void> {
     if (this.#installed) return;
-    const groups = await this.kubeConfig.makeApiClient(ApisApi).getAPIVersions();
-    if (!groups.groups.some((g) => g.name === API_GROUP)) throw new NotInstalledError();
+    const groups = await this.raw.request<{ groups?: { name: string }[] }>(HttpMethod.GET, '/apis');
+    if (!(groups.groups ?? []).some((g) => g.name === API_GROUP)) throw new NotInstalledError();
     this.#installed = true;
   }
 

@@ -1,3 +1,3 @@
 export { type AnyObject, FIELD_MANAGER, KubeClient, type WriteCounter, type WriteVerb } from './client.ts';
 export { serverMessage, statusCode, toSpacekitError } from './errors.ts';
-export { HttpMethod, type RawRequest } from './raw.ts';
+export { HttpMethod, type RawRequest, type RequestRecord } from './raw.ts';

@@ -8,6 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch } from 'undici';
+import { knownPath } from './paths.ts';
 
 /** How many times a request answered with 429 is sent again. */
 const MAX_429_RETRIES = 5;
@@ -19,6 +20,16 @@ class ResourcePaths extends KubernetesObjectApi {
   path(spec: KubernetesObject, action: Action): Promise<string> {
     return this.specUriPath(spec, action);
   }
+}
+
+/** One request as sent and answered, for counting and profiling. */
+export interface RequestRecord {
+  method: string;
+  /** The path without the query, such as `/api/v1/namespaces/x/resourcequotas`. */
+  path: string;
+  status: number;
+  /** From sending the request to having its whole answer (for a watch: its headers). */
+  durationMs: number;
 }
 
 /** A request's body and query, for {@link RawApi.request}. */
@@ -41,15 +52,19 @@ export class RawApi {
   // client-node builds a new connection pool for every request; reusing the first one keeps
   // connections to the apiserver alive instead of paying a TLS handshake per call.
   #dispatcher: unknown;
+  /** Every request this client sent, reads included; benchmarks count and time them. */
+  readonly requests = { count: 0 };
+  /** Called once per answered request. */
+  onRequest: ((record: RequestRecord) => void) | undefined;
 
   constructor(kc: KubeConfig) {
     this.#kc = kc;
     this.#paths = kc.makeApiClient(ResourcePaths);
   }
 
-  /** The URL path of an object (or, for `list`, of its collection), found through discovery. */
-  path(spec: KubernetesObject, action: Action): Promise<string> {
-    return this.#paths.path(structuredClone(spec), action);
+  /** The URL path of an object (or, for `list` and `create`, of its collection); discovery only for kinds Spacekit does not know. */
+  async path(spec: KubernetesObject, action: Action): Promise<string> {
+    return knownPath(spec, action) ?? this.#paths.path(structuredClone(spec), action);
   }
 
   /**
@@ -60,6 +75,7 @@ export class RawApi {
    * as client-go does.
    */
   async request<T>(method: HttpMethod, path: string, options: RawRequest = {}): Promise<T> {
+    const started = performance.now();
     let response = await this.#send(method, path, options);
     for (let attempt = 1; response.status === 429 && attempt <= MAX_429_RETRIES; attempt++) {
       await response.text();
@@ -68,6 +84,7 @@ export class RawApi {
       response = await this.#send(method, path, options);
     }
     const text = await response.text();
+    this.#record(method, path, response.status, started);
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       throw new ApiException(response.status, `HTTP ${response.status} ${method} ${path.split("?")[0]}`, parsed as never, Object.fromEntries(response.headers));
@@ -81,7 +98,9 @@ export class RawApi {
    * for an error status, with the server's Status as the body.
    */
   async stream(path: string, query: RawRequest['query'], signal: AbortSignal): Promise<Response> {
+    const started = performance.now();
     const response = await this.#send(HttpMethod.GET, path, { ...(query && { query }) }, signal);
+    this.#record('WATCH', path, response.status, started);
     if (!response.ok) {
       const text = await response.text();
       let parsed: unknown = text;
@@ -93,6 +112,11 @@ export class RawApi {
       throw new ApiException(response.status, `HTTP ${response.status} GET ${path}`, parsed as never, Object.fromEntries(response.headers));
     }
     return response as unknown as Response;
+  }
+
+  #record(method: string, path: string, status: number, started: number): void {
+    this.requests.count++;
+    this.onRequest?.({ method, path: path.split('?')[0] ?? path, status, durationMs: performance.now() - started });
   }
 
   async #send(method: HttpMethod, path: string, options: RawRequest, signal?: AbortSignal) {
