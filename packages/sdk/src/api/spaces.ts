@@ -4,10 +4,10 @@ import { finalizeSpace } from '../engine/finalize.ts';
 import { release, reserve } from '../engine/ledger.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { tenantLedger } from '../engine/parents.ts';
-import { policyIssues, quotaEnforced, reconcileSpace } from '../engine/space.ts';
+import { policyIssues, type QuotaObject, quotaEnforced, reconcileSpace } from '../engine/space.ts';
 import { OBJECT_NAMES } from '../render/index.ts';
 import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
-import { toSpacekitError } from '../kube/index.ts';
+import { toSpacekitError, watchUntil } from '../kube/index.ts';
 import {
   CONDITION_REASONS,
   CONDITION_TYPES as C,
@@ -108,12 +108,16 @@ export class Spaces {
     });
     try {
       if (!(await this.#embedded(o, t))) return await this.#createThroughOperator(ref, object([]), options);
-      const { org, tenant } = await this.#parents(o, t);
+      // Everything that may refuse the request, read at once.
+      const [{ org, tenant }, existing] = await Promise.all([
+        this.#parents(o, t),
+        this.#ctx.spaces.get(tenantNamespace(o, t), s),
+        assertNamespaceFree(this.#ctx.client, namespace, label(ref)),
+      ]);
       checkPolicy(org, spec);
-      if (await this.#ctx.spaces.get(tenantNamespace(o, t), s)) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
-      await assertNamespaceFree(this.#ctx.client, namespace, label(ref));
+      if (existing) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
       const ledger = tenantLedger(this.#ctx, o, t);
-      const { previous, parent } = await reserve(ledger, s, spec.resources);
+      const { previous, parent } = await reserve(ledger, s, spec.resources, tenant);
       let created: Space;
       try {
         created = await this.#ctx.spaces.create(object([CLEANUP_FINALIZER]));
@@ -122,8 +126,13 @@ export class Spaces {
         throw err;
       }
       try {
-        const first = await reconcileSpace(this.#ctx, ref, { space: created, organization: org, tenant: parent, apply: { fresh: true } });
-        const result = await this.#untilEnforced(ref, first, { organization: org, tenant: parent }, options.timeoutMs);
+        const result = await reconcileSpace(this.#ctx, ref, {
+          space: created,
+          organization: org,
+          tenant: parent,
+          apply: { fresh: true },
+          awaitQuota: (quota) => this.#enforced(namespace, quota, options.timeoutMs),
+        });
         if (result.outcome === 'ready' && result.object) return result.object;
         throw (result.object && statusError(label(ref), result.object)) ?? new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`);
       } catch (err) {
@@ -138,22 +147,22 @@ export class Spaces {
   }
 
   /**
-   * Waits, when the Space is provisioned but its quota not yet counted by
-   * Kubernetes, until it is, and reconciles once more to record it: the
+   * The quota once Kubernetes enforces it, watched rather than polled: the
    * embedded counterpart of the operator reacting to the quota's status.
    */
-  async #untilEnforced(ref: SpaceRef, result: ReconcileResult<Space>, parents: { organization: Organization; tenant: Tenant }, timeoutMs?: number): Promise<ReconcileResult<Space>> {
-    const pending = result.object?.status?.conditions?.find((c) => c.type === C.ready)?.reason === CONDITION_REASONS.quotaPending;
-    if (result.outcome !== 'waiting' || !pending || !result.object) return result;
-    const namespace = spaceNamespace(ref.organization, ref.tenant, ref.name);
-    await waitFor(
-      `Kubernetes to enforce the quota of namespace ${namespace}`,
-      async () => (quotaEnforced(await this.#ctx.client.read({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: OBJECT_NAMES.quota, namespace } })) ? true : undefined),
-      timeoutMs,
-      '; is the kube-controller-manager (its resourcequota controller) running?',
-      10,
+  #enforced(namespace: string, quota: QuotaObject, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<QuotaObject> {
+    return watchUntil<QuotaObject>(
+      this.#ctx.client,
+      `/api/v1/namespaces/${namespace}/resourcequotas`,
+      {
+        fieldSelector: `metadata.name=${OBJECT_NAMES.quota}`,
+        ...(quota.metadata.resourceVersion && { resourceVersion: quota.metadata.resourceVersion }),
+        timeoutMs,
+        what: `Kubernetes to enforce the quota of namespace ${namespace}`,
+        hint: '; is the kube-controller-manager (its resourcequota controller) running?',
+      },
+      quotaEnforced,
     );
-    return reconcileSpace(this.#ctx, ref, { space: result.object, ...parents });
   }
 
   async #createThroughOperator(ref: SpaceRef, object: Space, options: ChangeOptions): Promise<Space> {

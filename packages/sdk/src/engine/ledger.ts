@@ -91,10 +91,14 @@ export async function reserve<P extends Parent>(
   ref: ParentRef<P>,
   child: string,
   request: Readonly<ResourceMap>,
+  /** A copy of the parent the caller has just read, to try first; a conflict reads it again. */
+  known?: P,
 ): Promise<{ previous: ResourceMap | undefined; parent: P }> {
   const canonical = canonicalResources(request);
+  let fresh: P | undefined = known;
   return onConflictRetry(async () => {
-    const parent = (await ref.store.get(ref.namespace, ref.name)) as P | undefined;
+    const parent = fresh ?? ((await ref.store.get(ref.namespace, ref.name)) as P | undefined);
+    fresh = undefined;
     if (!parent) throw new NotFoundError(`${ref.label} does not exist; create it first`);
     if (parent.metadata.deletionTimestamp) throw new NotFoundError(`${ref.label} is being deleted`);
     const ledger = ledgerOf(parent, ref);

@@ -31,7 +31,7 @@ export interface SpaceKey {
   name: string;
 }
 
-type QuotaObject = KubeObject & { spec?: { hard?: Record<string, string> }; status?: { hard?: Record<string, string>; used?: Record<string, string> } };
+export type QuotaObject = KubeObject & { spec?: { hard?: Record<string, string> }; status?: { hard?: Record<string, string>; used?: Record<string, string> } };
 
 /** Whether the quota controller has processed the quota as it now stands, so that admission enforces it. */
 export function quotaEnforced(quota: QuotaObject | undefined): boolean {
@@ -44,6 +44,13 @@ export interface KnownSpace {
   organization?: Organization;
   tenant?: Tenant;
   apply?: ApplyOptions;
+  /**
+   * Waits until Kubernetes enforces a new Space's quota and returns the
+   * quota then, so that the reconcile can write Ready at once. The embedded
+   * SDK passes one; the operator does not, and is called again by the
+   * quota's own watch event instead.
+   */
+  awaitQuota?: (quota: QuotaObject) => Promise<QuotaObject>;
 }
 
 /** Why an organization's policy refuses a spec, as validation issues; empty when it allows it. */
@@ -158,9 +165,10 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
     throw typed;
   }
 
-  const quota = applied.objects.get(`ResourceQuota/${namespace}/${OBJECT_NAMES.quota}`) as QuotaObject | undefined;
-  const usage = { hard: { ...(quota?.spec?.hard ?? {}) }, ...(quota?.status?.used && { used: { ...quota.status.used } }) };
+  let quota = applied.objects.get(`ResourceQuota/${namespace}/${OBJECT_NAMES.quota}`) as QuotaObject | undefined;
   const wasReady = conditionOf(current, C.ready)?.status === 'True';
+  if (!wasReady && quota && !quotaEnforced(quota) && known.awaitQuota) quota = await known.awaitQuota(quota);
+  const usage = { hard: { ...(quota?.spec?.hard ?? {}) }, ...(quota?.status?.used && { used: { ...quota.status.used } }) };
   if (!wasReady && !quotaEnforced(quota)) {
     // Until the quota controller has counted the namespace, the API server refuses every pod in it
     // ("status unknown for quota"); Ready must mean a workload can be deployed.
