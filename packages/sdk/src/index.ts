@@ -6,7 +6,8 @@
  */
 export { connect, type ConnectOptions, type InstallOptions, type InstallResult, Spacekit } from './spacekit.ts';
 export * from './errors.ts';
-export { KubeClient, serverMessage, type WriteCounter } from './kube/index.ts';
+export { KubeClient, type RequestRecord, serverMessage, watchUntil, type WriteCounter } from './kube/index.ts';
+export { quotaEnforced } from './engine/space.ts';
 export * from './model/index.ts';
 export { CreateSpaceInputSchema } from './api/inputs.ts';
 export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, SpaceRef, TenantRef, UpdateOrganizationInput, UpdateSpaceInput, UpdateTenantInput } from './api/inputs.ts';

@@ -28,6 +28,8 @@ export interface RequestRecord {
   /** The path without the query, such as `/api/v1/namespaces/x/resourcequotas`. */
   path: string;
   status: number;
+  /** When it was sent, on the `performance.now()` clock. */
+  startedAt: number;
   /** From sending the request to having its whole answer (for a watch: its headers). */
   durationMs: number;
 }
@@ -116,7 +118,7 @@ export class RawApi {
 
   #record(method: string, path: string, status: number, started: number): void {
     this.requests.count++;
-    this.onRequest?.({ method, path: path.split('?')[0] ?? path, status, durationMs: performance.now() - started });
+    this.onRequest?.({ method, path: path.split('?')[0] ?? path, status, startedAt: started, durationMs: performance.now() - started });
   }
 
   async #send(method: HttpMethod, path: string, options: RawRequest, signal?: AbortSignal) {
