@@ -87,6 +87,28 @@ describe('nested budgets', () => {
   });
 });
 
+describe('budgets that change under a connection', () => {
+  it('grants from a budget just grown, and does not refuse on a copy of the parent it held from before', async () => {
+    const grown = uniqueName('grow');
+    await kit.organizations.create({ name: grown, resources: { cpu: 2, memory: '2Gi' } });
+    try {
+      // This connection now holds the organization as it was when it reserved for t1: full.
+      await kit.tenants.create({ organization: grown, name: 't1', resources: { cpu: 2, memory: '2Gi' } });
+      await kit.organizations.update(grown, { resources: { cpu: 4, memory: '4Gi' } });
+      const t2 = await kit.tenants.create({ organization: grown, name: 't2', resources: { cpu: 2, memory: '2Gi' } });
+      expect(t2.status?.phase).toBe('Ready');
+      // And a Space deleted frees its share for the next one, through the same connection.
+      await kit.spaces.create({ organization: grown, tenant: 't1', name: 'a', resources: { cpu: 2, memory: '1Gi' } });
+      await kit.spaces.delete({ organization: grown, tenant: 't1', name: 'a' });
+      const b = await kit.spaces.create({ organization: grown, tenant: 't1', name: 'b', resources: { cpu: 2, memory: '1Gi' } });
+      expect(b.status?.phase).toBe('Ready');
+      expect(Object.keys((await kit.tenants.get({ organization: grown, name: 't1' })).status?.allocations ?? {})).toEqual(['b']);
+    } finally {
+      await kit.organizations.delete(grown);
+    }
+  });
+});
+
 describe('idempotency and drift', () => {
   it('prunes the RoleBinding of a removed member, and repairs a deleted object on the next reconcile', async () => {
     await kit.tenants.create({ organization: org, name: 'drift', resources: { cpu: 1, memory: '1Gi' } });

@@ -93,6 +93,15 @@ export class Spacekit {
   }
 
   /**
+   * The connection's client: every request it sends is counted
+   * (`client.raw.requests.count`, and by kind in `client.counter`) and can be
+   * observed (`client.raw.onRequest`), for benchmarks and audits.
+   */
+  get client(): KubeClient {
+    return this.#ctx.client;
+  }
+
+  /**
    * Applies Spacekit's cluster-wide pieces: the CRDs, ClusterRoles, the
    * gVisor RuntimeClass and the admission policies, and with `operator` the
    * operator's manifests. Idempotent: objects already as configured are not

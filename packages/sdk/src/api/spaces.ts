@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, QuotaExceededError, type SpacekitError, ValidationError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace } from '../engine/finalize.ts';
-import { release, reserve } from '../engine/ledger.ts';
+import { release, reserveInProcess } from '../engine/ledger.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { tenantLedger } from '../engine/parents.ts';
 import { policyIssues, type QuotaObject, quotaEnforced, reconcileSpace } from '../engine/space.ts';
@@ -117,7 +117,7 @@ export class Spaces {
       checkPolicy(org, spec);
       if (existing) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
       const ledger = tenantLedger(this.#ctx, o, t);
-      const { previous, parent } = await reserve(ledger, s, spec.resources, tenant);
+      const { previous, parent } = await reserveInProcess(this.#ctx, ledger, s, spec.resources, tenant);
       let created: Space;
       try {
         created = await this.#ctx.spaces.create(object([CLEANUP_FINALIZER]));
@@ -220,7 +220,7 @@ export class Spaces {
       const { org, tenant } = await this.#parents(ref.organization, ref.tenant);
       checkPolicy(org, spec);
       const ledger = tenantLedger(this.#ctx, ref.organization, ref.tenant);
-      const { previous, parent } = await reserve(ledger, ref.name, spec.resources);
+      const { previous, parent } = await reserveInProcess(this.#ctx, ledger, ref.name, spec.resources);
       let updated: Space;
       try {
         updated = await this.#ctx.spaces.replace({ ...current, spec });

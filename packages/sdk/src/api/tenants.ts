@@ -2,7 +2,7 @@ import { checkBudgetChange } from '../budget/budget.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, type SpacekitError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace, finalizeTenant } from '../engine/finalize.ts';
-import { effectiveBudget, release, reserve } from '../engine/ledger.ts';
+import { effectiveBudget, release, reserve, reserveInProcess } from '../engine/ledger.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { organizationLedger } from '../engine/parents.ts';
 import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
@@ -77,7 +77,7 @@ export class Tenants {
       if (await this.#ctx.tenants.get(organizationNamespace(o), t)) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
       await assertNamespaceFree(this.#ctx.client, namespace, label(ref));
       const ledger = organizationLedger(this.#ctx, o);
-      const { previous, parent } = await reserve(ledger, t, spec.resources);
+      const { previous, parent } = await reserveInProcess(this.#ctx, ledger, t, spec.resources);
       let created: Tenant;
       try {
         created = await this.#ctx.tenants.create(object([CLEANUP_FINALIZER]));

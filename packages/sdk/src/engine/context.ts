@@ -1,5 +1,5 @@
 import type { KubeClient } from '../kube/index.ts';
-import type { ClusterSettings } from '../model/index.ts';
+import type { ClusterSettings, Organization, Tenant } from '../model/index.ts';
 import { KeyedLock } from '../util/keyed-lock.ts';
 import { type EventRecorder, NO_EVENTS } from './events.ts';
 import { apiReader, type ClusterReader } from './reader.ts';
@@ -28,6 +28,8 @@ export interface EngineContext {
   orphanGraceMs: number;
   /** When each orphaned ledger entry (`parent|child`) was first seen. */
   orphansSeen: Map<string, number>;
+  /** The newest copy of each parent whose ledger this process wrote, to try first on the next reservation. */
+  lastParents: Map<string, Organization | Tenant>;
 }
 
 /** Optional parts of a context; the rest is built from the client. */
@@ -54,5 +56,6 @@ export function engineContext(client: KubeClient, settings: ClusterSettings, opt
     budgetLock: new KeyedLock(),
     orphanGraceMs: options.orphanGraceMs ?? Number.POSITIVE_INFINITY,
     orphansSeen: new Map(),
+    lastParents: new Map(),
   };
 }

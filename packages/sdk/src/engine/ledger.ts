@@ -2,6 +2,8 @@ import { allocatedTotal, checkAllocation, type Ledger } from '../budget/budget.t
 import { NotFoundError, QuotaExceededError, SpacekitError } from '../errors.ts';
 import type { Organization, Status, Tenant } from '../model/index.ts';
 import { formatResourceList, parseResourceList, type Quantity } from '../quantity/index.ts';
+import { isNewer } from '../informer/informer.ts';
+import type { KeyedLock } from '../util/keyed-lock.ts';
 import { type CrStore, onConflictRetry } from './store.ts';
 
 type Parent = Organization | Tenant;
@@ -95,21 +97,41 @@ export async function reserve<P extends Parent>(
   known?: P,
 ): Promise<{ previous: ResourceMap | undefined; parent: P }> {
   const canonical = canonicalResources(request);
-  let fresh: P | undefined = known;
-  return onConflictRetry(async () => {
-    const parent = fresh ?? ((await ref.store.get(ref.namespace, ref.name)) as P | undefined);
-    fresh = undefined;
+  const read = async () => {
+    const parent = (await ref.store.get(ref.namespace, ref.name)) as P | undefined;
     if (!parent) throw new NotFoundError(`${ref.label} does not exist; create it first`);
+    return parent;
+  };
+  const attempt = async (parent: P) => {
     if (parent.metadata.deletionTimestamp) throw new NotFoundError(`${ref.label} is being deleted`);
     const ledger = ledgerOf(parent, ref);
     if (!ledger) throw notReady(ref);
     const previous = ledger.allocations[child];
-    if (sameResources(previous, canonical)) return { previous, parent };
+    if (sameResources(previous, canonical)) return { previous, parent, wrote: false };
     if (!noIncrease(previous, canonical, ledger.budget)) checkAllocation(ledger, child, canonical);
     const allocations = { ...ledger.allocations, [child]: canonical };
     const written = (await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations))) as unknown as P;
-    return { previous, parent: written };
+    return { previous, parent: written, wrote: true };
+  };
+  let given: P | undefined = known;
+  const result = await onConflictRetry(async () => {
+    if (!given) return attempt(await read());
+    const copy = given;
+    given = undefined;
+    try {
+      const outcome = await attempt(copy);
+      // "Already allocated" read from a held copy is a decision without a write: confirm it too.
+      return outcome.wrote ? outcome : await attempt(await read());
+    } catch (err) {
+      // A copy the caller held may be stale in either direction: a write fails with a conflict and is
+      // retried, but a refusal must be confirmed against what the API server holds now.
+      if (err instanceof QuotaExceededError || err instanceof NotFoundError || (err instanceof SpacekitError && err.code === 'CONFLICT')) {
+        return attempt(await read());
+      }
+      throw err;
+    }
   });
+  return { previous: result.previous, parent: result.parent };
 }
 
 /** Removes `child`'s allocation, or puts back `restore` after a failed change. Makes no write when there is nothing to change. */
@@ -185,5 +207,35 @@ export async function allocate<P extends Parent>(ref: ParentRef<P>, requests: re
     }
     if (changed) await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations));
     return decisions;
+  });
+}
+
+/**
+ * {@link reserve}, one at a time per parent in this process, starting from
+ * the newest copy of the parent this process has seen: concurrent creates in
+ * one tenant (parallel test workers, a bulk provisioning) then queue for a
+ * few milliseconds each instead of colliding on the ledger, retrying after
+ * conflicts and re-reading it. Other processes still serialise through the
+ * parent's resourceVersion.
+ */
+export async function reserveInProcess<P extends Parent>(
+  ctx: { budgetLock: KeyedLock; lastParents: Map<string, Organization | Tenant> },
+  ref: ParentRef<P>,
+  child: string,
+  request: Readonly<ResourceMap>,
+  known?: P,
+): Promise<{ previous: ResourceMap | undefined; parent: P }> {
+  const key = `${ref.store.kind}/${ref.namespace ?? ''}/${ref.name}`;
+  return ctx.budgetLock.run(key, async () => {
+    const last = ctx.lastParents.get(key) as P | undefined;
+    const start = !known ? last : !last ? known : isNewer(last.metadata.resourceVersion, known.metadata.resourceVersion) ? last : known;
+    try {
+      const result = await reserve(ref, child, request, start);
+      ctx.lastParents.set(key, result.parent);
+      return result;
+    } catch (err) {
+      ctx.lastParents.delete(key);
+      throw err;
+    }
   });
 }
