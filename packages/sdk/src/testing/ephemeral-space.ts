@@ -160,8 +160,9 @@ class OpenEphemeralSpace implements EphemeralSpace {
 export async function ephemeralSpace(kit: Spacekit, options: EphemeralSpaceOptions): Promise<EphemeralSpace> {
   const tenant = parseTenant(options.tenant);
   checkEphemeralOptions(options);
-  // Every suffix has the same length, so one trial name checks the prefix and the namespace length for all.
-  ephemeralSpaceName(tenant, options.prefix ?? DEFAULT_EPHEMERAL_PREFIX, '0'.repeat(SUFFIX_LENGTH));
+  // Every suffix has the same length, so one trial name checks the prefix and the namespace length for all;
+  // x's stand for the random part in the message.
+  ephemeralSpaceName(tenant, options.prefix ?? DEFAULT_EPHEMERAL_PREFIX, 'x'.repeat(SUFFIX_LENGTH));
   const started = Date.now();
   const waitForBudgetMs = options.waitForBudgetMs ?? 0;
   for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
