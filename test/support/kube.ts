@@ -3,6 +3,10 @@ import { ApiException, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } fr
 import { serverMessage } from '@spacekit/sdk';
 import { expect, inject } from 'vitest';
 
+import { eventually } from './wait.ts';
+
+export { eventually };
+
 /** The admin kubeconfig of the run's shared control plane. */
 export function adminKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
@@ -27,32 +31,6 @@ export function impersonating(admin: KubeConfig, user: string): KubeConfig {
 /** A DNS-1123 name unique to this run, so tests never share objects. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-/**
- * Polls until `probe` returns a value other than undefined, for state that
- * controllers reach eventually. The timeout only bounds a hung run; no test
- * asserts on how long it took.
- */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  { timeoutMs = 60_000, intervalMs = 200 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`gave up waiting for ${what}${lastError ? `: ${String((lastError as Error).message ?? lastError)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 /** Asserts that a request failed with this HTTP status and returns the server's message. */

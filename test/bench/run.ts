@@ -1,0 +1,119 @@
+// `pnpm bench [--quick] [--out DIR]`: measures Spacekit against kubectl and the API server's own
+// limit, on the local control plane, and writes BENCHMARKS.md and BENCHMARKS.json. Measurements,
+// not tests: a missed target is reported as missed, never turned into a failure.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalCluster } from '@spacekit/local-cluster';
+import { connect, KubeClient } from '@spacekit/sdk';
+import { type BenchContext, scratchDir } from './context.ts';
+import { ensureKubectl } from './kubectl.ts';
+import { machine } from './machine.ts';
+import { type BenchResults, markdown, type Target } from './report.ts';
+import { bulk, grow, oneSpace } from './scenarios.ts';
+import { measureIdle, startBenchOperator, steadyLabels } from './steady.ts';
+import { editorModel, ephemeralRoundTrip } from './optional.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
+const quick = values.quick ?? false;
+const SIZES = quick
+  ? { rounds: 3, bulk: [30, 60], concurrency: 8, idleMs: 5_000, big: 150, ephemeral: 3, editor: 200 }
+  : { rounds: 15, bulk: [500, 1000], concurrency: 16, idleMs: 30_000, big: 5000, ephemeral: 20, editor: 1000 };
+const outDir = values.out ? resolve(values.out) : quick ? join(ROOT, 'test-artifacts', 'bench') : join(ROOT, 'docs');
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const started = Date.now();
+
+const cluster = await startLocalCluster({ onProgress: log });
+const scratch = scratchDir();
+let operatorCleanup: (() => Promise<void>) | undefined;
+try {
+  log(`control plane ${cluster.version} at ${cluster.server}${cluster.external ? ' (SPACEKIT_KUBECONFIG)' : ''}`);
+  const kit = await connect({ kubeconfig: cluster.kubeConfig });
+  await kit.install({ operator: { replicas: 0 } });
+  log('building (or reusing) a standalone kubectl of the same version');
+  const kubectl = await ensureKubectl(cluster.version);
+  const ctx: BenchContext = { kit, client: new KubeClient(cluster.kubeConfig), kubeconfigPath: cluster.kubeconfigPath, kubectl, log, scratch };
+  const sdkVersion = (JSON.parse(readFileSync(join(ROOT, 'packages/sdk/package.json'), 'utf8')) as { version: string }).version;
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine: machine(),
+    versions: { spacekit: sdkVersion, kubernetes: cluster.version, kubectl: cluster.version, node: process.version },
+    targets: [],
+    notes: [],
+  };
+
+  log(`one Space: ${SIZES.rounds} rounds of three ways`);
+  results.oneSpace = await oneSpace(ctx, SIZES.rounds);
+
+  const [small = 0, large = 0] = SIZES.bulk;
+  log(`bulk: ${small} Spaces`);
+  const first = await bulk(ctx, 'bulk-a', small, SIZES.concurrency);
+  log(`bulk: ${large} Spaces`);
+  const second = await bulk(ctx, 'bulk-b', large, SIZES.concurrency, steadyLabels());
+  results.bulk = [first, second];
+  log(`deleting the ${small}-Space organization, so that exactly ${large} Spaces are in place`);
+  await kit.organizations.delete('bulk-a');
+
+  log('steady state: starting the operator');
+  const { operator, cleanup, startedAt } = await startBenchOperator(cluster.kubeConfig);
+  operatorCleanup = cleanup;
+  results.steady = [await measureIdle(ctx, operator, startedAt, large, SIZES.idleMs)];
+  log(`growing to ${SIZES.big} Spaces with the operator running`);
+  const growStart = performance.now();
+  await grow(ctx, 'bulk-b', large, SIZES.big - large, SIZES.concurrency);
+  results.steady.push(await measureIdle(ctx, operator, growStart, SIZES.big, SIZES.idleMs));
+  await cleanup();
+  operatorCleanup = undefined;
+
+  log(`ephemeral round trip: ${SIZES.ephemeral} rounds`);
+  results.ephemeral = await ephemeralRoundTrip(ctx, SIZES.ephemeral);
+  log(`editor model: ${SIZES.editor} Spaces`);
+  results.editor = await editorModel(ctx, SIZES.editor);
+
+  results.targets = targets(results);
+  results.notes.push(...notes(results), `The whole run took ${((Date.now() - started) / 60_000).toFixed(1)} minutes.`);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'BENCHMARKS.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, 'BENCHMARKS.md'), markdown(results));
+  log(`wrote ${join(outDir, 'BENCHMARKS.md')}`);
+  for (const t of results.targets) log(`${t.met ? 'met   ' : 'MISSED'} ${t.what}: ${t.measured} (target ${t.target})`);
+} finally {
+  await operatorCleanup?.();
+  await cluster.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+function targets(r: BenchResults): Target[] {
+  const out: Target[] = [];
+  if (r.oneSpace) {
+    out.push({ what: 'one Space: SDK latency vs kubectl', target: '≤ 0.5× kubectl', measured: `${r.oneSpace.sdkToKubectl.toFixed(2)}×`, met: r.oneSpace.sdkToKubectl <= 0.5 });
+    out.push({ what: 'one Space: SDK latency vs the floor', target: '≤ 1.5× the floor', measured: `${r.oneSpace.sdkToFloor.toFixed(2)}×`, met: r.oneSpace.sdkToFloor <= 1.5 });
+  }
+  for (const b of r.bulk ?? []) {
+    out.push({ what: `bulk ${b.spaces} Spaces: SDK throughput vs the floor`, target: '≥ 70% of the floor', measured: `${(b.ratio * 100).toFixed(0)}%`, met: b.ratio >= 0.7 });
+  }
+  for (const s of r.steady ?? []) out.push({ what: `steady state, ${s.spaces} Spaces: API writes while idle`, target: '0', measured: String(s.writes), met: s.writes === 0 });
+  const biggest = r.steady?.at(-1);
+  if (biggest) {
+    out.push({
+      what: `operator memory at ${biggest.spaces} Spaces (peak RSS)`,
+      target: r.mode === 'full' ? '≤ 200 MB at 5,000 Spaces' : '≤ 200 MB (quick run: fewer Spaces)',
+      measured: `${biggest.peakRssMiB.toFixed(0)} MiB peak, ${biggest.rssMiB.toFixed(0)} MiB settled`,
+      met: biggest.peakRssMiB * 1.048576 <= 200,
+    });
+  }
+  if (r.ephemeral && !('skipped' in r.ephemeral)) {
+    out.push({ what: 'ephemeral round trip p95', target: '< 3 s', measured: `${(r.ephemeral.roundTrip.p95 / 1000).toFixed(2)} s`, met: r.ephemeral.roundTrip.p95 < 3000 });
+  }
+  return out;
+}
+
+function notes(r: BenchResults): string[] {
+  const out: string[] = [];
+  if (r.mode === 'quick') out.push('Quick mode: small numbers so that CI runs the suite; the committed docs/BENCHMARKS.md comes from a full run.');
+  out.push('Two cores are shared by the client, the API server, etcd and the controllers, so client CPU competes with the server it measures; ratios within one run are more telling than absolute numbers.');
+  return out;
+}

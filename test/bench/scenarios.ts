@@ -1,0 +1,185 @@
+import type { RequestRecord } from '@spacekit/sdk';
+import { type BenchContext, createRaw, deleteNamespaces, manifestFile, quotaEnforcedIn, renderedSpace, runCommand } from './context.ts';
+import { pool, type Summary, summarize } from './stats.ts';
+
+const SIZE = { cpu: '100m', memory: '128Mi' };
+
+/** One Space, create → Ready, three ways. */
+export interface OneSpaceResult {
+  /** Ready: every object made and Kubernetes enforcing the quota, so a pod can be admitted. */
+  sdk: Summary;
+  kubectl: Summary;
+  floor: Summary;
+  /** kubectl's own run, without the wait for the quota that makes it comparable. */
+  kubectlApplyOnly: Summary;
+  /** The floor's requests, without the wait for the quota. */
+  floorCreateOnly: Summary;
+  sdkToKubectl: number;
+  sdkToFloor: number;
+  /** Requests one SDK create sends (reads and writes, counted). */
+  sdkRequests: number;
+  floorRequests: number;
+  /** One SDK create's requests in order: where its time goes. */
+  profile: { method: string; path: string; startMs: number; durationMs: number }[];
+}
+
+/**
+ * One Space, create → Ready: the SDK embedded; `kubectl apply --server-side`
+ * of what `spacekit render` prints; and the floor, raw parallel requests over
+ * a warm connection. Interleaved, after warm-up rounds, so that drift in the
+ * machine's load hits all three alike.
+ */
+export async function oneSpace(ctx: BenchContext, rounds: number): Promise<OneSpaceResult> {
+  const org = 'bench-latency';
+  await ctx.kit.organizations.create({ name: org, resources: { cpu: 64, memory: '256Gi' } });
+  await ctx.kit.tenants.create({ organization: org, name: 't', resources: { cpu: 64, memory: '256Gi' } });
+  const made: string[] = [];
+  const times = { sdk: [] as number[], kubectl: [] as number[], floor: [] as number[], kubectlApplyOnly: [] as number[], floorCreateOnly: [] as number[] };
+  let sdkRequests = 0;
+  let floorRequests = 0;
+  let profile: OneSpaceResult['profile'] = [];
+  const warmup = 2;
+
+  const ways = {
+    sdk: async (i: number, measured: boolean) => {
+      const before = ctx.kit.client.raw.requests.count;
+      const trace: RequestRecord[] = [];
+      ctx.kit.client.raw.onRequest = (r) => trace.push(r);
+      const start = performance.now();
+      await ctx.kit.spaces.create({ organization: org, tenant: 't', name: `sdk-${i}`, resources: SIZE });
+      const took = performance.now() - start;
+      ctx.kit.client.raw.onRequest = undefined;
+      if (!measured) return;
+      times.sdk.push(took);
+      sdkRequests = ctx.kit.client.raw.requests.count - before;
+      if (profile.length === 0) profile = trace.map((r) => ({ method: r.method, path: r.path, startMs: r.startedAt - start, durationMs: r.durationMs }));
+    },
+    kubectl: async (i: number, measured: boolean) => {
+      const name = `kc-${i}`;
+      const file = manifestFile(ctx.scratch, name, renderedSpace(org, 't', name, SIZE));
+      made.push(`${org}--t--${name}`);
+      const start = performance.now();
+      await runCommand(ctx.kubectl, ['--kubeconfig', ctx.kubeconfigPath, 'apply', '--server-side', '--field-manager', 'bench-kubectl', '-f', file]);
+      const applied = performance.now() - start;
+      await quotaEnforcedIn(ctx.client, `${org}--t--${name}`);
+      const took = performance.now() - start;
+      if (!measured) return;
+      times.kubectl.push(took);
+      times.kubectlApplyOnly.push(applied);
+    },
+    floor: async (i: number, measured: boolean) => {
+      const name = `raw-${i}`;
+      const objects = renderedSpace(org, 't', name, SIZE);
+      made.push(`${org}--t--${name}`);
+      const before = ctx.client.raw.requests.count;
+      let created = 0;
+      ctx.client.raw.onRequest = (r) => {
+        if (r.method === 'POST') created = Math.max(created, r.startedAt + r.durationMs);
+      };
+      const start = performance.now();
+      await createRaw(ctx.client, objects);
+      const took = performance.now() - start;
+      ctx.client.raw.onRequest = undefined;
+      if (!measured) return;
+      times.floor.push(took);
+      times.floorCreateOnly.push(created - start);
+      floorRequests = ctx.client.raw.requests.count - before;
+    },
+  };
+  const order = ['sdk', 'kubectl', 'floor'] as const;
+  for (let i = 0; i < warmup + rounds; i++) {
+    // Rotate who goes first, so that no way always follows the same other.
+    for (let k = 0; k < order.length; k++) {
+      const way = order[(i + k) % order.length] ?? 'sdk';
+      await ways[way](i, i >= warmup);
+    }
+    ctx.log(`one Space: round ${i + 1}/${warmup + rounds}${i < warmup ? ' (warm-up)' : ''}`);
+  }
+  await deleteNamespaces(ctx.client, made);
+  await ctx.kit.organizations.delete(org);
+  const result = {
+    sdk: summarize(times.sdk),
+    kubectl: summarize(times.kubectl),
+    floor: summarize(times.floor),
+    kubectlApplyOnly: summarize(times.kubectlApplyOnly),
+    floorCreateOnly: summarize(times.floorCreateOnly),
+  };
+  return { ...result, sdkToKubectl: result.sdk.median / result.kubectl.median, sdkToFloor: result.sdk.median / result.floor.median, sdkRequests, floorRequests, profile };
+}
+
+/** Many Spaces at once. */
+export interface BulkResult {
+  spaces: number;
+  concurrency: number;
+  sdk: { seconds: number; perSecond: number; requestsPerSpace: number; writesPerSpace: number; conflicts: number; throttled: number };
+  floor: { seconds: number; perSecond: number; requestsPerSpace: number };
+  /** SDK throughput as a share of the floor's. */
+  ratio: number;
+}
+
+/**
+ * Provisions `count` Spaces across ten tenants with `concurrency` in flight,
+ * through the SDK, then the same objects through the floor, and reports
+ * Spaces per second and requests per Space, counted by the clients.
+ */
+export async function bulk(ctx: BenchContext, organization: string, count: number, concurrency: number, labels: Record<string, string> = {}): Promise<BulkResult> {
+  const tenants = 10;
+  await ctx.kit.organizations.create({ name: organization, labels, resources: { cpu: count, memory: `${count}Gi` } });
+  await Promise.all(
+    Array.from({ length: tenants }, (_, t) => ctx.kit.tenants.create({ organization, name: `t${t}`, resources: { cpu: Math.ceil(count / tenants), memory: `${Math.ceil(count / tenants)}Gi` } })),
+  );
+  const names = Array.from({ length: count }, (_, i) => ({ tenant: `t${i % tenants}`, name: `s${i}` }));
+
+  const requestsBefore = ctx.kit.client.raw.requests.count;
+  const writesBefore = ctx.kit.writes;
+  let conflicts = 0;
+  let throttled = 0;
+  ctx.kit.client.raw.onRequest = (r) => {
+    if (r.status === 409) conflicts++;
+    if (r.status === 429) throttled++;
+  };
+  let start = performance.now();
+  await pool(names, concurrency, async ({ tenant, name }, i) => {
+    await ctx.kit.spaces.create({ organization, tenant, name, resources: SIZE });
+    if ((i + 1) % 100 === 0) ctx.log(`bulk ${organization}: ${i + 1}/${count} through the SDK`);
+  });
+  const sdkSeconds = (performance.now() - start) / 1000;
+  ctx.kit.client.raw.onRequest = undefined;
+  const sdk = {
+    conflicts,
+    throttled,
+    seconds: sdkSeconds,
+    perSecond: count / sdkSeconds,
+    requestsPerSpace: (ctx.kit.client.raw.requests.count - requestsBefore) / count,
+    writesPerSpace: (ctx.kit.writes - writesBefore) / count,
+  };
+
+  // The floor makes the same objects under another organization name, so nothing collides.
+  const floorOrg = `${organization}-raw`;
+  const floorRequestsBefore = ctx.client.raw.requests.count;
+  start = performance.now();
+  await pool(names, concurrency, async ({ tenant, name }, i) => {
+    await createRaw(ctx.client, renderedSpace(floorOrg, tenant, name, SIZE));
+    if ((i + 1) % 100 === 0) ctx.log(`bulk ${organization}: ${i + 1}/${count} through the floor`);
+  });
+  const floorSeconds = (performance.now() - start) / 1000;
+  const floor = { seconds: floorSeconds, perSecond: count / floorSeconds, requestsPerSpace: (ctx.client.raw.requests.count - floorRequestsBefore) / count };
+  ctx.log(`bulk ${organization}: cleaning up the floor's namespaces`);
+  await deleteNamespaces(ctx.client, names.map(({ tenant, name }) => `${floorOrg}--${tenant}--${name}`));
+  return { spaces: count, concurrency, sdk, floor, ratio: sdk.perSecond / floor.perSecond };
+}
+
+/** Grows an organization by `count` Spaces in a tenant of their own, for scale (not timed as a result). */
+export async function grow(ctx: BenchContext, organization: string, from: number, count: number, concurrency: number): Promise<void> {
+  const extra = 'more';
+  await ctx.kit.organizations.update(organization, { resources: { cpu: from + count, memory: `${from + count}Gi` } });
+  await ctx.kit.tenants.create({ organization, name: extra, resources: { cpu: count, memory: `${count}Gi` } });
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      await ctx.kit.spaces.create({ organization, tenant: extra, name: `g${i}`, resources: SIZE });
+      if ((i + 1) % 250 === 0) ctx.log(`growing ${organization}: ${i + 1}/${count}`);
+    },
+  );
+}
