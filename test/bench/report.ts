@@ -20,7 +20,7 @@ export interface BenchResults {
   oneSpace?: OneSpaceResult;
   bulk?: BulkResult[];
   steady?: SteadyResult[];
-  ephemeral?: { rounds: number; roundTrip: Summary; toReady: Summary; dispose: Summary } | { skipped: string };
+  ephemeral?: { rounds: number; roundTrip: Summary; toReady: Summary; dispose: Summary; roundTripNoWait: Summary; kubectlNamespace: Summary } | { skipped: string };
   editor?: { spaces: number; buildAndRender: Summary; changeToTree: Summary } | { skipped: string };
   targets: Target[];
   notes: string[];
@@ -86,9 +86,19 @@ export function markdown(r: BenchResults): string {
     out.push('## Ephemeral round trip', '');
     if ('skipped' in r.ephemeral) out.push(`Not measured: ${r.ephemeral.skipped}`, '');
     else {
-      out.push('`ephemeralSpace()` to Ready, then `dispose()` until its namespace is gone.', '');
+      out.push(
+        '`ephemeralSpace()` to Ready (scoped credentials included), then `dispose()` until its namespace is gone. The baseline in the same run: an empty namespace made and deleted with `kubectl create namespace` and `kubectl delete namespace --wait`. Kubernetes\' namespace controller waits 5 s (`namespaceDeletionGracePeriod` in `pkg/controller/namespace`) before it empties any deleted namespace, so no round trip that waits for the namespace to be gone can be shorter.',
+        '',
+      );
       out.push(row(['part', 'median', 'p95', 'range', 'IQR', 'n']), row(['---', '---', '---', '---', '---', '---']));
-      out.push(summaryRow('round trip', r.ephemeral.roundTrip), summaryRow('to Ready', r.ephemeral.toReady), summaryRow('dispose', r.ephemeral.dispose), '');
+      out.push(
+        summaryRow('round trip, dispose waits for the namespace', r.ephemeral.roundTrip),
+        summaryRow('… to Ready', r.ephemeral.toReady),
+        summaryRow('… dispose', r.ephemeral.dispose),
+        summaryRow('round trip, `dispose({ wait: false })`', r.ephemeral.roundTripNoWait),
+        summaryRow('baseline: kubectl namespace create + delete --wait', r.ephemeral.kubectlNamespace),
+        '',
+      );
     }
   }
 

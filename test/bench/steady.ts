@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { operatorKubeconfig, type OperatorProcess, quiescent, scrape, startOperator, writesByKind } from '../support/operator-process.ts';
 import { join, resolve } from 'node:path';
+import { OPERATOR_NODE_OPTIONS } from '@spacekit/sdk/operator';
 import { type BenchContext, runCommand } from './context.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -30,14 +31,21 @@ export function steadyLabels(): Record<string, string> {
 }
 
 /**
- * Starts the operator as it ships (the esbuild bundle, built first), as a
+ * Starts the operator as it ships (the esbuild bundle, built first, with the
+ * Deployment's Node options), as a
  * real process under its ServiceAccount, for the labelled organizations.
  */
 export async function startBenchOperator(admin: KubeConfig): Promise<{ operator: OperatorProcess; cleanup: () => Promise<void>; startedAt: number }> {
   await runCommand(process.execPath, [join(ROOT, 'packages/sdk/scripts/bundle.ts')]);
   const kubeconfig = await operatorKubeconfig(admin);
   const startedAt = performance.now();
-  const operator = await startOperator({ kubeconfigPath: kubeconfig.path, organizationSelector: `${SELECTOR_LABEL}=steady`, entry: join(ROOT, 'packages/sdk/dist/spacekit.mjs') });
+  const operator = await startOperator({
+    kubeconfigPath: kubeconfig.path,
+    organizationSelector: `${SELECTOR_LABEL}=steady`,
+    entry: join(ROOT, 'packages/sdk/dist/spacekit.mjs'),
+    // The heap settings its Deployment sets, so that memory is measured as it would be in the cluster.
+    nodeOptions: OPERATOR_NODE_OPTIONS.split(' '),
+  });
   return {
     operator,
     startedAt,

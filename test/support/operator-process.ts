@@ -57,6 +57,8 @@ export interface OperatorProcessOptions {
   orphanGrace?: string;
   /** The `spacekit` entry point to run: the TypeScript sources by default, or a bundle (dist/spacekit.mjs). */
   entry?: string;
+  /** Flags for Node itself, such as the heap settings the Deployment ships with. */
+  nodeOptions?: string[];
 }
 
 /** The operator as a real process: `spacekit operator`. */
@@ -92,7 +94,7 @@ export async function startOperator(options: OperatorProcessOptions): Promise<Op
   if (options.meterInterval) args.push('--meter-interval', options.meterInterval);
   if (options.meterBucket) args.push('--meter-bucket', options.meterBucket);
   if (options.orphanGrace) args.push('--orphan-grace', options.orphanGrace);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const lines: string[] = [];
   createInterface(child.stderr).on('line', (line) => lines.push(line));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isNewer, stripBookkeeping } from './informer.ts';
+import { compactLevel, compactOwned, Interner } from './intern.ts';
 
 describe('isNewer', () => {
   it('compares numeric resource versions as numbers, not text', () => {
@@ -28,5 +29,34 @@ describe('stripBookkeeping', () => {
     } as never) as { metadata: Record<string, unknown>; spec: unknown };
     expect(stripped.metadata).toEqual({ name: 'x', resourceVersion: '7', annotations: { keep: 'me' }, labels: { a: 'b' } });
     expect(stripped.spec).toEqual({ hard: { pods: '1' } });
+  });
+});
+
+describe('compact caching', () => {
+  const policy = (namespace: string, rv: string) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'spacekit-default-deny', namespace, uid: `uid-${rv}`, resourceVersion: rv, creationTimestamp: '2026-11-29T00:00:00Z', labels: { 'spacekit.dev/space': namespace } },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  });
+
+  it('shares identical subtrees between objects and keeps what differs', () => {
+    const interner = new Interner();
+    const a = compactOwned(policy('a', '1'), interner);
+    const b = compactOwned(policy('b', '2'), interner);
+    expect(a.spec).toBe(b.spec);
+    expect(a.metadata.labels).not.toBe(b.metadata.labels);
+    expect(a.metadata).toEqual({ name: 'spacekit-default-deny', namespace: 'a', resourceVersion: '1', labels: { 'spacekit.dev/space': 'a' } });
+    expect(b.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  it('keeps a Spacekit object whole, sharing its spec', () => {
+    const interner = new Interner();
+    const space = (name: string) => ({ metadata: { name, uid: name, creationTimestamp: 't', generation: 2, finalizers: ['spacekit.dev/cleanup'] }, spec: { resources: { cpu: '1' } }, status: { phase: 'Ready', usage: { used: {} } } });
+    const x = compactLevel(space('x'), interner);
+    const y = compactLevel(space('y'), interner);
+    expect(x.spec).toBe(y.spec);
+    expect(x.metadata.finalizers).toBe(y.metadata.finalizers);
+    expect(x).toEqual(space('x'));
   });
 });

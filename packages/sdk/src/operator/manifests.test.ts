@@ -183,9 +183,11 @@ describe('renderOperatorManifests', () => {
     expect(c.args).toEqual([
       'operator', '--leader-elect', '--metrics-addr', '0.0.0.0:9090', '--meter-dir', OPERATOR_METER_DIR, '--meter-interval', '60s', '--log-level', 'info',
     ]);
-    expect(c.env.map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath])).toEqual([
+    expect(c.env.map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath ?? (e as { value?: string }).value])).toEqual([
       ['POD_NAME', 'metadata.name'],
       ['POD_NAMESPACE', 'metadata.namespace'],
+      // Heap sized to the container's 256Mi limit, so Node collects before the kernel kills it.
+      ['NODE_OPTIONS', '--max-semi-space-size=2 --max-old-space-size=192'],
     ]);
     expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
     expect(c.ports).toEqual([{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }]);

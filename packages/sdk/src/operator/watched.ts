@@ -1,5 +1,6 @@
 import type { ClusterReader } from '../engine/reader.ts';
 import { Informer, type InformerOptions, stripBookkeeping } from '../informer/index.ts';
+import { compactLevel, compactOwned, Interner } from '../informer/intern.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { API_GROUP, API_VERSION, LABELS, MANAGER, type Organization, type Space, type Tenant, tenantNamespace } from '../model/index.ts';
 import { type KubeObject, type Owner, ownerLabels } from '../render/index.ts';
@@ -28,29 +29,37 @@ const OWNED_PATHS: Record<string, string> = {
 /** Only objects a level owns: install's own cluster roles carry managed-by too, but no level. */
 const OWNED_SELECTOR = `${LABELS.managedBy}=${MANAGER},${LABELS.level}`;
 
-/** Builds the operator's informers; `organizationSelector` shards the operator by Organization labels. */
+/**
+ * Builds the operator's informers; `organizationSelector` shards the operator
+ * by Organization labels. Cached objects share identical subtrees through one
+ * interner, which keeps thousands of Spaces in little memory.
+ */
 export function createInformers(client: KubeClient, options: { organizationSelector?: string; onError: InformerOptions<never>['onError'] }): Watched {
   const onError = options.onError ? { onError: options.onError } : {};
+  const interner = new Interner();
   const crd = (plural: string) => `/apis/${API_GROUP}/${API_VERSION}/${plural}`;
-  const withKind = <T extends { apiVersion?: string; kind?: string }>(apiVersion: string, kind: string) => ({
-    // Lists leave apiVersion and kind out of their items; put them back so cached objects are whole.
-    transform: (o: T) => ({ ...(stripBookkeeping(o as never) as object), apiVersion, kind }) as T,
+  // Lists leave apiVersion and kind out of their items; put them back so cached objects are whole.
+  const owns = <T extends { apiVersion?: string; kind?: string }>(apiVersion: string, kind: string) => ({
+    transform: (o: T) => ({ ...(compactOwned(o as never, interner) as object), apiVersion, kind }) as T,
+  });
+  const level = <T extends { apiVersion?: string; kind?: string }>(kind: string) => ({
+    transform: (o: T) => ({ ...(compactLevel(stripBookkeeping(o as never), interner) as object), apiVersion: `${API_GROUP}/${API_VERSION}`, kind }) as T,
   });
   const owned = new Map<string, Informer<KubeObject>>();
   for (const [kind, path] of Object.entries(OWNED_PATHS)) {
     const apiVersion = path.startsWith('/api/v1') ? 'v1' : path.split('/').slice(2, 4).join('/');
-    owned.set(kind, new Informer<KubeObject>(client, { path, labelSelector: OWNED_SELECTOR, ...withKind(apiVersion, kind), ...onError }));
+    owned.set(kind, new Informer<KubeObject>(client, { path, labelSelector: OWNED_SELECTOR, ...owns(apiVersion, kind), ...onError }));
   }
   return {
     organizations: new Informer<Organization>(client, {
       path: crd('organizations'),
       ...(options.organizationSelector && { labelSelector: options.organizationSelector }),
-      ...withKind(`${API_GROUP}/${API_VERSION}`, 'Organization'),
+      ...level('Organization'),
       ...onError,
     }),
-    tenants: new Informer<Tenant>(client, { path: crd('tenants'), ...withKind(`${API_GROUP}/${API_VERSION}`, 'Tenant'), ...onError }),
-    spaces: new Informer<Space>(client, { path: crd('spaces'), ...withKind(`${API_GROUP}/${API_VERSION}`, 'Space'), ...onError }),
-    namespaces: new Informer<KubeObject>(client, { path: '/api/v1/namespaces', labelSelector: OWNED_SELECTOR, ...withKind('v1', 'Namespace'), ...onError }),
+    tenants: new Informer<Tenant>(client, { path: crd('tenants'), ...level('Tenant'), ...onError }),
+    spaces: new Informer<Space>(client, { path: crd('spaces'), ...level('Space'), ...onError }),
+    namespaces: new Informer<KubeObject>(client, { path: '/api/v1/namespaces', labelSelector: OWNED_SELECTOR, ...owns('v1', 'Namespace'), ...onError }),
     owned,
   };
 }
