@@ -109,6 +109,22 @@ describe('budgets that change under a connection', () => {
   });
 });
 
+describe('creating a name that exists', () => {
+  it('is refused without touching the existing Space\'s allocation, even from a connection holding an older tenant', async () => {
+    const other = await adminKit();
+    await kit.tenants.create({ organization: org, name: 'names', resources: { cpu: 3, memory: '3Gi' } });
+    // This connection now holds the tenant as it wrote it for p, before the other made x.
+    await kit.spaces.create({ organization: org, tenant: 'names', name: 'p', resources: { cpu: 1, memory: '1Gi' } });
+    await other.spaces.create({ organization: org, tenant: 'names', name: 'x', resources: { cpu: 2, memory: '1Gi' } });
+    const err = await kit.spaces.create({ organization: org, tenant: 'names', name: 'x', resources: { cpu: 1, memory: '1Gi' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CONFLICT' });
+    expect((err as Error).message).toMatch(/already exists; use update/);
+    const allocations = (await kit.tenants.get({ organization: org, name: 'names' })).status?.allocations;
+    expect(allocations?.x).toEqual({ 'requests.cpu': '2', 'requests.memory': '1Gi' });
+    expect((await kit.spaces.get({ organization: org, tenant: 'names', name: 'x' })).spec.resources).toEqual({ cpu: '2', memory: '1Gi' });
+  });
+});
+
 describe('idempotency and drift', () => {
   it('prunes the RoleBinding of a removed member, and repairs a deleted object on the next reconcile', async () => {
     await kit.tenants.create({ organization: org, name: 'drift', resources: { cpu: 1, memory: '1Gi' } });

@@ -7,7 +7,7 @@ import { tenantLedger } from '../engine/parents.ts';
 import { policyIssues, type QuotaObject, quotaEnforced, reconcileSpace } from '../engine/space.ts';
 import { OBJECT_NAMES } from '../render/index.ts';
 import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
-import { toSpacekitError, watchUntil } from '../kube/index.ts';
+import { statusCode, toSpacekitError, watchUntil } from '../kube/index.ts';
 import {
   CONDITION_REASONS,
   CONDITION_TYPES as C,
@@ -108,21 +108,31 @@ export class Spaces {
     });
     try {
       if (!(await this.#embedded(o, t))) return await this.#createThroughOperator(ref, object([]), options);
-      // Everything that may refuse the request, read at once.
-      const [{ org, tenant }, existing] = await Promise.all([
-        this.#parents(o, t),
-        this.#ctx.spaces.get(tenantNamespace(o, t), s),
+      // Everything that may refuse the request, read at once. The tenant as this connection last wrote it
+      // will do: the ledger write checks its resourceVersion, and a refusal is confirmed on a fresh read.
+      const ledger = tenantLedger(this.#ctx, o, t);
+      const held = this.#ctx.lastParents.get(`Tenant/${o}/${t}`) as Tenant | undefined;
+      const [org, tenant] = await Promise.all([
+        this.#ctx.organizations.get(undefined, o),
+        held ?? this.#ctx.tenants.get(o, t),
         assertNamespaceFree(this.#ctx.client, namespace, label(ref)),
       ]);
+      if (!org) throw new NotFoundError(`organization "${o}" does not exist; create it first (spacekit create org ${o})`);
+      if (!tenant) throw new NotFoundError(`tenant "${o}/${t}" does not exist; create it first (spacekit create tenant ${o}/${t})`);
       checkPolicy(org, spec);
-      if (existing) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
-      const ledger = tenantLedger(this.#ctx, o, t);
-      const { previous, parent } = await reserveInProcess(this.#ctx, ledger, s, spec.resources, tenant);
+      // A Space that exists has an allocation, so only a name the ledger lists is worth asking about, and
+      // before its allocation is touched. A listed name without a Space is a create that crashed half-way:
+      // this create takes its place. Otherwise the create's own 409 is the answer.
+      const exists = async () => {
+        if (await this.#ctx.spaces.get(tenantNamespace(o, t), s)) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
+      };
+      const { previous, parent } = await reserveInProcess(this.#ctx, ledger, s, spec.resources, tenant, exists);
       let created: Space;
       try {
         created = await this.#ctx.spaces.create(object([CLEANUP_FINALIZER]));
       } catch (err) {
         await release(ledger, s, previous);
+        if (statusCode(err) === 409) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
         throw err;
       }
       try {

@@ -95,6 +95,12 @@ export async function reserve<P extends Parent>(
   request: Readonly<ResourceMap>,
   /** A copy of the parent the caller has just read, to try first; a conflict reads it again. */
   known?: P,
+  /**
+   * Called before an existing entry for `child` is replaced, for a caller
+   * that means to create a new child: it throws if the child exists, so
+   * that its allocation is never overwritten, even for a moment.
+   */
+  beforeReplacing?: (previous: ResourceMap) => Promise<void>,
 ): Promise<{ previous: ResourceMap | undefined; parent: P }> {
   const canonical = canonicalResources(request);
   const read = async () => {
@@ -107,6 +113,7 @@ export async function reserve<P extends Parent>(
     const ledger = ledgerOf(parent, ref);
     if (!ledger) throw notReady(ref);
     const previous = ledger.allocations[child];
+    if (previous && beforeReplacing) await beforeReplacing(previous);
     if (sameResources(previous, canonical)) return { previous, parent, wrote: false };
     if (!noIncrease(previous, canonical, ledger.budget)) checkAllocation(ledger, child, canonical);
     const allocations = { ...ledger.allocations, [child]: canonical };
@@ -224,13 +231,14 @@ export async function reserveInProcess<P extends Parent>(
   child: string,
   request: Readonly<ResourceMap>,
   known?: P,
+  beforeReplacing?: (previous: ResourceMap) => Promise<void>,
 ): Promise<{ previous: ResourceMap | undefined; parent: P }> {
   const key = `${ref.store.kind}/${ref.namespace ?? ''}/${ref.name}`;
   return ctx.budgetLock.run(key, async () => {
     const last = ctx.lastParents.get(key) as P | undefined;
     const start = !known ? last : !last ? known : isNewer(last.metadata.resourceVersion, known.metadata.resourceVersion) ? last : known;
     try {
-      const result = await reserve(ref, child, request, start);
+      const result = await reserve(ref, child, request, start, beforeReplacing);
       ctx.lastParents.set(key, result.parent);
       return result;
     } catch (err) {
