@@ -21,7 +21,7 @@ export interface BenchResults {
   bulk?: BulkResult[];
   steady?: SteadyResult[];
   ephemeral?: { rounds: number; roundTrip: Summary; toReady: Summary; dispose: Summary; roundTripNoWait: Summary; kubectlNamespace: Summary } | { skipped: string };
-  editor?: { spaces: number; buildAndRender: Summary; changeToTree: Summary } | { skipped: string };
+  editor?: { spaces: number; readSnapshot: Summary; buildAndRender: Summary; changeToTree: Summary } | { skipped: string };
   targets: Target[];
   notes: string[];
 }
@@ -106,9 +106,17 @@ export function markdown(r: BenchResults): string {
     out.push('## Editor model', '');
     if ('skipped' in r.editor) out.push(`Not measured: ${r.editor.skipped}`, '');
     else {
-      out.push(`The extension's model layer, in process, with ${r.editor.spaces} Spaces.`, '');
+      out.push(
+        `The VS Code extension's model layer, in process, with ${r.editor.spaces} Spaces in one organization. A quota change is a pod created in a Space: the operator records the quota's new usage in the Space's status, the SDK's usage watch delivers it (debounced 100 ms), and the model rebuilds the view. The editor's redraw debounce (\`spacekit.refreshDebounceMs\`, 500 ms by default) comes on top.`,
+        '',
+      );
       out.push(row(['step', 'median', 'p95', 'range', 'IQR', 'n']), row(['---', '---', '---', '---', '---', '---']));
-      out.push(summaryRow('build the tree model and render the first view', r.editor.buildAndRender), summaryRow('quota change → tree updated', r.editor.changeToTree), '');
+      out.push(
+        summaryRow('read the organization\'s usage snapshot (API)', r.editor.readSnapshot),
+        summaryRow('build the tree model and render the first view', r.editor.buildAndRender),
+        summaryRow('quota change → tree model updated', r.editor.changeToTree),
+        '',
+      );
     }
   }
 
