@@ -59,6 +59,10 @@ export function markdown(r: BenchResults): string {
     out.push(row(['start', 'took', 'request']), row(['---', '---', '---']));
     for (const p of o.profile) out.push(row([ms(p.startMs), ms(p.durationMs), `${p.method} ${p.path}`]));
     out.push('');
+    out.push('What one write of one small object (a NetworkPolicy) costs the API server, one request at a time:', '');
+    out.push(row(['write', 'median', 'p95', 'range', 'IQR', 'n']), row(['---', '---', '---', '---', '---', '---']));
+    for (const w of o.writeCosts) out.push(summaryRow(w.way, w.summary));
+    out.push('');
   }
 
   if (r.bulk?.length) {

@@ -122,5 +122,31 @@ function notes(r: BenchResults): string[] {
   const out: string[] = [];
   if (r.mode === 'quick') out.push('Quick mode: small numbers so that CI runs the suite; the committed docs/BENCHMARKS.md comes from a full run.');
   out.push('Two cores are shared by the client, the API server, etcd and the controllers, so client CPU competes with the server it measures; ratios within one run are more telling than absolute numbers.');
+  const o = r.oneSpace;
+  if (o) {
+    const create = o.writeCosts.find((w) => w.way.startsWith('create'))?.summary.median ?? Number.NaN;
+    const apply = o.writeCosts.find((w) => w.way.includes('as Spacekit sends it'))?.summary.median ?? Number.NaN;
+    out.push(
+      `Where the SDK's time goes beyond the floor (see the profile): ${o.sdkRequests} requests against the floor's ${o.floorRequests}. ` +
+        'Three are sequential bookkeeping writes the floor does without: the reservation in the tenant\'s budget ledger (what makes nested budgets enforceable, and concurrent creates serialise), the Space object, and its status (what users without cluster rights read). ' +
+        `And each object is written by server-side apply, which here costs the API server ${(apply / create).toFixed(2)}× a create (${apply.toFixed(1)} ms against ${create.toFixed(1)} ms for one NetworkPolicy): ` +
+        'the price of applies that can later remove what Spacekit no longer renders (a member, a network peer, a quota entry) and take back fields edited by hand.',
+    );
+  }
+  for (const b of r.bulk ?? []) {
+    if (b.ratio < 0.7) {
+      out.push(
+        `Bulk (${b.spaces} Spaces): the SDK writes ${b.sdk.writesPerSpace.toFixed(1)} times and sends ${b.sdk.requestsPerSpace.toFixed(1)} requests per Space against the floor's ${b.floor.requestsPerSpace.toFixed(1)} requests; ` +
+          `with the API server the bottleneck on two cores, throughput follows (${(b.ratio * 100).toFixed(0)}% of the floor). ${b.sdk.conflicts} conflicts on budget ledgers: creates in one tenant queue in the process instead of colliding.`,
+      );
+    }
+  }
+  const e = r.ephemeral;
+  if (e && !('skipped' in e)) {
+    out.push(
+      `Ephemeral round trip: to Ready takes ${(e.toReady.median / 1000).toFixed(2)} s; the rest is Kubernetes removing the namespace, which its namespace controller starts only 5 s after the deletion (namespaceDeletionGracePeriod), for Spacekit and kubectl alike (baseline ${(e.kubectlNamespace.median / 1000).toFixed(2)} s). ` +
+        `A test that does not need to wait for the namespace to go uses dispose({ wait: false }): ${(e.roundTripNoWait.median / 1000).toFixed(2)} s; the Space and its allocation are gone at once, the namespace follows.`,
+    );
+  }
   return out;
 }

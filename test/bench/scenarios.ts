@@ -1,3 +1,4 @@
+import { HttpMethod } from '@kubernetes/client-node';
 import type { RequestRecord } from '@spacekit/sdk';
 import { type BenchContext, createRaw, deleteNamespaces, manifestFile, quotaEnforcedIn, renderedSpace, runCommand } from './context.ts';
 import { pool, type Summary, summarize } from './stats.ts';
@@ -21,6 +22,8 @@ export interface OneSpaceResult {
   floorRequests: number;
   /** One SDK create's requests in order: where its time goes. */
   profile: { method: string; path: string; startMs: number; durationMs: number }[];
+  /** What one write of one small object costs the API server, one request at a time, by how it is sent. */
+  writeCosts: { way: string; summary: Summary }[];
 }
 
 /**
@@ -95,6 +98,7 @@ export async function oneSpace(ctx: BenchContext, rounds: number): Promise<OneSp
     }
     ctx.log(`one Space: round ${i + 1}/${warmup + rounds}${i < warmup ? ' (warm-up)' : ''}`);
   }
+  const writeCosts = await writeCostsOf(ctx);
   await deleteNamespaces(ctx.client, made);
   await ctx.kit.organizations.delete(org);
   const result = {
@@ -104,7 +108,52 @@ export async function oneSpace(ctx: BenchContext, rounds: number): Promise<OneSp
     kubectlApplyOnly: summarize(times.kubectlApplyOnly),
     floorCreateOnly: summarize(times.floorCreateOnly),
   };
-  return { ...result, sdkToKubectl: result.sdk.median / result.kubectl.median, sdkToFloor: result.sdk.median / result.floor.median, sdkRequests, floorRequests, profile };
+  return { ...result, sdkToKubectl: result.sdk.median / result.kubectl.median, sdkToFloor: result.sdk.median / result.floor.median, sdkRequests, floorRequests, profile, writeCosts };
+}
+
+/**
+ * One NetworkPolicy, written 30 times each way, one request at a time: a
+ * create (what the floor sends), a server-side apply as Spacekit sends it
+ * (strict field validation), the same without field validation, and an
+ * apply of an unchanged object. The difference is the price of applies that
+ * can later remove what is no longer rendered.
+ */
+async function writeCostsOf(ctx: BenchContext): Promise<{ way: string; summary: Summary }[]> {
+  const namespace = 'bench-write-cost';
+  await ctx.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  const np = (name: string) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace, labels: { app: 'bench' } },
+    spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
+  });
+  const ways: [string, (i: number) => Promise<unknown>][] = [
+    ['create (POST)', (i) => ctx.client.create(np(`c${i}`))],
+    ['server-side apply, strict validation (as Spacekit sends it)', (i) => ctx.client.apply(np(`a${i}`))],
+    [
+      'server-side apply, no field validation',
+      (i) =>
+        ctx.client.raw.request(HttpMethod.PATCH, `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies/v${i}`, {
+          query: { fieldManager: 'bench', force: true },
+          body: np(`v${i}`),
+          contentType: 'application/apply-patch+yaml',
+        }),
+    ],
+    ['server-side apply of an unchanged object', (i) => ctx.client.apply(np(`a${i}`))],
+  ];
+  for (let i = 0; i < 5; i++) for (const [, write] of ways) await write(1000 + i);
+  const out: { way: string; summary: Summary }[] = [];
+  for (const [way, write] of ways) {
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const start = performance.now();
+      await write(i);
+      times.push(performance.now() - start);
+    }
+    out.push({ way, summary: summarize(times) });
+  }
+  await deleteNamespaces(ctx.client, [namespace]);
+  return out;
 }
 
 /** Many Spaces at once. */
