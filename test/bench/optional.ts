@@ -36,7 +36,7 @@ export async function ephemeralRoundTrip(ctx: BenchContext, rounds: number): Pro
     t.noWait.push(quickDone - quickStart);
     t.namespace.push(nsDone - nsStart);
   }
-  await ctx.kit.organizations.delete(organization);
+  await ctx.kit.organizations.delete(organization, { timeoutMs: 30 * 60_000 });
   return {
     rounds,
     roundTrip: summarize(t.roundTrip),

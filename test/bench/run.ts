@@ -55,7 +55,8 @@ try {
   const second = await bulk(ctx, 'bulk-b', large, SIZES.concurrency, steadyLabels());
   results.bulk = [first, second];
   log(`deleting the ${small}-Space organization, so that exactly ${large} Spaces are in place`);
-  await kit.organizations.delete('bulk-a');
+  // Hundreds of namespaces: Kubernetes' namespace controller takes its time with each.
+  await kit.organizations.delete('bulk-a', { timeoutMs: 60 * 60_000 });
 
   log('steady state: starting the operator');
   const { operator, cleanup, startedAt } = await startBenchOperator(cluster.kubeConfig);

@@ -100,7 +100,7 @@ export async function oneSpace(ctx: BenchContext, rounds: number): Promise<OneSp
   }
   const writeCosts = await writeCostsOf(ctx);
   await deleteNamespaces(ctx.client, made);
-  await ctx.kit.organizations.delete(org);
+  await ctx.kit.organizations.delete(org, { timeoutMs: 30 * 60_000 });
   const result = {
     sdk: summarize(times.sdk),
     kubectl: summarize(times.kubectl),

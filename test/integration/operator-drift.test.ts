@@ -2,32 +2,26 @@ import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import type { Spacekit } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, eventually, uniqueName } from '../support/kube.ts';
-import { adminKitWithOperator, type OperatorProcess, operatorKubeconfig, quiescent, startOperator, writesByKind } from '../support/operator.ts';
+import { adminKitWithOperator, SHARD_LABEL, type ShardOperator, quiescent, startShardOperator, writesByKind } from '../support/operator.ts';
 
 const shard = uniqueName('drift');
 const org = shard;
-const SHARD_LABEL = 'e2e.spacekit.example/shard';
 const ns = `${org}--team--dev`;
 const admin = adminKubeConfig();
 let kit: Spacekit;
-let operator: OperatorProcess;
-let removeKubeconfig: () => void;
+let operator: ShardOperator;
 
 beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 4, memory: '8Gi' } });
   await kit.tenants.create({ organization: org, name: 'team', resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'User', name: 'lead', role: 'admin' }] });
   await kit.spaces.create({ organization: org, tenant: 'team', name: 'dev', resources: { cpu: 1, memory: '1Gi' }, members: [{ kind: 'User', name: 'dev', role: 'developer' }] });
-  const kubeconfig = await operatorKubeconfig(admin);
-  removeKubeconfig = kubeconfig.remove;
-  operator = await startOperator({ kubeconfigPath: kubeconfig.path, organizationSelector: `${SHARD_LABEL}=${shard}` });
+  operator = await startShardOperator(shard);
 });
 
 afterAll(async () => {
   await kit?.organizations.delete(org).catch(() => undefined);
-  const code = await operator?.stop();
-  removeKubeconfig?.();
-  expect(code).toBe(0);
+  expect(await operator?.shutdown()).toBe(0);
 });
 
 /** Writes excluding the leader lease's heartbeat (this operator runs without leader election, so there is none). */

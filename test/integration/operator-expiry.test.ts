@@ -2,16 +2,14 @@ import { ApiException, CoreV1Api } from '@kubernetes/client-node';
 import { connect, KubeClient, type Spacekit } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, eventually, impersonating, uniqueName } from '../support/kube.ts';
-import { adminKitWithOperator, type OperatorProcess, operatorKubeconfig, startOperator } from '../support/operator.ts';
+import { adminKitWithOperator, SHARD_LABEL, type ShardOperator, startShardOperator } from '../support/operator.ts';
 
 const shard = uniqueName('expiry');
 const org = shard;
-const SHARD_LABEL = 'e2e.spacekit.example/shard';
 const admin = adminKubeConfig();
 const tina = `tina-${shard}`;
 let kit: Spacekit;
-let operator: OperatorProcess;
-let removeKubeconfig: () => void;
+let operator: ShardOperator;
 
 async function gone(read: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -28,16 +26,12 @@ beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 4, memory: '8Gi' } });
   await kit.tenants.create({ organization: org, name: 'ci', resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'User', name: tina, role: 'admin' }] });
-  const kubeconfig = await operatorKubeconfig(admin);
-  removeKubeconfig = kubeconfig.remove;
-  operator = await startOperator({ kubeconfigPath: kubeconfig.path, organizationSelector: `${SHARD_LABEL}=${shard}` });
+  operator = await startShardOperator(shard);
 });
 
 afterAll(async () => {
   await kit?.organizations.delete(org).catch(() => undefined);
-  const code = await operator?.stop();
-  removeKubeconfig?.();
-  expect(code).toBe(0);
+  expect(await operator?.shutdown()).toBe(0);
 });
 
 describe('ephemeral Spaces', () => {

@@ -2,16 +2,14 @@ import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-nod
 import { connect, ForbiddenError, KubeClient, QuotaExceededError, type Space, type Spacekit, type Tenant } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, eventually, expectStatus, impersonating, uniqueName } from '../support/kube.ts';
-import { adminKitWithOperator, type OperatorProcess, operatorKubeconfig, startOperator } from '../support/operator.ts';
+import { adminKitWithOperator, SHARD_LABEL, type ShardOperator, startShardOperator } from '../support/operator.ts';
 
 // Everything here belongs to one organization that only this file's operator looks after.
 const shard = uniqueName('self');
 const org = shard;
-const SHARD_LABEL = 'e2e.spacekit.example/shard';
 const admin = adminKubeConfig();
 let kit: Spacekit;
-let operator: OperatorProcess;
-let removeKubeconfig: () => void;
+let operator: ShardOperator;
 
 const as = (user: string): KubeConfig => impersonating(admin, user);
 const kitAs = (user: string) => connect({ kubeconfig: as(user) });
@@ -42,16 +40,12 @@ beforeAll(async () => {
   });
   await kit.tenants.create({ organization: org, name: 'payments', resources: { cpu: 3, memory: '6Gi' }, members: [{ kind: 'User', name: `tina-${shard}`, role: 'admin' }] });
   await kit.tenants.create({ organization: org, name: 'billing', resources: { cpu: 1, memory: '2Gi' }, members: [{ kind: 'User', name: `bob-${shard}`, role: 'admin' }] });
-  const kubeconfig = await operatorKubeconfig(admin);
-  removeKubeconfig = kubeconfig.remove;
-  operator = await startOperator({ kubeconfigPath: kubeconfig.path, organizationSelector: `${SHARD_LABEL}=${shard}` });
+  operator = await startShardOperator(shard);
 });
 
 afterAll(async () => {
   await kit?.organizations.delete(org).catch(() => undefined);
-  const code = await operator?.stop();
-  removeKubeconfig?.();
-  expect(code).toBe(0);
+  expect(await operator?.shutdown()).toBe(0);
 });
 
 describe('self-service through the operator', () => {

@@ -2,17 +2,15 @@ import { AppsV1Api } from '@kubernetes/client-node';
 import { connect, parseQuantity, parseResourceList, type Spacekit, type UsageSnapshot } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, eventually, impersonating, uniqueName, webDeployment } from '../support/kube.ts';
-import { adminKitWithOperator, type OperatorProcess, operatorKubeconfig, scrape, startOperator } from '../support/operator.ts';
+import { adminKitWithOperator, SHARD_LABEL, type ShardOperator, scrape, startShardOperator } from '../support/operator.ts';
 
 const shard = uniqueName('usage');
 const org = shard;
-const SHARD_LABEL = 'e2e.spacekit.example/shard';
 const admin = adminKubeConfig();
 const tina = `tina-${shard}`;
 const dev = `dev-${shard}`;
 let kit: Spacekit;
-let operator: OperatorProcess;
-let removeKubeconfig: () => void;
+let operator: ShardOperator;
 
 const cpu = (list: Record<string, string | number> | undefined) => parseResourceList(list ?? {}).get('requests.cpu') ?? 0n;
 
@@ -23,16 +21,12 @@ beforeAll(async () => {
   await kit.tenants.create({ organization: org, name: 'billing', resources: { cpu: 2, memory: '2Gi' } });
   await kit.spaces.create({ organization: org, tenant: 'payments', name: 'web', resources: { cpu: 2, memory: '4Gi' }, members: [{ kind: 'User', name: dev, role: 'developer' }] });
   await kit.spaces.create({ organization: org, tenant: 'billing', name: 'jobs', resources: { cpu: 1, memory: '1Gi' } });
-  const kubeconfig = await operatorKubeconfig(admin);
-  removeKubeconfig = kubeconfig.remove;
-  operator = await startOperator({ kubeconfigPath: kubeconfig.path, organizationSelector: `${SHARD_LABEL}=${shard}` });
+  operator = await startShardOperator(shard);
 });
 
 afterAll(async () => {
   await kit?.organizations.delete(org).catch(() => undefined);
-  const code = await operator?.stop();
-  removeKubeconfig?.();
-  expect(code).toBe(0);
+  expect(await operator?.shutdown()).toBe(0);
 });
 
 describe('live usage at every level', () => {

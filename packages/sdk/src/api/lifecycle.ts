@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkAllocation } from '../budget/budget.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
-import type { EngineContext } from '../engine/context.ts';
 import { canonicalResources, ledgerOf, type ParentRef } from '../engine/ledger.ts';
+import { onConflictRetry } from '../engine/store.ts';
 import { type KubeClient, statusCode } from '../kube/index.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
 
@@ -98,7 +98,6 @@ export const NO_OPERATOR_HINT =
  * budget has room again by now.
  */
 export async function refusal(
-  ctx: EngineContext,
   ref: ParentRef<Organization | Tenant>,
   child: string,
   resources: Readonly<Record<string, string | number>>,
@@ -120,4 +119,52 @@ export async function refusal(
     throw err;
   }
   return fallback;
+}
+
+/** What {@link updateThroughOperator} needs of one level. */
+export interface OperatorUpdate<T extends AnyCr> {
+  label: string;
+  /** The parent's ledger the change is allocated from, and the child's name in it. */
+  ledger: ParentRef<Organization | Tenant>;
+  child: string;
+  current: T;
+  spec: T['spec'] & { resources: Record<string, string | number> };
+  read: () => Promise<T>;
+  replace: (object: T) => Promise<T>;
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * Changes a spec and lets the operator provision it, for a caller who may
+ * not provision by itself. A refusal it can see coming is thrown before
+ * anything is written; one the operator makes (the budget changed in
+ * between) puts the old spec back, so that a refused update changes nothing.
+ */
+export async function updateThroughOperator<T extends AnyCr>(u: OperatorUpdate<T>): Promise<T> {
+  const early = await refusal(u.ledger, u.child, u.spec.resources);
+  if (early) throw early;
+  const updated = await u.replace({ ...u.current, spec: u.spec });
+  const settled = await waitFor(
+    `${u.label} to take its new spec`,
+    async () => {
+      const object = await u.read();
+      return (object.status?.observedGeneration ?? 0) >= (updated.metadata.generation ?? 0) ? object : undefined;
+    },
+    u.timeoutMs,
+    NO_OPERATOR_HINT,
+  );
+  const resize = settled.status?.conditions?.find((c) => c.type === C.quotaExceeded);
+  if (resize?.status !== 'True') {
+    const failure = statusError(u.label, settled);
+    if (failure) throw failure;
+    return settled;
+  }
+  // The operator kept the old allocation; put the old spec back too.
+  await onConflictRetry(async () => {
+    const now = await u.read();
+    if (now.metadata.generation !== updated.metadata.generation) return;
+    await u.replace({ ...now, spec: u.current.spec });
+  });
+  const fallback = new QuotaExceededError({ resource: '', parent: '', requested: '', budget: '', free: '', holders: [], message: resize.message });
+  throw (await refusal(u.ledger, u.child, u.spec.resources, fallback)) ?? fallback;
 }

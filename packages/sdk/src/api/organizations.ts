@@ -144,10 +144,12 @@ export class Organizations {
         async () => {
           const org = await this.#ctx.organizations.get(undefined, name);
           if (!org) return true;
-          for (const tenant of await this.#ctx.tenants.list(organizationNamespace(name))) {
-            if (!tenant.metadata.deletionTimestamp) await this.#ctx.tenants.delete(tenant.metadata.namespace, tenant.metadata.name);
-            await tenantDeletionStep(this.#ctx, { organization: name, name: tenant.metadata.name }, wait);
-          }
+          await Promise.all(
+            (await this.#ctx.tenants.list(organizationNamespace(name))).map(async (tenant) => {
+              if (!tenant.metadata.deletionTimestamp) await this.#ctx.tenants.delete(tenant.metadata.namespace, tenant.metadata.name);
+              await tenantDeletionStep(this.#ctx, { organization: name, name: tenant.metadata.name }, wait);
+            }),
+          );
           return (await finalizeOrganization(this.#ctx, org, { waitForNamespace: wait })).outcome === 'deleted' ? true : undefined;
         },
         options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, QuotaExceededError, type SpacekitError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace } from '../engine/finalize.ts';
 import { release, reserveInProcess } from '../engine/ledger.ts';
@@ -6,11 +6,9 @@ import type { ReconcileResult } from '../engine/outcome.ts';
 import { tenantLedger } from '../engine/parents.ts';
 import { policyIssues, type QuotaObject, quotaEnforced, reconcileSpace } from '../engine/space.ts';
 import { OBJECT_NAMES } from '../render/index.ts';
-import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
+import { CLEANUP_FINALIZER } from '../engine/store.ts';
 import { statusCode, toSpacekitError, watchUntil } from '../kube/index.ts';
 import {
-  CONDITION_REASONS,
-  CONDITION_TYPES as C,
   GROUP_VERSION,
   LABELS,
   type Organization,
@@ -24,7 +22,7 @@ import {
 } from '../model/index.ts';
 import { type CredentialOptions, type ScopedCredentials, spaceCredentials } from './credentials.ts';
 import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, waitFor, waitUntilReady } from './lifecycle.ts';
+import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, updateThroughOperator, waitFor, waitUntilReady } from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
 import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
 
@@ -178,14 +176,14 @@ export class Spaces {
   async #createThroughOperator(ref: SpaceRef, object: Space, options: ChangeOptions): Promise<Space> {
     const ledger = tenantLedger(this.#ctx, ref.organization, ref.tenant);
     // Checked here first when the caller may read the tenant, so that a clear refusal needs no round trip through the operator.
-    const early = await refusal(this.#ctx, ledger, ref.name, object.spec.resources);
+    const early = await refusal(ledger, ref.name, object.spec.resources);
     if (early) throw early;
     await this.#ctx.spaces.create(object);
     try {
       return await waitUntilReady(label(ref), () => this.get(ref), options.timeoutMs, NO_OPERATOR_HINT);
     } catch (err) {
       await this.#ctx.spaces.delete(object.metadata.namespace, ref.name);
-      throw err instanceof QuotaExceededError ? ((await refusal(this.#ctx, ledger, ref.name, object.spec.resources, err)) ?? err) : err;
+      throw err instanceof QuotaExceededError ? ((await refusal(ledger, ref.name, object.spec.resources, err)) ?? err) : err;
     }
   }
 
@@ -226,8 +224,19 @@ export class Spaces {
     try {
       const current = await this.get(ref);
       const spec = storedSpec(validate(SpaceSpecSchema, { ...current.spec, ...patch }, 'space'));
-      if (!(await this.#embedded(ref.organization, ref.tenant))) return await this.#updateThroughOperator(ref, current, spec, options);
-      const { org, tenant } = await this.#parents(ref.organization, ref.tenant);
+      if (!(await this.#embedded(ref.organization, ref.tenant))) {
+        return await updateThroughOperator({
+          label: label(ref),
+          ledger: tenantLedger(this.#ctx, ref.organization, ref.tenant),
+          child: ref.name,
+          current,
+          spec,
+          read: () => this.get(ref),
+          replace: (object) => this.#ctx.spaces.replace(object),
+          timeoutMs: options.timeoutMs,
+        });
+      }
+      const { org } = await this.#parents(ref.organization, ref.tenant);
       checkPolicy(org, spec);
       const ledger = tenantLedger(this.#ctx, ref.organization, ref.tenant);
       const { previous, parent } = await reserveInProcess(this.#ctx, ledger, ref.name, spec.resources);
@@ -244,36 +253,6 @@ export class Spaces {
     } catch (err) {
       throw toSpacekitError(err, `update ${label(ref)}`);
     }
-  }
-
-  async #updateThroughOperator(ref: SpaceRef, current: Space, spec: SpaceSpec, options: ChangeOptions): Promise<Space> {
-    const ledger = tenantLedger(this.#ctx, ref.organization, ref.tenant);
-    const early = await refusal(this.#ctx, ledger, ref.name, spec.resources);
-    if (early) throw early;
-    const updated = await this.#ctx.spaces.replace({ ...current, spec });
-    const settled = await waitFor(
-      `${label(ref)} to take its new spec`,
-      async () => {
-        const space = await this.get(ref);
-        return (space.status?.observedGeneration ?? 0) >= (updated.metadata.generation ?? 0) ? space : undefined;
-      },
-      options.timeoutMs,
-      NO_OPERATOR_HINT,
-    );
-    const resize = settled.status?.conditions?.find((c) => c.type === C.quotaExceeded);
-    if (resize?.status !== 'True') {
-      const failure = statusError(label(ref), settled);
-      if (failure) throw failure;
-      return settled;
-    }
-    // The operator kept the old allocation; put the old spec back too, so that a refused update changes nothing.
-    await onConflictRetry(async () => {
-      const now = await this.get(ref);
-      if (now.metadata.generation !== updated.metadata.generation) return;
-      await this.#ctx.spaces.replace({ ...now, spec: current.spec });
-    });
-    const fallback: SpacekitError = new QuotaExceededError({ resource: '', parent: '', requested: '', budget: '', free: '', holders: [], message: resize.message });
-    throw (await refusal(this.#ctx, ledger, ref.name, spec.resources, fallback)) ?? fallback;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { checkBudgetChange } from '../budget/budget.ts';
-import { ConflictError, NotFoundError, QuotaExceededError, type SpacekitError } from '../errors.ts';
+import { ConflictError, NotFoundError, QuotaExceededError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace, finalizeTenant } from '../engine/finalize.ts';
 import { effectiveBudget, release, reserve, reserveInProcess } from '../engine/ledger.ts';
@@ -9,7 +9,6 @@ import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
 import { reconcileTenant } from '../engine/tenant.ts';
 import { toSpacekitError } from '../kube/index.ts';
 import {
-  CONDITION_TYPES as C,
   GROUP_VERSION,
   LABELS,
   type Organization,
@@ -20,7 +19,7 @@ import {
   tenantNamespace,
 } from '../model/index.ts';
 import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type UpdateTenantInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, waitFor, waitUntilReady } from './lifecycle.ts';
+import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, updateThroughOperator, waitFor, waitUntilReady } from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
 import type { ChangeOptions, DeleteOptions } from './spaces.ts';
 import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
@@ -101,14 +100,14 @@ export class Tenants {
 
   async #createThroughOperator(ref: TenantRef, object: Tenant, options: ChangeOptions): Promise<Tenant> {
     const ledger = organizationLedger(this.#ctx, ref.organization);
-    const early = await refusal(this.#ctx, ledger, ref.name, object.spec.resources);
+    const early = await refusal(ledger, ref.name, object.spec.resources);
     if (early) throw early;
     await this.#ctx.tenants.create(object);
     try {
       return await waitUntilReady(label(ref), () => this.get(ref), options.timeoutMs, NO_OPERATOR_HINT);
     } catch (err) {
       await this.#ctx.tenants.delete(object.metadata.namespace, ref.name);
-      throw err instanceof QuotaExceededError ? ((await refusal(this.#ctx, ledger, ref.name, object.spec.resources, err)) ?? err) : err;
+      throw err instanceof QuotaExceededError ? ((await refusal(ledger, ref.name, object.spec.resources, err)) ?? err) : err;
     }
   }
 
@@ -183,32 +182,16 @@ export class Tenants {
     const current = await this.get(ref);
     const spec = this.#merged(current, patch);
     checkShrink(ref, current, spec.resources);
-    const ledger = organizationLedger(this.#ctx, ref.organization);
-    const early = await refusal(this.#ctx, ledger, ref.name, spec.resources);
-    if (early) throw early;
-    const updated = await this.#ctx.tenants.replace({ ...current, spec });
-    const settled = await waitFor(
-      `${label(ref)} to take its new spec`,
-      async () => {
-        const tenant = await this.get(ref);
-        return (tenant.status?.observedGeneration ?? 0) >= (updated.metadata.generation ?? 0) ? tenant : undefined;
-      },
-      options.timeoutMs,
-      NO_OPERATOR_HINT,
-    );
-    const resize = settled.status?.conditions?.find((c) => c.type === C.quotaExceeded);
-    if (resize?.status !== 'True') {
-      const failure = statusError(label(ref), settled);
-      if (failure) throw failure;
-      return settled;
-    }
-    await onConflictRetry(async () => {
-      const now = await this.get(ref);
-      if (now.metadata.generation !== updated.metadata.generation) return;
-      await this.#ctx.tenants.replace({ ...now, spec: current.spec });
+    return updateThroughOperator({
+      label: label(ref),
+      ledger: organizationLedger(this.#ctx, ref.organization),
+      child: ref.name,
+      current,
+      spec,
+      read: () => this.get(ref),
+      replace: (object) => this.#ctx.tenants.replace(object),
+      timeoutMs: options.timeoutMs,
     });
-    const fallback: SpacekitError = new QuotaExceededError({ resource: '', parent: '', requested: '', budget: '', free: '', holders: [], message: resize.message });
-    throw (await refusal(this.#ctx, ledger, ref.name, spec.resources, fallback)) ?? fallback;
   }
 
   /** Deletes a Tenant and, first, all of its Spaces. */
@@ -250,6 +233,9 @@ export class Tenants {
   }
 }
 
+/** How many Spaces the embedded SDK cleans up at once when their tenant goes. */
+const DELETION_CONCURRENCY = 16;
+
 /**
  * One step of a deleted Tenant's cleanup in this process: its Spaces are
  * deleted and cleaned up first, then the Tenant. Returns true once it is gone.
@@ -258,10 +244,16 @@ export async function tenantDeletionStep(ctx: EngineContext, ref: TenantRef, wai
   const tenant = await ctx.tenants.get(organizationNamespace(ref.organization), ref.name);
   if (!tenant) return true;
   const namespace = tenantNamespace(ref.organization, ref.name);
-  for (const space of await ctx.spaces.list(namespace)) {
-    if (!space.metadata.deletionTimestamp) await ctx.spaces.delete(namespace, space.metadata.name);
-    const deleting = (await ctx.spaces.get(namespace, space.metadata.name)) ?? space;
-    await finalizeSpace(ctx, { organization: ref.organization, tenant: ref.name, name: space.metadata.name }, deleting, { waitForNamespace: wait });
+  const spaces = await ctx.spaces.list(namespace);
+  // Several at a time: a tenant may hold hundreds, each waiting on its namespace.
+  for (let i = 0; i < spaces.length; i += DELETION_CONCURRENCY) {
+    await Promise.all(
+      spaces.slice(i, i + DELETION_CONCURRENCY).map(async (space) => {
+        if (!space.metadata.deletionTimestamp) await ctx.spaces.delete(namespace, space.metadata.name);
+        const deleting = (await ctx.spaces.get(namespace, space.metadata.name)) ?? space;
+        await finalizeSpace(ctx, { organization: ref.organization, tenant: ref.name, name: space.metadata.name }, deleting, { waitForNamespace: wait });
+      }),
+    );
   }
   return (await finalizeTenant(ctx, ref, tenant, { waitForNamespace: wait })).outcome === 'deleted';
 }

@@ -40,6 +40,15 @@ describe('checkAllocation', () => {
     );
   });
 
+  it('says to free some up, not to ask for nothing, when nothing is free', () => {
+    const full = { ...ledger, allocations: { ...ledger.allocations, db: { 'requests.cpu': '2', 'requests.memory': '2Gi' } } };
+    const err = refusal(() => checkAllocation(full, 'dev', { cpu: '1', memory: '1Gi' }));
+    expect(err.free).toBe('0');
+    expect(err.message).toBe(
+      'space "dev" asks for requests.cpu=1, but tenant acme/payments has none free of 8 (held by space/web (4), space/api (2), space/db (2)). Free some up (shrink or delete a space), or ask for a bigger budget.',
+    );
+  });
+
   it('checks growth against the others only, replacing the child\'s own allocation', () => {
     expect(() => checkAllocation(ledger, 'web', { cpu: '6', memory: '8Gi' })).not.toThrow();
     expect(refusal(() => checkAllocation(ledger, 'web', { cpu: '6001m', memory: '8Gi' })).free).toBe('6');

@@ -67,7 +67,10 @@ export function checkAllocation(ledger: Ledger, child: string, request: Readonly
         budget: fmt(limit),
         free: fmt(free),
         holders,
-        message: `${ledger.childKind} "${child}" asks for ${resource}=${fmt(want)}, but ${ledger.parent} has only ${fmt(free)} free of ${fmt(limit)} (${describeHolders(holders)}). Ask for ${fmt(free)} or less, or free some up.`,
+        message:
+          free === 0n
+            ? `${ledger.childKind} "${child}" asks for ${resource}=${fmt(want)}, but ${ledger.parent} has none free of ${fmt(limit)} (${describeHolders(holders)}). Free some up (shrink or delete a ${ledger.childKind}), or ask for a bigger budget.`
+            : `${ledger.childKind} "${child}" asks for ${resource}=${fmt(want)}, but ${ledger.parent} has only ${fmt(free)} free of ${fmt(limit)} (${describeHolders(holders)}). Ask for ${fmt(free)} or less, or free some up.`,
       });
     }
   }

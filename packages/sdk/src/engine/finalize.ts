@@ -102,7 +102,9 @@ export async function finalizeSpace(
     const remaining = await deleteLevelNamespace(ctx, namespace, { level: 'space', organization: o, tenant: t, space: s }, space);
     if (remaining && options.waitForNamespace) return done(space, 'deleting');
   }
-  await release(tenantLedger(ctx, o, t), s);
+  // A tenant being deleted takes its ledger with it: releasing into it would only queue writes on a dying object.
+  const tenant = await ctx.reader.tenant(o, t);
+  if (tenant && !tenant.metadata.deletionTimestamp) await release(tenantLedger(ctx, o, t), s);
   await removeFinalizer(ctx, space);
   return done(space, 'deleted');
 }
@@ -128,7 +130,8 @@ export async function finalizeTenant(
     const remaining = await deleteLevelNamespace(ctx, namespace, { level: 'tenant', organization: o, tenant: t }, tenant);
     if (remaining && options.waitForNamespace) return done(tenant, 'deleting');
   }
-  await release(organizationLedger(ctx, o), t);
+  const org = await ctx.reader.organization(o);
+  if (org && !org.metadata.deletionTimestamp) await release(organizationLedger(ctx, o), t);
   await removeFinalizer(ctx, tenant);
   return done(tenant, 'deleted');
 }

@@ -1,9 +1,8 @@
 import { applyOwned, type AppliedLevel, type ApplyOptions } from '../apply/index.ts';
-import { NameError, ValidationError } from '../errors.ts';
+import { NameError } from '../errors.ts';
 import { toSpacekitError } from '../kube/index.ts';
-import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, organizationNamespace, OrganizationSpecSchema } from '../model/index.ts';
+import { CONDITION_REASONS as R, CONDITION_TYPES as C, type Organization, organizationNamespace, OrganizationSpecSchema } from '../model/index.ts';
 import { renderOrganization } from '../render/index.ts';
-import type { ConditionUpdate } from './conditions.ts';
 import type { EngineContext } from './context.ts';
 import { finalizeOrganization } from './finalize.ts';
 import { canonicalResources } from './ledger.ts';
@@ -12,15 +11,12 @@ import { noApply, type ReconcileResult } from './outcome.ts';
 import { overcommitCondition, parentUsage, sweepOrphanAllocations } from './parent.ts';
 import { organizationLedger } from './parents.ts';
 import { settle } from './status.ts';
+import { invalid, issuesOf, namespaceBlocker, notReady } from './checks.ts';
 
 /** What the caller already holds, to save reads. */
 export interface KnownOrganization {
   organization?: Organization;
   apply?: ApplyOptions;
-}
-
-function notReady(reason: string, message: string): ConditionUpdate {
-  return { type: C.ready, status: 'False', reason, message };
 }
 
 /**
@@ -45,20 +41,8 @@ export async function reconcileOrganization(ctx: EngineContext, name: string, kn
 
   const current = await ensureMetadata(ctx, org, {});
   const parsed = OrganizationSpecSchema.safeParse(current.spec);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    const message = new ValidationError(`organization ${name}`, issues).message.replace(/\n\s*/g, ' ');
-    return settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.invalidSpec, message)] }, 'invalid');
-  }
-
-  const liveNamespace = known.apply?.fresh ? undefined : await ctx.reader.namespace(namespace);
-  if (liveNamespace?.metadata.deletionTimestamp) {
-    return settle(ctx, current, { phase: 'Pending', conditions: [notReady(R.parentNotReady, `namespace ${namespace} is still being deleted; the Organization is provisioned again once it is gone`)] }, 'waiting');
-  }
-  if (liveNamespace && liveNamespace.metadata.labels?.[LABELS.managedBy] !== MANAGER) {
-    const message = `namespace ${namespace} already exists and is not managed by Spacekit; remove it or choose another Organization name`;
-    return settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.provisioningFailed, message)] }, 'invalid');
-  }
+  const blocked = parsed.success ? await namespaceBlocker(ctx, namespace, 'Organization', known.apply?.fresh ?? false) : invalid(`organization ${name}`, R.invalidSpec, issuesOf(parsed.error));
+  if (blocked || !parsed.success) return settle(ctx, current, blocked?.decision ?? { phase: 'Failed', conditions: [] }, blocked?.outcome ?? 'invalid');
 
   let applied: AppliedLevel;
   try {

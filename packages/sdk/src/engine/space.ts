@@ -1,11 +1,10 @@
 import { applyOwned, type AppliedLevel, type ApplyOptions } from '../apply/index.ts';
-import { NameError, SpacekitError, ValidationError } from '../errors.ts';
+import { NameError, SpacekitError } from '../errors.ts';
 import { toSpacekitError } from '../kube/index.ts';
 import {
   CONDITION_REASONS as R,
   CONDITION_TYPES as C,
   LABELS,
-  MANAGER,
   type Organization,
   type Space,
   type SpaceSpec,
@@ -22,6 +21,7 @@ import { tenantLedger } from './parents.ts';
 import { ensureMetadata } from './metadata.ts';
 import { noApply, type ReconcileResult } from './outcome.ts';
 import { conditionOf, settle } from './status.ts';
+import { invalid, issuesOf, namespaceBlocker, notReady } from './checks.ts';
 import { finalizeSpace, removeOrphanSpaceNamespace } from './finalize.ts';
 
 /** Addresses a Space. */
@@ -73,10 +73,6 @@ export function policyIssues(org: Organization, spec: Pick<SpaceSpec, 'sandbox' 
 
 const within: ConditionUpdate = { type: C.quotaExceeded, status: 'False', reason: R.withinBudget, message: "the allocation fits the tenant's budget" };
 
-function notReady(reason: string, message: string): ConditionUpdate {
-  return { type: C.ready, status: 'False', reason, message };
-}
-
 /**
  * Makes one Space match its spec: the level-based heart of both hosts. It
  * reads what is (the Space, its parents, its namespace and objects), decides
@@ -120,22 +116,10 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   }
 
   const parsed = SpaceSpecSchema.safeParse(current.spec);
-  const issues = parsed.success ? policyIssues(org, parsed.data) : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  if (!parsed.success || issues.length > 0) {
-    const reason = parsed.success ? R.policyViolation : R.invalidSpec;
-    const message = new ValidationError(`space ${o}/${t}/${s}`, issues).message.replace(/\n\s*/g, ' ');
-    return settle(ctx, current, { phase: 'Failed', conditions: [notReady(reason, message)] }, 'invalid');
-  }
+  const issues = parsed.success ? policyIssues(org, parsed.data) : issuesOf(parsed.error);
+  const blocked = !parsed.success || issues.length > 0 ? invalid(`space ${o}/${t}/${s}`, parsed.success ? R.policyViolation : R.invalidSpec, issues) : await namespaceBlocker(ctx, namespace, 'Space', known.apply?.fresh ?? false);
+  if (blocked || !parsed.success) return settle(ctx, current, blocked?.decision ?? { phase: 'Failed', conditions: [] }, blocked?.outcome ?? 'invalid');
   const spec = parsed.data;
-
-  const liveNamespace = known.apply?.fresh ? undefined : await ctx.reader.namespace(namespace);
-  if (liveNamespace?.metadata.deletionTimestamp) {
-    return settle(ctx, current, { phase: 'Pending', conditions: [notReady(R.parentNotReady, `namespace ${namespace} is still being deleted; the Space is provisioned again once it is gone`)] }, 'waiting');
-  }
-  if (liveNamespace && liveNamespace.metadata.labels?.[LABELS.managedBy] !== MANAGER) {
-    const message = `namespace ${namespace} already exists and is not managed by Spacekit; remove it or choose another Space name`;
-    return settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.provisioningFailed, message)] }, 'invalid');
-  }
 
   let decision: AllocationDecision;
   try {

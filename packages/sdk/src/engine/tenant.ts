@@ -1,7 +1,7 @@
 import { applyOwned, type AppliedLevel, type ApplyOptions } from '../apply/index.ts';
-import { NameError, SpacekitError, ValidationError } from '../errors.ts';
+import { NameError, SpacekitError } from '../errors.ts';
 import { toSpacekitError } from '../kube/index.ts';
-import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, type Space, type Tenant, TenantSpecSchema, tenantNamespace } from '../model/index.ts';
+import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, type Organization, type Space, type Tenant, TenantSpecSchema, tenantNamespace } from '../model/index.ts';
 import { renderTenant } from '../render/index.ts';
 import type { ConditionUpdate } from './conditions.ts';
 import type { EngineContext } from './context.ts';
@@ -12,6 +12,7 @@ import { noApply, type ReconcileResult } from './outcome.ts';
 import { overcommitCondition, parentUsage, sweepOrphanAllocations } from './parent.ts';
 import { organizationLedger, tenantLedger } from './parents.ts';
 import { settle, type StatusDecision } from './status.ts';
+import { invalid, issuesOf, namespaceBlocker, notReady } from './checks.ts';
 
 /** Addresses a Tenant. */
 export interface TenantKey {
@@ -24,10 +25,6 @@ export interface KnownTenant {
   tenant?: Tenant;
   organization?: Organization;
   apply?: ApplyOptions;
-}
-
-function notReady(reason: string, message: string): ConditionUpdate {
-  return { type: C.ready, status: 'False', reason, message };
 }
 
 /**
@@ -59,20 +56,8 @@ export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known:
   }
 
   const parsed = TenantSpecSchema.safeParse(current.spec);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    const message = new ValidationError(`tenant ${o}/${t}`, issues).message.replace(/\n\s*/g, ' ');
-    return settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.invalidSpec, message)] }, 'invalid');
-  }
-
-  const liveNamespace = known.apply?.fresh ? undefined : await ctx.reader.namespace(namespace);
-  if (liveNamespace?.metadata.deletionTimestamp) {
-    return settle(ctx, current, { phase: 'Pending', conditions: [notReady(R.parentNotReady, `namespace ${namespace} is still being deleted; the Tenant is provisioned again once it is gone`)] }, 'waiting');
-  }
-  if (liveNamespace && liveNamespace.metadata.labels?.[LABELS.managedBy] !== MANAGER) {
-    const message = `namespace ${namespace} already exists and is not managed by Spacekit; remove it or choose another Tenant name`;
-    return settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.provisioningFailed, message)] }, 'invalid');
-  }
+  const blocked = parsed.success ? await namespaceBlocker(ctx, namespace, 'Tenant', known.apply?.fresh ?? false) : invalid(`tenant ${o}/${t}`, R.invalidSpec, issuesOf(parsed.error));
+  if (blocked || !parsed.success) return settle(ctx, current, blocked?.decision ?? { phase: 'Failed', conditions: [] }, blocked?.outcome ?? 'invalid');
 
   let decision: AllocationDecision;
   try {

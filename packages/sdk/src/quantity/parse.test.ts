@@ -3,7 +3,6 @@ import { QuantityError } from './errors.ts';
 import { MAX_MILLI, parseQuantity } from './parse.ts';
 
 // Kubernetes facts, in units; parseQuantity answers in milli-units.
-const Ki = 1024n;
 const Mi = 1024n ** 2n;
 const Gi = 1024n ** 3n;
 const Ti = 1024n ** 4n;

@@ -12,7 +12,7 @@ function refusal(overrides: Partial<ConstructorParameters<typeof QuotaExceededEr
     budget: '2',
     free: '0',
     holders: [{ name: 'space/test-1', amount: '1' }, { name: 'space/test-2', amount: '1' }],
-    message: 'space "test-3" asks for requests.cpu=500m, but tenant acme/ci has only 0 free of 2 (held by …). Ask for 0 or less, or free some up.',
+    message: 'space "test-3" asks for requests.cpu=500m, but tenant acme/ci has none free of 2 (held by …). Free some up (shrink or delete a space), or ask for a bigger budget.',
     ...overrides,
   });
 }
