@@ -55,7 +55,7 @@ export function markdown(r: BenchResults): string {
     out.push(summaryRow('SDK (embedded)', o.sdk), summaryRow('kubectl apply --server-side', o.kubectl), summaryRow('floor (raw, parallel)', o.floor));
     out.push(summaryRow('… kubectl alone, without the quota wait', o.kubectlApplyOnly), summaryRow('… floor requests alone, without the quota wait', o.floorCreateOnly), '');
     out.push(`Ratios of medians: SDK/kubectl ${x(o.sdkToKubectl)}, SDK/floor ${x(o.sdkToFloor)}. Requests per create (counted): SDK ${o.sdkRequests}, floor ${o.floorRequests}.`, '');
-    out.push('Where one SDK create spends its time (its requests in order; overlapping ones ran in parallel):', '');
+    out.push('Where one SDK create spends its time, in the round with the median time (its requests in order; overlapping ones ran in parallel):', '');
     out.push(row(['start', 'took', 'request']), row(['---', '---', '---']));
     for (const p of o.profile) out.push(row([ms(p.startMs), ms(p.durationMs), `${p.method} ${p.path}`]));
     out.push('');
@@ -78,7 +78,7 @@ export function markdown(r: BenchResults): string {
 
   if (r.steady?.length) {
     out.push('## Steady state', '');
-    out.push('The operator as a real process (its own ServiceAccount, no leader election), after its caches synced and every Space was reconciled; then an idle interval.', '');
+    out.push('The operator as a real process (its own ServiceAccount, no leader election), after its caches synced and every Space was reconciled; then an idle interval. "Settled after" counts, in the first row, from the operator\'s start (list, watch, reconcile every Space); in later rows, from the start of growing to that many Spaces through the SDK while the operator watched, to its queue empty again.', '');
     out.push(row(['Spaces', 'settled after', 'idle', 'API writes', 'CPU seconds', 'RSS', 'peak RSS']), row(['---', '---', '---', '---', '---', '---', '---']));
     for (const s of r.steady) {
       out.push(row([s.spaces, `${s.settleSeconds.toFixed(1)} s`, `${s.idleSeconds} s`, s.writes, s.cpuSeconds.toFixed(2), `${s.rssMiB.toFixed(0)} MiB`, `${s.peakRssMiB.toFixed(0)} MiB`]));

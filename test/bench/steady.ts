@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { operatorKubeconfig, type OperatorProcess, quiescent, scrape, startOperator, writesByKind } from '../support/operator-process.ts';
 import { join, resolve } from 'node:path';
-import { OPERATOR_NODE_OPTIONS } from '@spacekit/sdk/operator';
+import { OPERATOR_ENV } from '@spacekit/sdk/operator';
 import { type BenchContext, runCommand } from './context.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -32,7 +32,7 @@ export function steadyLabels(): Record<string, string> {
 
 /**
  * Starts the operator as it ships (the esbuild bundle, built first, with the
- * Deployment's Node options), as a
+ * Deployment's environment), as a
  * real process under its ServiceAccount, for the labelled organizations.
  */
 export async function startBenchOperator(admin: KubeConfig): Promise<{ operator: OperatorProcess; cleanup: () => Promise<void>; startedAt: number }> {
@@ -43,8 +43,8 @@ export async function startBenchOperator(admin: KubeConfig): Promise<{ operator:
     kubeconfigPath: kubeconfig.path,
     organizationSelector: `${SELECTOR_LABEL}=steady`,
     entry: join(ROOT, 'packages/sdk/dist/spacekit.mjs'),
-    // The heap settings its Deployment sets, so that memory is measured as it would be in the cluster.
-    nodeOptions: OPERATOR_NODE_OPTIONS.split(' '),
+    // The environment its Deployment sets (heap settings, malloc arenas), so that memory is measured as it would be in the cluster.
+    env: OPERATOR_ENV,
   });
   return {
     operator,

@@ -59,6 +59,8 @@ export interface OperatorProcessOptions {
   entry?: string;
   /** Flags for Node itself, such as the heap settings the Deployment ships with. */
   nodeOptions?: string[];
+  /** Environment on top of this process's, such as the Deployment's (`OPERATOR_ENV`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** The operator as a real process: `spacekit operator`. */
@@ -94,7 +96,7 @@ export async function startOperator(options: OperatorProcessOptions): Promise<Op
   if (options.meterInterval) args.push('--meter-interval', options.meterInterval);
   if (options.meterBucket) args.push('--meter-bucket', options.meterBucket);
   if (options.orphanGrace) args.push('--orphan-grace', options.orphanGrace);
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   running.add(child);
   const lines: string[] = [];
   createInterface(child.stderr).on('line', (line) => lines.push(line));

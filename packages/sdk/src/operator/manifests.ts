@@ -32,6 +32,15 @@ export const OPERATOR_NAME = 'spacekit-operator';
  */
 export const OPERATOR_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=192';
 
+/**
+ * The operator container's environment besides the pod's own fields: the
+ * heap settings, and glibc's malloc held to two arenas. Node's threads
+ * otherwise each get an arena that keeps what the initial sync freed, tens of
+ * megabytes of resident memory that is never used again (measured by
+ * `pnpm bench` at 5,000 Spaces).
+ */
+export const OPERATOR_ENV: Readonly<Record<string, string>> = { NODE_OPTIONS: OPERATOR_NODE_OPTIONS, MALLOC_ARENA_MAX: '2' };
+
 /** The Lease the operator's replicas elect a leader with; the leader-election Role grants only this one. */
 export const OPERATOR_LEASE_NAME = 'spacekit-operator';
 
@@ -294,7 +303,7 @@ function deployment(o: ResolvedOperatorManifestOptions): KubeObject {
                 o.logLevel,
               ],
               // The leader-election identity and the lease's namespace come from the pod itself.
-              env: [fieldEnv('POD_NAME', 'metadata.name'), fieldEnv('POD_NAMESPACE', 'metadata.namespace'), { name: 'NODE_OPTIONS', value: OPERATOR_NODE_OPTIONS }],
+              env: [fieldEnv('POD_NAME', 'metadata.name'), fieldEnv('POD_NAMESPACE', 'metadata.namespace'), ...Object.entries(OPERATOR_ENV).map(([name, value]) => ({ name, value }))],
               ports: [{ name: 'metrics', containerPort: o.metricsPort, protocol: 'TCP' }],
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
               livenessProbe: probe('/healthz', 10),

@@ -1,24 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { type Organization, parseNamespace, type Space, type Tenant, type Usage } from '../model/index.ts';
-import { parseResourceList } from '../quantity/index.ts';
+import { quotaExpositionChunks, type QuotaSource } from './quota-exposition.ts';
 
-/** The quota gauges' labels: which level, and which of its resources. */
-const QUOTA_LABELS = ['level', 'organization', 'tenant', 'space', 'resource'] as const;
-
-/** What the quota gauges read at each scrape: the Spacekit objects as the operator's caches hold them. */
-export interface QuotaSource {
-  organizations(): readonly Organization[];
-  tenants(): readonly Tenant[];
-  spaces(): readonly Space[];
-}
-
-/**
- * A quantity as a Prometheus sample: cores for CPU, bytes for memory and
- * storage, a count for the rest. Kubernetes' milli-units divided by 1000.
- */
-export function sampleValue(milli: bigint): number {
-  return Number(milli) / 1000;
-}
+export { type QuotaSource, sampleValue } from './quota-exposition.ts';
 
 /**
  * The operator's Prometheus metrics, in a registry of its own:
@@ -65,39 +48,6 @@ export class OperatorMetrics {
         this.set(depth());
       },
     });
-    const source = () => this.#quota;
-    for (const field of ['hard', 'used', 'allocated'] as const) {
-      new Gauge({
-        name: `spacekit_quota_${field}`,
-        help: {
-          hard: 'Budget of an organization or tenant (for a tenant, what its organization granted), or quota of a space',
-          used: 'Requested by workloads: a space quota usage, summed for tenants and organizations',
-          allocated: 'Part of an organization or tenant budget that its children hold',
-        }[field],
-        labelNames: [...QUOTA_LABELS],
-        registers,
-        collect() {
-          this.reset();
-          const quota = source();
-          if (!quota) return;
-          const set = (labels: Record<Exclude<(typeof QUOTA_LABELS)[number], 'resource'>, string>, usage: Usage | undefined) => {
-            const list = usage?.[field];
-            if (!list) return;
-            try {
-              for (const [resource, milli] of parseResourceList(list)) this.set({ ...labels, resource }, sampleValue(milli));
-            } catch {
-              // A status this version cannot read is left out of the scrape rather than failing it.
-            }
-          };
-          for (const o of quota.organizations()) set({ level: 'organization', organization: o.metadata.name, tenant: '', space: '' }, o.status?.usage);
-          for (const t of quota.tenants()) set({ level: 'tenant', organization: t.metadata.namespace ?? '', tenant: t.metadata.name, space: '' }, t.status?.usage);
-          for (const s of quota.spaces()) {
-            const parent = parseNamespace(s.metadata.namespace ?? '');
-            set({ level: 'space', organization: parent?.organization ?? '', tenant: parent?.tenant ?? '', space: s.metadata.name }, s.status?.usage);
-          }
-        },
-      });
-    }
   }
 
   /** Where the queue depth gauge reads from. */
@@ -110,8 +60,16 @@ export class OperatorMetrics {
     this.#quota = source;
   }
 
-  /** The exposition text, for `/metrics`. */
-  async text(): Promise<{ body: string; contentType: string }> {
-    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+  /** The exposition text, for `/metrics`, in chunks to stream: the quota series can be tens of thousands of lines. */
+  async text(): Promise<{ body: Iterable<string>; contentType: string }> {
+    const registered = await this.registry.metrics();
+    const quota = this.#quota;
+    return {
+      body: (function* () {
+        yield registered;
+        if (quota) yield* quotaExpositionChunks(quota);
+      })(),
+      contentType: this.registry.contentType,
+    };
   }
 }

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** A route: answers one path. */
-export type Route = (request: IncomingMessage, url: URL) => Promise<{ status: number; body: string; contentType?: string }>;
+export type Route = (request: IncomingMessage, url: URL) => Promise<{ status: number; body: string | Iterable<string>; contentType?: string }>;
 
 /** A small HTTP server for `/metrics`, health and the usage report; nothing else is served. */
 export interface OperatorServer {
@@ -35,7 +37,12 @@ export async function serve(address: string, routes: Record<string, Route>): Pro
       return;
     }
     route(request, url).then(
-      ({ status, body, contentType }) => response.writeHead(status, { 'content-type': contentType ?? 'text/plain; charset=utf-8' }).end(body),
+      ({ status, body, contentType }) => {
+        response.writeHead(status, { 'content-type': contentType ?? 'text/plain; charset=utf-8' });
+        if (typeof body === 'string') response.end(body);
+        // A chunked body is pulled as the socket drains, so that a large one is never whole in memory.
+        else pipeline(Readable.from(body), response).catch(() => response.destroy());
+      },
       (err: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${err instanceof Error ? err.message : String(err)}\n`),
     );
   });
