@@ -73,6 +73,19 @@ export function markdown(r: BenchResults): string {
     for (const b of r.bulk) {
       out.push(row([b.spaces, b.concurrency, b.sdk.perSecond.toFixed(1), b.sdk.requestsPerSpace.toFixed(1), b.sdk.writesPerSpace.toFixed(1), b.sdk.conflicts, b.floor.perSecond.toFixed(1), b.floor.requestsPerSpace.toFixed(1), `${(b.ratio * 100).toFixed(0)}%`]));
     }
+    const largest = r.bulk.at(-1);
+    if (largest?.profile) {
+      out.push('');
+      out.push(
+        `Where the request time goes (${largest.spaces} Spaces): each kind of request, how many per Space, its mean time from sending to the whole answer (with ${largest.concurrency} Spaces in flight this includes waiting for the API server), and the request time per Space they add up to.`,
+        '',
+      );
+      out.push(row(['who', 'request', 'per Space', 'mean', 'per Space, ms']), row(['---', '---', '---', '---', '---']));
+      for (const [who, costs] of [['SDK', largest.profile.sdk], ['floor', largest.profile.floor]] as const) {
+        for (const c of costs) out.push(row([who, c.request, c.perSpace.toFixed(2), ms(c.meanMs), c.msPerSpace.toFixed(0)]));
+        out.push(row([who, '**all**', costs.reduce((a, c) => a + c.perSpace, 0).toFixed(2), '', `**${costs.reduce((a, c) => a + c.msPerSpace, 0).toFixed(0)}**`]));
+      }
+    }
     out.push('');
   }
 

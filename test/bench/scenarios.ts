@@ -158,6 +158,40 @@ async function writeCostsOf(ctx: BenchContext): Promise<{ way: string; summary: 
   return out;
 }
 
+/** What one kind of request cost in a bulk run, per Space provisioned. */
+export interface RequestCost {
+  /** Verb and resource, such as `PATCH resourcequotas` or `PUT tenants/status`. */
+  request: string;
+  perSpace: number;
+  /** Mean time from sending to the whole answer, which with many in flight includes waiting for the API server. */
+  meanMs: number;
+  /** `perSpace × meanMs`: the request time one Space accounts for. */
+  msPerSpace: number;
+}
+
+/** `PUT /apis/spacekit.dev/v1alpha1/namespaces/o/tenants/t/status` → `PUT tenants/status`. */
+export function requestKind(method: string, path: string): string {
+  let parts = path.split('/').filter(Boolean);
+  parts = parts[0] === 'api' ? parts.slice(2) : parts.slice(3);
+  if (parts[0] === 'namespaces' && parts.length > 2) parts = parts.slice(2);
+  return `${method} ${parts[0] ?? '?'}${parts[2] ? `/${parts[2]}` : ''}`;
+}
+
+/** Costs by kind of request, most time first. */
+function costsOf(records: readonly RequestRecord[], spaces: number): RequestCost[] {
+  const byKind = new Map<string, { n: number; ms: number }>();
+  for (const r of records) {
+    const kind = requestKind(r.method, r.path);
+    const entry = byKind.get(kind) ?? { n: 0, ms: 0 };
+    entry.n++;
+    entry.ms += r.durationMs;
+    byKind.set(kind, entry);
+  }
+  return [...byKind]
+    .map(([request, { n, ms }]) => ({ request, perSpace: n / spaces, meanMs: ms / n, msPerSpace: ms / spaces }))
+    .sort((a, b) => b.msPerSpace - a.msPerSpace);
+}
+
 /** Many Spaces at once. */
 export interface BulkResult {
   spaces: number;
@@ -166,6 +200,8 @@ export interface BulkResult {
   floor: { seconds: number; perSecond: number; requestsPerSpace: number };
   /** SDK throughput as a share of the floor's. */
   ratio: number;
+  /** Where the request time goes, by kind of request: the profile of the run. */
+  profile: { sdk: RequestCost[]; floor: RequestCost[] };
 }
 
 /**
@@ -185,7 +221,9 @@ export async function bulk(ctx: BenchContext, organization: string, count: numbe
   const writesBefore = ctx.kit.writes;
   let conflicts = 0;
   let throttled = 0;
+  const sdkRecords: RequestRecord[] = [];
   ctx.kit.client.raw.onRequest = (r) => {
+    sdkRecords.push(r);
     if (r.status === 409) conflicts++;
     if (r.status === 429) throttled++;
   };
@@ -208,16 +246,19 @@ export async function bulk(ctx: BenchContext, organization: string, count: numbe
   // The floor makes the same objects under another organization name, so nothing collides.
   const floorOrg = `${organization}-raw`;
   const floorRequestsBefore = ctx.client.raw.requests.count;
+  const floorRecords: RequestRecord[] = [];
+  ctx.client.raw.onRequest = (r) => floorRecords.push(r);
   start = performance.now();
   await pool(names, concurrency, async ({ tenant, name }, i) => {
     await createRaw(ctx.client, renderedSpace(floorOrg, tenant, name, SIZE));
     if ((i + 1) % 100 === 0) ctx.log(`bulk ${organization}: ${i + 1}/${count} through the floor`);
   });
   const floorSeconds = (performance.now() - start) / 1000;
+  ctx.client.raw.onRequest = undefined;
   const floor = { seconds: floorSeconds, perSecond: count / floorSeconds, requestsPerSpace: (ctx.client.raw.requests.count - floorRequestsBefore) / count };
   ctx.log(`bulk ${organization}: cleaning up the floor's namespaces`);
   await deleteNamespaces(ctx.client, names.map(({ tenant, name }) => `${floorOrg}--${tenant}--${name}`));
-  return { spaces: count, concurrency, sdk, floor, ratio: sdk.perSecond / floor.perSecond };
+  return { spaces: count, concurrency, sdk, floor, ratio: sdk.perSecond / floor.perSecond, profile: { sdk: costsOf(sdkRecords, count), floor: costsOf(floorRecords, count) } };
 }
 
 /**
