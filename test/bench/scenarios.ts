@@ -272,7 +272,11 @@ export async function grow(ctx: BenchContext, organization: string, from: number
   const tenants = Math.ceil(count / perTenant);
   await ctx.kit.organizations.update(organization, { resources: { cpu: from + count, memory: `${from + count}Gi` } });
   await Promise.all(
-    Array.from({ length: tenants }, (_, t) => ctx.kit.tenants.create({ organization, name: `g${t}`, resources: { cpu: perTenant, memory: `${perTenant}Gi` } })),
+    Array.from({ length: tenants }, (_, t) => {
+      // The Spaces tenant t receives below (i % tenants === t), one CPU and 1Gi each, so that the tenants hold exactly `count`.
+      const spaces = Math.ceil((count - t) / tenants);
+      return ctx.kit.tenants.create({ organization, name: `g${t}`, resources: { cpu: spaces, memory: `${spaces}Gi` } });
+    }),
   );
   await pool(
     Array.from({ length: count }, (_, i) => i),
