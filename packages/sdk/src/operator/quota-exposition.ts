@@ -70,8 +70,3 @@ export function* quotaExpositionChunks(source: QuotaSource, linesPerChunk = 512)
   }
   yield* flush();
 }
-
-/** The whole of {@link quotaExpositionChunks} as one string. */
-export function quotaExposition(source: QuotaSource): string {
-  return [...quotaExpositionChunks(source)].join('');
-}
