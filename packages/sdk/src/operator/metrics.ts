@@ -1,8 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { quotaExpositionChunks, type QuotaSource } from './quota-exposition.ts';
 
-export { type QuotaSource, sampleValue } from './quota-exposition.ts';
-
 /**
  * The operator's Prometheus metrics, in a registry of its own:
  * `spacekit_quota_{hard,used,allocated}` per level and resource, read from

@@ -12,7 +12,7 @@ export interface QuotaSource {
  * A quantity as a Prometheus sample: cores for CPU, bytes for memory and
  * storage, a count for the rest. Kubernetes' milli-units divided by 1000.
  */
-export function sampleValue(milli: bigint): number {
+function sampleValue(milli: bigint): number {
   return Number(milli) / 1000;
 }
 
