@@ -20,6 +20,8 @@ import (
 	kwokconfig "sigs.k8s.io/kwok/pkg/config"
 	kwokcmd "sigs.k8s.io/kwok/pkg/kwok/cmd"
 	kwoklog "sigs.k8s.io/kwok/pkg/log"
+
+	"spacekit.dev/local-cluster/internal/lifetime"
 )
 
 // kwokNodeLabel marks the fake nodes this control plane creates; kwok manages
@@ -29,7 +31,7 @@ const kwokNodeLabel = "spacekit.dev/kwok-node"
 // runKwok runs kwok's controller, which plays the kubelet for fake nodes:
 // it keeps them Ready and moves pods bound to them through their lifecycle.
 func runKwok(args []string) {
-	exitWithParent()
+	lifetime.ExitWithParent(componentShutdownBound)
 	ctx, cancel := signalContext()
 	defer cancel()
 	ctx = kwoklog.NewContext(ctx, kwoklog.NewLogger(os.Stderr, kwoklog.LevelInfo))

@@ -114,6 +114,27 @@ func (s *supervisor) stopAll() {
 	wg.Wait()
 }
 
+// killAll SIGKILLs every child and waits briefly for each, for a shutdown
+// that can no longer be graceful.
+func (s *supervisor) killAll() {
+	s.mu.Lock()
+	s.stopping = true
+	cmds := make([]*exec.Cmd, 0, len(s.order))
+	dones := make([]chan struct{}, 0, len(s.order))
+	for _, name := range s.order {
+		cmds = append(cmds, s.children[name])
+		dones = append(dones, s.done[name])
+	}
+	s.mu.Unlock()
+	for i, cmd := range cmds {
+		_ = cmd.Process.Kill()
+		select {
+		case <-dones[i]:
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
 func (s *supervisor) logTail(name string, lines int) string {
 	data, err := os.ReadFile(s.logPath(name))
 	if err != nil {

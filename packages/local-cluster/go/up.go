@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"spacekit.dev/local-cluster/internal/lifetime"
 	"spacekit.dev/local-cluster/internal/pki"
 	"strconv"
 	"time"
@@ -70,8 +71,13 @@ func parseUpFlags(args []string) (upOptions, error) {
 	return o, nil
 }
 
+// shutdownBound is how long a graceful shutdown may take before the process
+// is forced out; etcd's close has no bound of its own.
+const shutdownBound = 45 * time.Second
+
 func runUp(args []string) int {
-	exitWithParent()
+	lifetime.TolerateClosedStdio()
+	lifetime.ExitWithParent(shutdownBound)
 	opts, err := parseUpFlags(args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -97,6 +103,7 @@ func up(ctx context.Context, opts upOptions) (err error) {
 			return err
 		}
 		defer os.RemoveAll(dataDir)
+		lifetime.AtForcedExit(func() { _ = lifetime.RemoveAll(dataDir) })
 	}
 	dataDir, err = filepath.Abs(dataDir)
 	if err != nil {
@@ -140,6 +147,8 @@ func up(ctx context.Context, opts upOptions) (err error) {
 
 	sup := newSupervisor(logDir)
 	defer sup.stopAll()
+	// Children write logs into the data directory, so they go before it does.
+	lifetime.AtForcedExit(sup.killAll)
 
 	verbosity := "--v=" + strconv.Itoa(opts.verbosity)
 	if err := sup.start("apiserver", apiserverArgs(certs, etcd.clientURL, port, verbosity)); err != nil {
@@ -187,10 +196,9 @@ func up(ctx context.Context, opts upOptions) (err error) {
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(os.Stderr, "spacekit-cluster: shutting down")
-		// The deferred stops are bounded, but etcd's close is not; never outlive a dead parent by much.
-		time.AfterFunc(45*time.Second, func() {
+		time.AfterFunc(shutdownBound, func() {
 			fmt.Fprintln(os.Stderr, "spacekit-cluster: shutdown took too long; exiting")
-			os.Exit(1)
+			lifetime.ForceExit(1)
 		})
 		return nil
 	case exit := <-sup.exited:

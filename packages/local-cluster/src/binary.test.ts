@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binaryKey, kubernetesVersionOf, pruneOldBuilds, versionLdflags } from './binary.ts';
+import { binaryKey, kubernetesVersionOf, pruneOldBuilds, readKeyInput, versionLdflags } from './binary.ts';
 
 const goMod = 'module spacekit.dev/local-cluster\n\ngo 1.26.0\n\nrequire k8s.io/kubernetes v1.37.2\n';
 
@@ -43,6 +43,24 @@ describe('binaryKey', () => {
     const a = binaryKey({ goMod, sources: new Map([['a.go', 'xy'], ['b.go', '']]) });
     const b = binaryKey({ goMod, sources: new Map([['a.go', 'x'], ['b.go', 'y']]) });
     expect(a).not.toBe(b);
+  });
+});
+
+describe('readKeyInput', () => {
+  it('covers the sources of internal packages too, and leaves tests out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spacekit-key-'));
+    await mkdir(join(dir, 'internal', 'lifetime'), { recursive: true });
+    await writeFile(join(dir, 'go.mod'), goMod);
+    await writeFile(join(dir, 'go.sum'), 'sum');
+    await writeFile(join(dir, 'main.go'), 'package main');
+    await writeFile(join(dir, 'main_test.go'), 'package main');
+    await writeFile(join(dir, 'internal', 'lifetime', 'lifetime.go'), 'package lifetime');
+    await writeFile(join(dir, 'internal', 'lifetime', 'lifetime_test.go'), 'package lifetime');
+    const input = await readKeyInput(dir);
+    expect([...input.sources.keys()].sort()).toEqual(['go.sum', join('internal', 'lifetime', 'lifetime.go'), 'main.go']);
+    const before = binaryKey(input);
+    await writeFile(join(dir, 'internal', 'lifetime', 'lifetime.go'), 'package lifetime // edited');
+    expect(binaryKey(await readKeyInput(dir))).not.toBe(before);
   });
 });
 

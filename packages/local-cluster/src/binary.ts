@@ -32,7 +32,7 @@ export interface ControlPlaneBinary {
 /** What decides whether a cached binary is still right for these sources. */
 export interface BinaryKeyInput {
   goMod: string;
-  /** File name to content, for go.sum and every non-test .go file. */
+  /** Path relative to the module to content, for go.sum and every non-test .go file, internal packages included. */
   sources: ReadonlyMap<string, string>;
 }
 
@@ -54,9 +54,11 @@ export function binaryKey(input: BinaryKeyInput): string {
   return `${kubernetesVersionOf(input.goMod)}-${hash.digest('hex').slice(0, 16)}`;
 }
 
-async function readKeyInput(dir: string): Promise<BinaryKeyInput> {
+/** Reads what the cache key covers from the Go module in `dir`. */
+export async function readKeyInput(dir: string): Promise<BinaryKeyInput> {
   const goMod = await readFile(join(dir, 'go.mod'), 'utf8');
-  const names = (await readdir(dir)).filter(
+  // Recursive, so that an edit in an internal package also invalidates the cached build.
+  const names = (await readdir(dir, { recursive: true })).filter(
     (n) => n === 'go.sum' || (n.endsWith('.go') && !n.endsWith('_test.go')),
   );
   const sources = new Map<string, string>();
