@@ -12,10 +12,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-var hooks struct {
-	sync.Mutex
-	fns []func()
-}
+var (
+	hooks struct {
+		sync.Mutex
+		fns []func()
+	}
+	forcing sync.Once
+)
 
 // AtForcedExit registers cleanup that ForceExit runs, last registered first.
 // The graceful path has its own deferred cleanup; these hooks are for the
@@ -28,16 +31,20 @@ func AtForcedExit(fn func()) {
 
 // ForceExit runs the registered hooks and exits with code. os.Exit skips
 // deferred calls, so without the hooks a shutdown that overruns its bound
-// would leave the temporary data directory behind.
+// would leave the temporary data directory behind. The shutdown bound and the
+// parent-death fallback can fire together; the later caller waits for the
+// first one's hooks instead of exiting in the middle of them.
 func ForceExit(code int) {
-	hooks.Lock()
-	fns := hooks.fns
-	hooks.fns = nil
-	hooks.Unlock()
-	for i := len(fns) - 1; i >= 0; i-- {
-		fns[i]()
-	}
-	os.Exit(code)
+	forcing.Do(func() {
+		hooks.Lock()
+		fns := hooks.fns
+		hooks.Unlock()
+		for i := len(fns) - 1; i >= 0; i-- {
+			fns[i]()
+		}
+		os.Exit(code)
+	})
+	select {}
 }
 
 // ExitWithParent makes this process receive SIGTERM when the process that

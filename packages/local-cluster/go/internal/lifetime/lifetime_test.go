@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The tests below run this test binary again as a child, selected by this
@@ -23,6 +24,19 @@ func TestMain(m *testing.M) {
 		order := filepath.Join(dir, "order")
 		AtForcedExit(func() { appendLine(order, "registered first") })
 		AtForcedExit(func() { appendLine(order, "registered second") })
+		ForceExit(3)
+	case "force-exit-twice":
+		order := filepath.Join(os.Getenv("LIFETIME_TEST_DIR"), "order")
+		second := make(chan struct{})
+		AtForcedExit(func() {
+			close(second)
+			time.Sleep(300 * time.Millisecond)
+			appendLine(order, "slow hook finished")
+		})
+		go func() {
+			<-second
+			ForceExit(5)
+		}()
 		ForceExit(3)
 	case "write-to-closed-stderr":
 		TolerateClosedStdio()
@@ -66,6 +80,22 @@ func TestForceExitRunsHooksLastRegisteredFirstAndExitsWithTheCode(t *testing.T) 
 	}
 	if got, want := strings.TrimSpace(string(data)), "registered second\nregistered first"; got != want {
 		t.Fatalf("hooks ran as %q, want %q", got, want)
+	}
+}
+
+func TestAConcurrentForceExitWaitsForTheFirstOnesHooks(t *testing.T) {
+	dir := t.TempDir()
+	err := child(t, "force-exit-twice", "LIFETIME_TEST_DIR="+dir).Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("want the first caller's exit code 3, got %v", err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "order"))
+	if err != nil {
+		t.Fatalf("the hook was cut short: %v", err)
+	}
+	if got := strings.TrimSpace(string(data)); got != "slow hook finished" {
+		t.Fatalf("hooks ran as %q", got)
 	}
 }
 
