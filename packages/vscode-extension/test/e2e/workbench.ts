@@ -11,6 +11,10 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 /** How long one UI wait may take; it only bounds a hung run. */
 const WAIT_MS = 60_000;
 
+/** Bounds one click on a context menu entry and the wait for the menu to close after it. */
+const MENU_CLICK_MS = 5_000;
+const MENU_CLICK_ATTEMPTS = 5;
+
 /**
  * The VS Code workbench in a browser page: the few gestures the end-to-end
  * test needs (open a view, run a command, answer a quick input, use a
@@ -147,10 +151,24 @@ export class Workbench {
 
   /** Right-clicks a tree row and chooses a context menu entry. */
   async contextMenu(row: Locator, entry: string): Promise<void> {
+    const menu = this.page.locator('.context-view .monaco-menu');
+    // A menu left open (by a test that failed half-way) would swallow the right-click.
+    if (await menu.isVisible()) await this.page.keyboard.press('Escape');
     await row.click({ button: 'right' });
-    const item = this.page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: new RegExp(`^${escapeRegExp(entry)}`) });
+    const item = menu.getByRole('menuitem', { name: new RegExp(`^${escapeRegExp(entry)}`) });
     await item.waitFor();
-    await item.click();
+    // VS Code starts listening for mouseup on a menu item 100 ms after rendering it
+    // (runOnceToEnableMouseUp), so on a busy machine a click can land before anyone
+    // listens and the menu just stays open. Click until the menu closes.
+    for (let attempt = 1; ; attempt++) {
+      await item.click({ timeout: MENU_CLICK_MS }).catch(() => undefined);
+      const closed = await menu.waitFor({ state: 'hidden', timeout: MENU_CLICK_MS }).then(
+        () => true,
+        () => false,
+      );
+      if (closed) return;
+      if (attempt === MENU_CLICK_ATTEMPTS) throw new Error(`the context menu entry "${entry}" did not run after ${attempt} clicks`);
+    }
   }
 
   /** Clicks a button of the modal dialog. */
