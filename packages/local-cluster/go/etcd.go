@@ -1,11 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
+	"strings"
+	"syscall"
 	"time"
 
 	"go.etcd.io/etcd/server/v3/embed"
+
+	"spacekit.dev/local-cluster/internal/ports"
 )
 
 type etcdServer struct {
@@ -14,12 +19,23 @@ type etcdServer struct {
 }
 
 // startEtcd runs a single-member etcd inside this process, on loopback ports.
+// A port can still be taken between picking and binding it; etcd has not
+// touched its data directory by then, so it is simply tried again.
 func startEtcd(dir, logFile string, fsync bool) (*etcdServer, error) {
-	clientPort, err := freePort()
+	for attempt := 1; ; attempt++ {
+		e, err := startEtcdOnce(dir, logFile, fsync)
+		if err == nil || attempt == 3 || !(errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use")) {
+			return e, err
+		}
+	}
+}
+
+func startEtcdOnce(dir, logFile string, fsync bool) (*etcdServer, error) {
+	clientPort, err := ports.Free()
 	if err != nil {
 		return nil, err
 	}
-	peerPort, err := freePort()
+	peerPort, err := ports.Free()
 	if err != nil {
 		return nil, err
 	}

@@ -8,12 +8,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"spacekit.dev/local-cluster/internal/lifetime"
 	"spacekit.dev/local-cluster/internal/pki"
+	"spacekit.dev/local-cluster/internal/ports"
 	"strconv"
 	"time"
 )
@@ -131,7 +131,7 @@ func up(ctx context.Context, opts upOptions) (err error) {
 
 	port := opts.port
 	if port == 0 {
-		if port, err = freePort(); err != nil {
+		if port, err = ports.Free(); err != nil {
 			return err
 		}
 	}
@@ -274,15 +274,6 @@ func schedulerArgs(kubeconfig, verbosity string) []string {
 		"--profiling=false",
 		verbosity,
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // waitReadyz polls /readyz with the admin identity until it answers 200,
