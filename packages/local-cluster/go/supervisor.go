@@ -114,23 +114,23 @@ func (s *supervisor) stopAll() {
 	wg.Wait()
 }
 
-// killAll SIGKILLs every child and waits briefly for each, for a shutdown
-// that can no longer be graceful.
+// killAll SIGKILLs every child, then waits a bounded time for them all to
+// be reaped, for a shutdown that can no longer be graceful.
 func (s *supervisor) killAll() {
 	s.mu.Lock()
 	s.stopping = true
-	cmds := make([]*exec.Cmd, 0, len(s.order))
 	dones := make([]chan struct{}, 0, len(s.order))
 	for _, name := range s.order {
-		cmds = append(cmds, s.children[name])
+		_ = s.children[name].Process.Kill()
 		dones = append(dones, s.done[name])
 	}
 	s.mu.Unlock()
-	for i, cmd := range cmds {
-		_ = cmd.Process.Kill()
+	deadline := time.After(5 * time.Second)
+	for _, done := range dones {
 		select {
-		case <-dones[i]:
-		case <-time.After(5 * time.Second):
+		case <-done:
+		case <-deadline:
+			return
 		}
 	}
 }

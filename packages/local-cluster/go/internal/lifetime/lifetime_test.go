@@ -67,35 +67,33 @@ func child(t *testing.T, role string, env ...string) *exec.Cmd {
 	return cmd
 }
 
-func TestForceExitRunsHooksLastRegisteredFirstAndExitsWithTheCode(t *testing.T) {
+// forceExitChild runs a role that ends in ForceExit, checks its exit code
+// and returns what its hooks wrote, one line each, in order.
+func forceExitChild(t *testing.T, role string, wantCode int) string {
+	t.Helper()
 	dir := t.TempDir()
-	err := child(t, "force-exit", "LIFETIME_TEST_DIR="+dir).Run()
+	err := child(t, role, "LIFETIME_TEST_DIR="+dir).Run()
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-		t.Fatalf("want exit code 3, got %v", err)
+	if !errors.As(err, &exit) || exit.ExitCode() != wantCode {
+		t.Fatalf("want exit code %d, got %v", wantCode, err)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "order"))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("no hook finished: %v", err)
 	}
-	if got, want := strings.TrimSpace(string(data)), "registered second\nregistered first"; got != want {
+	return strings.TrimSpace(string(data))
+}
+
+func TestForceExitRunsHooksLastRegisteredFirstAndExitsWithTheCode(t *testing.T) {
+	if got, want := forceExitChild(t, "force-exit", 3), "registered second\nregistered first"; got != want {
 		t.Fatalf("hooks ran as %q, want %q", got, want)
 	}
 }
 
 func TestAConcurrentForceExitWaitsForTheFirstOnesHooks(t *testing.T) {
-	dir := t.TempDir()
-	err := child(t, "force-exit-twice", "LIFETIME_TEST_DIR="+dir).Run()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-		t.Fatalf("want the first caller's exit code 3, got %v", err)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "order"))
-	if err != nil {
-		t.Fatalf("the hook was cut short: %v", err)
-	}
-	if got := strings.TrimSpace(string(data)); got != "slow hook finished" {
-		t.Fatalf("hooks ran as %q", got)
+	// Exit code 3 is the first caller's; the second one's (5) would mean it cut the hook short.
+	if got, want := forceExitChild(t, "force-exit-twice", 3), "slow hook finished"; got != want {
+		t.Fatalf("hooks ran as %q, want %q", got, want)
 	}
 }
 
