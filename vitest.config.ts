@@ -6,7 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts'],
+          // The benchmark's pure parts too; the benchmark itself runs through `pnpm bench`.
+          include: ['packages/*/src/**/*.test.ts', 'test/bench/**/*.test.ts'],
         },
       },
       {

@@ -1,4 +1,5 @@
 import type { Machine } from './machine.ts';
+import { msPerSpace, requestsPerSpace } from './profile.ts';
 import type { BulkResult, OneSpaceResult } from './scenarios.ts';
 import type { Summary } from './stats.ts';
 import type { SteadyResult } from './steady.ts';
@@ -83,7 +84,7 @@ export function markdown(r: BenchResults): string {
       out.push(row(['who', 'request', 'per Space', 'mean', 'per Space, ms']), row(['---', '---', '---', '---', '---']));
       for (const [who, costs] of [['SDK', largest.profile.sdk], ['floor', largest.profile.floor]] as const) {
         for (const c of costs) out.push(row([who, c.request, c.perSpace.toFixed(2), ms(c.meanMs), c.msPerSpace.toFixed(0)]));
-        out.push(row([who, '**all**', costs.reduce((a, c) => a + c.perSpace, 0).toFixed(2), '', `**${costs.reduce((a, c) => a + c.msPerSpace, 0).toFixed(0)}**`]));
+        out.push(row([who, '**all**', requestsPerSpace(costs).toFixed(2), '', `**${msPerSpace(costs).toFixed(0)}**`]));
       }
     }
     out.push('');

@@ -9,6 +9,7 @@ import { connect, KubeClient } from '@spacekit/sdk';
 import { type BenchContext, scratchDir } from './context.ts';
 import { ensureKubectl } from './kubectl.ts';
 import { machine } from './machine.ts';
+import { msPerSpace } from './profile.ts';
 import { type BenchResults, markdown, type Target } from './report.ts';
 import { bulk, grow, oneSpace } from './scenarios.ts';
 import { measureIdle, startBenchOperator, steadyLabels } from './steady.ts';
@@ -139,18 +140,17 @@ function notes(r: BenchResults): string[] {
   }
   for (const b of r.bulk ?? []) {
     if (b.ratio < 0.7) {
-      const sum = (costs: readonly { msPerSpace: number }[]) => costs.reduce((a, c) => a + c.msPerSpace, 0);
       const resource = (request: string) => request.split(' ')[1]?.split('/')[0] ?? '';
       const floorResources = new Set(b.profile.floor.map((c) => resource(c.request)));
       const same = b.profile.sdk.filter((c) => floorResources.has(resource(c.request)) && !c.request.startsWith('GET'));
       const extra = b.profile.sdk.filter((c) => !same.includes(c));
-      const sdkMs = sum(b.profile.sdk);
-      const floorMs = sum(b.profile.floor);
+      const sdkMs = msPerSpace(b.profile.sdk);
+      const floorMs = msPerSpace(b.profile.floor);
       out.push(
         `Bulk (${b.spaces} Spaces): the SDK writes ${b.sdk.writesPerSpace.toFixed(1)} times and sends ${b.sdk.requestsPerSpace.toFixed(1)} requests per Space against the floor's ${b.floor.requestsPerSpace.toFixed(1)}, ` +
           `and its requests add up to ${sdkMs.toFixed(0)} ms per Space against the floor's ${floorMs.toFixed(0)} ms (see the profile). ` +
-          `${sum(extra).toFixed(0)} ms of that go to requests the floor does not send (${extra.slice(0, 4).map((c) => c.request).join(', ')}): the budget ledger, the Space object and its status, which is what makes nested budgets and self-service work; ` +
-          `the objects both make, and the wait for the quota, take ${sum(same).toFixed(0)} ms per Space in the SDK (server-side apply) against ${floorMs.toFixed(0)} ms in the floor (creates). ` +
+          `${msPerSpace(extra).toFixed(0)} ms of that go to requests the floor does not send (${extra.slice(0, 4).map((c) => c.request).join(', ')}): the budget ledger, the Space object and its status, which is what makes nested budgets and self-service work; ` +
+          `the objects both make, and the wait for the quota, take ${msPerSpace(same).toFixed(0)} ms per Space in the SDK (server-side apply) against ${floorMs.toFixed(0)} ms in the floor (creates). ` +
           'Summed request time is not wall time (both send several requests at once), but with the API server the bottleneck on two cores it shows where the server\'s time goes; ' +
           `throughput measured ${(b.ratio * 100).toFixed(0)}% of the floor's. ` +
           `${b.sdk.conflicts} conflicts on budget ledgers: creates in one tenant queue in the process instead of colliding.`,
