@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Space } from '../model/index.ts';
 import { organizationFixture, spaceFixture, tenantFixture } from '../render/fixtures.ts';
 import { expiryOf } from './expiry.ts';
 import { effectiveBudget } from './ledger.ts';
 import { overcommitCondition } from './parent.ts';
 import { quotaEnforced } from './space.ts';
+import { decideStatus, type StatusDecision } from './status.ts';
 import { overBudget, sumUsed } from './usage.ts';
 
 describe('effectiveBudget', () => {
@@ -70,5 +72,34 @@ describe('quotaEnforced', () => {
     expect(quotaEnforced(quota({ hard: { 'requests.cpu': '1' } }))).toBe(false);
     expect(quotaEnforced(quota({ hard: { 'requests.cpu': '2' }, used: { 'requests.cpu': '0' } }))).toBe(false);
     expect(quotaEnforced(quota({ hard: { 'requests.cpu': '1000m' }, used: { 'requests.cpu': '0' } }))).toBe(true);
+  });
+});
+
+describe('decideStatus', () => {
+  const pending: StatusDecision = {
+    phase: 'Pending',
+    conditions: [{ type: 'Ready', status: 'False', reason: 'QuotaPending', message: 'waiting for Kubernetes to start enforcing the quota' }],
+    fields: { namespace: 'acme--ci--run' },
+    overtakenBy: (stored) => stored.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
+  };
+  const space = (status?: Space['status']) => ({ ...spaceFixture('acme', 'ci', 'run'), metadata: { name: 'run', namespace: 'acme--ci', generation: 1 }, ...(status && { status }) });
+
+  it('applies a decision to a copy that has not overtaken it', () => {
+    const status = decideStatus(space(), pending);
+    expect(status).toMatchObject({ phase: 'Pending', namespace: 'acme--ci--run', observedGeneration: 1 });
+    expect(status.conditions).toEqual([expect.objectContaining({ type: 'Ready', status: 'False', reason: 'QuotaPending' })]);
+  });
+
+  it('leaves alone a stored status that another writer moved past the decision', () => {
+    const ready: Space['status'] = {
+      phase: 'Ready',
+      namespace: 'acme--ci--run',
+      observedGeneration: 1,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Provisioned', message: 'namespace acme--ci--run is provisioned', lastTransitionTime: '2026-11-29T10:00:00Z', observedGeneration: 1 }],
+    };
+    expect(decideStatus(space(ready), pending)).toEqual(ready);
+    // Without the guard the same decision would send the Space back to Pending.
+    const { overtakenBy: _, ...unguarded } = pending;
+    expect(decideStatus(space(ready), unguarded).phase).toBe('Pending');
   });
 });

@@ -159,7 +159,13 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
     return settle(
       ctx,
       current,
-      { phase: 'Pending', conditions: [notReady(R.quotaPending, `waiting for Kubernetes to start enforcing the quota of namespace ${namespace}`)], fields: { namespace, usage } },
+      {
+        phase: 'Pending',
+        conditions: [notReady(R.quotaPending, `waiting for Kubernetes to start enforcing the quota of namespace ${namespace}`)],
+        fields: { namespace, usage },
+        // Enforcement never goes back: a copy another writer found Ready since this read stays Ready.
+        overtakenBy: (stored) => conditionOf(stored, C.ready)?.status === 'True',
+      },
       'waiting',
       applied,
     );

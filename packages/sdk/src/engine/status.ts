@@ -50,14 +50,23 @@ export interface StatusDecision {
    * is written with.
    */
   derive?: (current: AnyCr) => { fields?: Partial<Status>; conditions?: readonly ConditionUpdate[] };
+  /**
+   * True of a stored copy that makes this decision moot: it was made on a
+   * read that another writer (the SDK and the operator may reconcile one
+   * object at once) has since overtaken, and on a conflict it must not be
+   * forced onto the fresher status.
+   */
+  overtakenBy?: (current: AnyCr) => boolean;
 }
 
 /**
  * Merges a decision into the current status: the given conditions are set
  * (keeping their transition time when their status did not change), others
- * are kept, and observedGeneration follows the object.
+ * are kept, and observedGeneration follows the object. A decision the
+ * stored copy has overtaken leaves it as it is.
  */
 export function decideStatus(current: AnyCr, decision: StatusDecision): Status {
+  if (current.status && decision.overtakenBy?.(current)) return current.status;
   const derived = decision.derive?.(current) ?? {};
   let conditions: Condition[] | undefined = current.status?.conditions;
   for (const update of [...decision.conditions, ...(derived.conditions ?? [])]) conditions = setCondition(conditions, update, current.metadata.generation);
