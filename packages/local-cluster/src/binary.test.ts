@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { binaryKey, kubernetesVersionOf, pruneOldBuilds, readKeyInput, versionLdflags } from './binary.ts';
 
 const goMod = 'module spacekit.dev/local-cluster\n\ngo 1.26.0\n\nrequire k8s.io/kubernetes v1.37.2\n';
@@ -49,6 +49,7 @@ describe('binaryKey', () => {
 describe('readKeyInput', () => {
   it('covers the sources of internal packages too, and leaves tests out', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'spacekit-key-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, 'internal', 'lifetime'), { recursive: true });
     await writeFile(join(dir, 'go.mod'), goMod);
     await writeFile(join(dir, 'go.sum'), 'sum');
@@ -78,6 +79,7 @@ describe('versionLdflags', () => {
 describe('pruneOldBuilds', () => {
   it('keeps the newest builds and removes the rest', async () => {
     const root = await mkdtemp(join(tmpdir(), 'builds-'));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
     const ages = { 'v1-old': 3000, 'v1-mid': 2000, 'v1-new': 1000 };
     for (const [name, age] of Object.entries(ages)) {
       await mkdir(join(root, name));

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { RingBuffer, tailFile, tailLines } from './log-tail.ts';
 
 describe('tailLines', () => {
@@ -23,6 +23,7 @@ describe('RingBuffer', () => {
 describe('tailFile', () => {
   it('names the file it read', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tail-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const path = join(dir, 'x.log');
     await writeFile(path, 'one\ntwo\nthree\n');
     expect(await tailFile(path, 2)).toBe(`--- last lines of ${path} ---\ntwo\nthree`);

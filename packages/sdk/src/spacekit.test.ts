@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { connect } from './spacekit.ts';
 
@@ -16,6 +16,7 @@ current-context: one
 describe('connect', () => {
   it('selects the requested context without contacting the cluster', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'connect-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'config'), kubeconfig);
     const kit = await connect({ kubeconfig: join(dir, 'config'), context: 'two' });
     expect(kit.kubeConfig.getCurrentContext()).toBe('two');
@@ -24,6 +25,7 @@ describe('connect', () => {
 
   it('names the contexts there are when the requested one is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'connect-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'config'), kubeconfig);
     await expect(connect({ kubeconfig: join(dir, 'config'), context: 'three' })).rejects.toThrow(NotFoundError);
     await expect(connect({ kubeconfig: join(dir, 'config'), context: 'three' })).rejects.toThrow('it has: one, two');

@@ -64,13 +64,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   const workspace = join(root, 'workspace');
-  for (const dir of [join(userDataDir, 'User'), extensionsDir, workspace]) mkdirSync(dir, { recursive: true });
+  const scratch = join(root, 'tmp');
+  for (const dir of [join(userDataDir, 'User'), extensionsDir, workspace, scratch]) mkdirSync(dir, { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(options.settings, null, 2));
   writeFileSync(join(workspace, 'README.md'), '# A workspace for the Spacekit end-to-end test\n');
   // Run code-server's entry with this Node (24), whatever `node` is first on PATH.
   const entry = realpathSync(options.binary);
   const { KUBECONFIG: _ignored, ...inherited } = process.env;
-  const env = { ...inherited, ...options.env };
+  // VS Code puts its IPC sockets and the TypeScript server's files in the temporary folder and leaves them
+  // when killed; one inside root goes with it.
+  const env = { ...inherited, TMPDIR: scratch, XDG_RUNTIME_DIR: scratch, ...options.env };
   const base = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   const install = spawnSync(process.execPath, [entry, ...base, '--install-extension', options.vsix], { env, encoding: 'utf8', timeout: 120_000 });
   if (install.status !== 0 || !/successfully installed/i.test(install.stdout)) {
@@ -80,7 +83,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const child: ChildProcess = spawn(
     process.execPath,
     [entry, ...base, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    // A process group of its own, so that stop() also reaches the extension host and the TypeScript server,
+    // which outlive code-server's main process for a moment and write into the temporary folder meanwhile.
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const lines: string[] = [];
   if (child.stdout) createInterface(child.stdout).on('line', (l) => lines.push(l));
@@ -90,14 +95,21 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const deadline = Date.now() + 60_000;
   for (;;) {
     const early = await Promise.race([exited, new Promise((r) => setTimeout(r, 250, 'running'))]);
-    if (early !== 'running') throw new Error(`code-server exited (${String(early)}) before serving:\n${lines.join('\n')}`);
+    if (early !== 'running') {
+      rmSync(root, { recursive: true, force: true });
+      throw new Error(`code-server exited (${String(early)}) before serving:\n${lines.join('\n')}`);
+    }
     try {
       const response = await fetch(`${url}/healthz`);
       if (response.ok) break;
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`code-server did not answer at ${url}:\n${lines.join('\n')}`);
+    if (Date.now() > deadline) {
+      signalGroup(child, 'SIGKILL');
+      rmSync(root, { recursive: true, force: true });
+      throw new Error(`code-server did not answer at ${url}:\n${lines.join('\n')}`);
+    }
   }
   return {
     url,
@@ -106,11 +118,20 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     logs: () => [...lines],
     stop: async () => {
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(r, 10_000, false))]);
-        if (!stopped) child.kill('SIGKILL');
+        signalGroup(child, 'SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       }
+      signalGroup(child, 'SIGKILL');
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Signals every process of the child's group; one already gone is not an error. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }
