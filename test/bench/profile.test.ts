@@ -1,6 +1,6 @@
 import type { RequestRecord } from '@spacekit/sdk';
 import { describe, expect, it } from 'vitest';
-import { costsOf, msPerSpace, requestKind, requestsPerSpace } from './profile.ts';
+import { costsOf, msPerSpace, requestKind, requestsPerSpace, resourceOf } from './profile.ts';
 
 describe('requestKind', () => {
   it('names a request by verb, resource and subresource, without group, version, namespace or name', () => {
@@ -10,6 +10,14 @@ describe('requestKind', () => {
     expect(requestKind('POST', '/api/v1/namespaces')).toBe('POST namespaces');
     expect(requestKind('GET', '/api/v1/namespaces/o--t--s')).toBe('GET namespaces');
     expect(requestKind('PATCH', '/apis/networking.k8s.io/v1/namespaces/x/networkpolicies/deny')).toBe('PATCH networkpolicies');
+  });
+});
+
+describe('resourceOf', () => {
+  it('is the resource of a request kind, without its subresource', () => {
+    expect(resourceOf('PUT tenants/status')).toBe('tenants');
+    expect(resourceOf('PATCH resourcequotas')).toBe('resourcequotas');
+    expect(resourceOf('?')).toBe('');
   });
 });
 

@@ -20,6 +20,11 @@ export function requestKind(method: string, path: string): string {
   return `${method} ${parts[0] ?? '?'}${parts[2] ? `/${parts[2]}` : ''}`;
 }
 
+/** The resource a request kind names: `PUT tenants/status` → `tenants`. */
+export function resourceOf(kind: string): string {
+  return kind.split(' ')[1]?.split('/')[0] ?? '';
+}
+
 /** Costs by kind of request, most time first. */
 export function costsOf(records: readonly RequestRecord[], spaces: number): RequestCost[] {
   const byKind = new Map<string, { n: number; ms: number }>();

@@ -9,7 +9,7 @@ import { connect, KubeClient } from '@spacekit/sdk';
 import { type BenchContext, scratchDir } from './context.ts';
 import { ensureKubectl } from './kubectl.ts';
 import { machine } from './machine.ts';
-import { msPerSpace } from './profile.ts';
+import { msPerSpace, resourceOf } from './profile.ts';
 import { type BenchResults, markdown, type Target } from './report.ts';
 import { bulk, grow, oneSpace } from './scenarios.ts';
 import { measureIdle, startBenchOperator, steadyLabels } from './steady.ts';
@@ -140,9 +140,8 @@ function notes(r: BenchResults): string[] {
   }
   for (const b of r.bulk ?? []) {
     if (b.ratio < 0.7) {
-      const resource = (request: string) => request.split(' ')[1]?.split('/')[0] ?? '';
-      const floorResources = new Set(b.profile.floor.map((c) => resource(c.request)));
-      const same = b.profile.sdk.filter((c) => floorResources.has(resource(c.request)) && !c.request.startsWith('GET'));
+      const floorResources = new Set(b.profile.floor.map((c) => resourceOf(c.request)));
+      const same = b.profile.sdk.filter((c) => floorResources.has(resourceOf(c.request)) && !c.request.startsWith('GET'));
       const extra = b.profile.sdk.filter((c) => !same.includes(c));
       const sdkMs = msPerSpace(b.profile.sdk);
       const floorMs = msPerSpace(b.profile.floor);

@@ -55,7 +55,8 @@ describe('the operator alongside an embedded SDK', () => {
       }
       // Once the operator's queue is empty and it writes nothing more, it has reconciled every Space: the history is complete.
       await quiescent(operator);
-      for (const name of names) expect((await kit.spaces.get({ organization: org, tenant: 'team', name })).status?.phase, name).toBe('Ready');
+      const stored = await kit.spaces.list({ organization: org, tenant: 'team' });
+      expect(stored.map((s) => [s.metadata.name, s.status?.phase]).sort()).toEqual(names.map((name) => [name, 'Ready']).sort());
     } finally {
       watch.stop();
     }
