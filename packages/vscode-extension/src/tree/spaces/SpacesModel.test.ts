@@ -27,6 +27,19 @@ describe('the Spaces view model', () => {
     expect(changes).toBe(2);
   });
 
+  it('stays quiet when a snapshot repeats what it shows', () => {
+    const model = new SpacesModel();
+    let changes = 0;
+    model.onDidChange(() => changes++);
+    model.discovered({ kind: 'ready', reaches: [{ kind: 'readable', scope, node: tenantNode('payments', [spaceNode('web')]) }], problems: [] });
+    const rows = model.nodes;
+    model.updated(scope, tenantNode('payments', [spaceNode('web')]));
+    expect(changes).toBe(1);
+    expect(model.nodes).toBe(rows);
+    model.updated(scope, tenantNode('payments', [spaceNode('web', { 'requests.cpu': '100m' })]));
+    expect(changes).toBe(2);
+  });
+
   it('keeps a scope it can no longer read as a row that says so', () => {
     const model = new SpacesModel();
     model.discovered({ kind: 'ready', reaches: [{ kind: 'readable', scope, node: tenantNode('payments', []) }], problems: ['spacekit.scopes: bad'] });

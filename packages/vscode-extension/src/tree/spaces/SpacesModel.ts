@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { TreeNode } from '@spacekit/sdk';
 import type { Failure, ViewState } from '../../connection/classify.ts';
 import type { Discovery } from '../../discovery/discover.ts';
@@ -66,6 +67,11 @@ export class SpacesModel {
     const key = scopeKey(scope);
     const index = this.#reaches.findIndex((r) => scopeKey(r.scope) === key);
     if (index === -1) return;
+    const current = this.#reaches[index];
+    // A watch's first snapshot repeats what discovery read. Telling listeners anyway would refresh the
+    // whole tree for nothing, and while VS Code refreshes a tree, a context menu command run on one of
+    // its rows gets no row (microsoft/vscode#144250).
+    if (current?.kind === 'readable' && isDeepStrictEqual(current.node, node)) return;
     this.#reaches[index] = { kind: 'readable', scope, node };
     this.#changed();
   }
