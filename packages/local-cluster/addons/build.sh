@@ -68,7 +68,7 @@ cache_key() {
 case "${1:-}" in
   --list) echo kube-router; echo coredns; exit 0 ;;
   --key) [ $# -eq 2 ] || die "usage: build.sh --key NAME"; upstream_module "$2" >/dev/null; cache_key "$2"; exit 0 ;;
-  -h|--help|"") sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit ;;
+  -h|--help|"") sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit ;;
 esac
 
 [ $# -eq 2 ] || die "usage: build.sh NAME OUTDIR"
