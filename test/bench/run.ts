@@ -26,7 +26,7 @@ const outDir = values.out ? resolve(values.out) : quick ? join(ROOT, 'test-artif
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const started = Date.now();
 
-const cluster = await startLocalCluster({ onProgress: log });
+const cluster = await startLocalCluster({ onProgress: log, nodes: 0 });
 const scratch = scratchDir();
 let operatorCleanup: (() => Promise<void>) | undefined;
 try {

@@ -10,7 +10,7 @@ let cluster: LocalCluster;
 let kit: Spacekit;
 
 beforeAll(async () => {
-  cluster = await startLocalCluster({ kubeconfig: null });
+  cluster = await startLocalCluster({ kubeconfig: null, nodes: 0 });
   kit = await connect({ kubeconfig: cluster.kubeconfigPath });
 });
 

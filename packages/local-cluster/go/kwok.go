@@ -28,6 +28,9 @@ import (
 // exactly the nodes that carry it, so real nodes joined later are left alone.
 const kwokNodeLabel = "spacekit.dev/kwok-node"
 
+// kwokTaintKey keeps pods off simulated nodes unless they tolerate it, as kwok's own docs suggest.
+const kwokTaintKey = "kwok.x-k8s.io/node"
+
 // runKwok runs kwok's controller, which plays the kubelet for fake nodes:
 // it keeps them Ready and moves pods bound to them through their lifecycle.
 func runKwok(args []string) {
@@ -108,6 +111,8 @@ func createFakeNodes(ctx context.Context, kubeconfig string, count int) error {
 				},
 				Annotations: map[string]string{"kwok.x-k8s.io/node": "fake"},
 			},
+			// Pods land here only when they ask to: by default they go to a real node and really run.
+			Spec:   corev1.NodeSpec{Taints: []corev1.Taint{{Key: kwokTaintKey, Value: "fake", Effect: corev1.TaintEffectNoSchedule}}},
 			Status: corev1.NodeStatus{Capacity: capacity, Allocatable: capacity},
 		}
 		if _, err := client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"runtime"
@@ -18,7 +19,9 @@ import (
 	kubectlutil "k8s.io/kubectl/pkg/cmd/util"
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	kubeproxy "k8s.io/kubernetes/cmd/kube-proxy/app"
 	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
 
 	_ "k8s.io/client-go/plugin/pkg/client/auth"
 )
@@ -33,11 +36,14 @@ func init() {
 const usage = `usage: spacekit-cluster <command> [flags]
 
 commands:
-  up                   start etcd, kube-apiserver, kube-controller-manager and kube-scheduler
-                       (and with --nodes N, kwok and N fake nodes on which pods reach Running)
+  up                   start etcd, kube-apiserver, kube-controller-manager and kube-scheduler,
+                       a real worker node (--nodes 1, the default; needs root) and, with
+                       --kwok-nodes N, N simulated nodes played by kwok
+  image load --data-dir DIR FILE...
+                       import image archives (OCI layout or docker save) into the real node
   kubectl ARGS...      run kubectl (same version as the control plane)
   version              print the Kubernetes version this binary was built from
-  apiserver|controller-manager|scheduler|kwok ARGS...
+  apiserver|controller-manager|scheduler|kwok|kubelet|kube-proxy|node-init ARGS...
                        run one upstream component directly (used by 'up')
 `
 
@@ -66,6 +72,14 @@ func main() {
 		runComponent(scheduler.NewSchedulerCommand(), args)
 	case "kwok":
 		runKwok(args)
+	case "image":
+		os.Exit(runImage(args))
+	case "node-init":
+		os.Exit(runNodeInit(args))
+	case "kubelet":
+		runComponent(kubelet.NewKubeletCommand(context.Background()), args)
+	case "kube-proxy":
+		runComponent(kubeproxy.NewProxyCommand(), args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

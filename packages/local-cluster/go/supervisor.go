@@ -42,6 +42,12 @@ func (s *supervisor) logPath(name string) string {
 }
 
 func (s *supervisor) start(name string, args []string) error {
+	return s.startIn(name, args, name, 0)
+}
+
+// startIn runs `self command args...` as child name, in new namespaces when
+// cloneflags asks for them.
+func (s *supervisor) startIn(name string, args []string, command string, cloneflags uintptr) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -50,10 +56,10 @@ func (s *supervisor) start(name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self, append([]string{name}, args...)...)
+	cmd := exec.Command(self, append([]string{command}, args...)...)
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Cloneflags: cloneflags}
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return fmt.Errorf("start %s: %w", name, err)

@@ -32,6 +32,8 @@ type upOptions struct {
 	verbosity  int
 	fsync      bool
 	nodes      int
+	kwokNodes  int
+	addons     nodeAddons
 	timeout    time.Duration
 }
 
@@ -46,6 +48,9 @@ type readyEvent struct {
 	LogDir     string         `json:"logDir"`
 	Pid        int            `json:"pid"`
 	Components map[string]int `json:"components"`
+	Nodes      []nodeInfo     `json:"nodes"`
+	// NodesSkipped says why no real node was started although one was asked for.
+	NodesSkipped string `json:"nodesSkipped,omitempty"`
 }
 
 func parseUpFlags(args []string) (upOptions, error) {
@@ -57,13 +62,26 @@ func parseUpFlags(args []string) (upOptions, error) {
 	fs.StringVar(&o.output, "output", "text", "what to print once ready: text or json")
 	fs.IntVar(&o.verbosity, "v", 0, "log verbosity of the components (their logs go to <data-dir>/logs)")
 	fs.BoolVar(&o.fsync, "fsync", false, "make etcd fsync its writes (off by default: the data is throwaway)")
-	fs.IntVar(&o.nodes, "nodes", 0, "run kwok with this many fake nodes, so that pods are scheduled and reach Running")
+	fs.IntVar(&o.nodes, "nodes", 1, "real worker nodes to run (0 or 1): kubelet, containerd, CNI, kube-proxy, a NetworkPolicy engine and cluster DNS; needs root")
+	fs.IntVar(&o.kwokNodes, "kwok-nodes", 0, "simulated nodes played by kwok, on which pods are pretend-Running (for scale runs)")
+	fs.StringVar(&o.addons.containerd, "containerd", "/usr/bin/containerd", "containerd binary for real nodes")
+	fs.StringVar(&o.addons.ctr, "ctr", "/usr/bin/ctr", "containerd's ctr binary, to import images")
+	fs.StringVar(&o.addons.netpol, "netpol", "", "kube-router binary, run as the NetworkPolicy engine of real nodes")
+	fs.StringVar(&o.addons.coredns, "coredns", "", "CoreDNS binary, run as cluster DNS")
+	fs.StringVar(&o.addons.runsc, "runsc", "", "gVisor's runsc binary; with --runsc-shim, real nodes get the runtime handler runsc")
+	fs.StringVar(&o.addons.shim, "runsc-shim", "", "gVisor's containerd shim (containerd-shim-runsc-v1)")
 	fs.DurationVar(&o.timeout, "timeout", 3*time.Minute, "how long to wait for the apiserver to become ready")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if o.nodes < 0 {
-		return o, fmt.Errorf("--nodes must be 0 or more, not %d", o.nodes)
+	if o.nodes < 0 || o.nodes > 1 {
+		return o, fmt.Errorf("--nodes must be 0 or 1, not %d (one real node per local cluster today; --kwok-nodes adds simulated ones)", o.nodes)
+	}
+	if o.kwokNodes < 0 {
+		return o, fmt.Errorf("--kwok-nodes must be 0 or more, not %d", o.kwokNodes)
+	}
+	if (o.addons.runsc == "") != (o.addons.shim == "") {
+		return o, fmt.Errorf("--runsc and --runsc-shim go together")
 	}
 	if o.output != "text" && o.output != "json" {
 		return o, fmt.Errorf("--output must be text or json, not %q", o.output)
@@ -122,6 +140,9 @@ func up(ctx context.Context, opts upOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	if _, _, err := certs.WriteClient("apiserver-kubelet-client"); err != nil {
+		return err
+	}
 
 	etcd, err := startEtcd(filepath.Join(dataDir, "etcd"), filepath.Join(logDir, "etcd.log"), opts.fsync)
 	if err != nil {
@@ -145,13 +166,32 @@ func up(ctx context.Context, opts upOptions) (err error) {
 		componentKubeconfigs[identity] = path
 	}
 
+	// Whether a real node runs decides the apiserver's egress, so it is settled first.
+	node, nodesSkipped, err := planNode(opts, dataDir, logDir, certs)
+	if err != nil {
+		return err
+	}
+	egressSocket := filepath.Join(dataDir, "egress.sock")
+	var extraArgs []string
+	if node != nil {
+		// Registered before the supervisor's stop, so they run after it: the node's
+		// cgroups can go only once its processes have.
+		defer node.cleanup()
+		lifetime.AtForcedExit(node.cleanup)
+		config := filepath.Join(dataDir, "egress-selector.yaml")
+		if err := os.WriteFile(config, []byte(egressSelectorConfig(egressSocket)), 0o600); err != nil {
+			return err
+		}
+		extraArgs = append(extraArgs, "--egress-selector-config-file="+config)
+	}
+
 	sup := newSupervisor(logDir)
 	defer sup.stopAll()
 	// Children write logs into the data directory, so they go before it does.
 	lifetime.AtForcedExit(sup.killAll)
 
 	verbosity := "--v=" + strconv.Itoa(opts.verbosity)
-	if err := sup.start("apiserver", apiserverArgs(certs, etcd.clientURL, port, verbosity)); err != nil {
+	if err := sup.start("apiserver", append(apiserverArgs(certs, etcd.clientURL, port, verbosity), extraArgs...)); err != nil {
 		return err
 	}
 	readyCtx, cancel := context.WithTimeout(ctx, opts.timeout)
@@ -169,8 +209,18 @@ func up(ctx context.Context, opts upOptions) (err error) {
 	if err := writeKubeconfig(adminKubeconfig, server, certs, "admin"); err != nil {
 		return err
 	}
-	if opts.nodes > 0 {
-		if err := createFakeNodes(ctx, adminKubeconfig, opts.nodes); err != nil {
+	var nodes []nodeInfo
+	if node != nil {
+		if err := createNodeObjects(ctx, adminKubeconfig, node.spec); err != nil {
+			return err
+		}
+		if err := node.start(sup, server, egressSocket); err != nil {
+			return fmt.Errorf("real node: %w", err)
+		}
+		nodes = append(nodes, node.info())
+	}
+	if opts.kwokNodes > 0 {
+		if err := createFakeNodes(ctx, adminKubeconfig, opts.kwokNodes); err != nil {
 			return err
 		}
 		stages, err := writeKwokStages(dataDir)
@@ -191,6 +241,7 @@ func up(ctx context.Context, opts upOptions) (err error) {
 	announce(opts.output, readyEvent{
 		Event: "ready", Server: server, Kubeconfig: kubeconfig, Version: kubeVersion(),
 		DataDir: dataDir, LogDir: logDir, Pid: os.Getpid(), Components: sup.pids(),
+		Nodes: nodes, NodesSkipped: nodesSkipped,
 	})
 
 	select {
@@ -204,6 +255,31 @@ func up(ctx context.Context, opts upOptions) (err error) {
 	case exit := <-sup.exited:
 		return fmt.Errorf("%s exited unexpectedly (%v)\n%s", exit.name, exit.err, sup.logTail(exit.name, 40))
 	}
+}
+
+// planNode prepares the real node that opts ask for, or says why none runs.
+func planNode(opts upOptions, dataDir, logDir string, certs *pki.PKI) (*realNode, string, error) {
+	if opts.nodes == 0 {
+		return nil, "", nil
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, "", err
+	}
+	opts.addons.pause = filepath.Join(filepath.Dir(self), "spacekit-pause")
+	opts.addons.probe = filepath.Join(filepath.Dir(self), "spacekit-probe")
+	if why := nodeUnavailable(opts.addons); why != "" {
+		fmt.Fprintf(os.Stderr, "spacekit-cluster: not starting a real node: %s\n", why)
+		return nil, why, nil
+	}
+	if opts.addons.netpol == "" || opts.addons.coredns == "" {
+		return nil, "", errors.New("a real node needs --netpol and --coredns (spacekit-local-cluster up builds them), or --nodes 0")
+	}
+	node, err := prepareRealNode("spacekit-node", dataDir, logDir, certs, opts.addons, opts.verbosity)
+	if err != nil {
+		return nil, "", fmt.Errorf("real node: %w", err)
+	}
+	return node, "", nil
 }
 
 func announce(output string, ev readyEvent) {
@@ -237,7 +313,12 @@ func apiserverArgs(p *pki.PKI, etcdURL string, port int, verbosity string) []str
 		"--service-account-signing-key-file=" + p.SAKey,
 		"--service-account-issuer=" + saIssuer,
 		"--service-cluster-ip-range=" + serviceCIDR,
-		"--authorization-mode=RBAC",
+		// Node authorization and NodeRestriction limit each kubelet to its own node and pods, as in a real cluster.
+		"--authorization-mode=Node,RBAC",
+		"--enable-admission-plugins=NodeRestriction",
+		"--kubelet-client-certificate=" + filepath.Join(p.Dir, "apiserver-kubelet-client.crt"),
+		"--kubelet-client-key=" + filepath.Join(p.Dir, "apiserver-kubelet-client.key"),
+		"--kubelet-preferred-address-types=InternalIP",
 		"--endpoint-reconciler-type=none",
 		// Privileged pods are allowed by the apiserver so that Pod Security
 		// admission, as in a real cluster, is what decides.

@@ -12,6 +12,13 @@ export const GO_MODULE_DIR = fileURLToPath(new URL('../go/', import.meta.url));
 
 const BINARY_NAME = 'spacekit-cluster';
 
+/**
+ * Static programs built next to the control plane binary from the same
+ * module; a real node packs them into the images it imports (`up` finds them
+ * beside itself).
+ */
+const IMAGE_PROGRAMS = ['spacekit-probe', 'spacekit-pause'] as const;
+
 /** Cached builds kept per cache folder; each is about 180 MB. */
 const KEEP_BUILDS = 3;
 
@@ -45,13 +52,18 @@ export function kubernetesVersionOf(goMod: string): string {
 
 /** A deterministic cache key for a set of Go sources. */
 export function binaryKey(input: BinaryKeyInput): string {
+  return `${kubernetesVersionOf(input.goMod)}-${sourceHash(input)}`;
+}
+
+/** The first 16 hex digits of a sha256 over go.mod and the sources, in sorted order. */
+export function sourceHash(input: BinaryKeyInput): string {
   const hash = createHash('sha256');
   hash.update(input.goMod);
   for (const name of [...input.sources.keys()].sort()) {
     hash.update(`\0${name}\0`);
     hash.update(input.sources.get(name) ?? '');
   }
-  return `${kubernetesVersionOf(input.goMod)}-${hash.digest('hex').slice(0, 16)}`;
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** Reads what the cache key covers from the Go module in `dir`. */
@@ -66,7 +78,7 @@ export async function readKeyInput(dir: string): Promise<BinaryKeyInput> {
   return { goMod, sources };
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+export async function isExecutable(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
     return true;
@@ -113,19 +125,29 @@ export async function ensureControlPlaneBinary(options: EnsureBinaryOptions = {}
   const buildsDir = join(options.cacheDir ?? cacheRoot(), 'local-cluster');
   const dir = join(buildsDir, key);
   const path = join(dir, BINARY_NAME);
-  if (await isExecutable(path)) return { path, kubernetesVersion, key, built: false };
+  const all = [path, ...IMAGE_PROGRAMS.map((p) => join(dir, p))];
+  if ((await Promise.all(all.map(isExecutable))).every(Boolean)) return { path, kubernetesVersion, key, built: false };
 
   await mkdir(dir, { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const suffix = `.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${path}${suffix}`;
   options.onProgress?.(
     `building the Kubernetes ${kubernetesVersion} control plane into ${dir} (the first build takes 10-20 minutes on 2 cores; later ones come from the cache)`,
   );
   const started = performance.now();
   try {
+    // The image programs first: the control plane binary's presence is what a later check trusts most.
+    for (const program of IMAGE_PROGRAMS) {
+      const out = join(dir, program);
+      await runGo(['build', '-buildvcs=false', '-trimpath', '-ldflags', '-s -w', '-o', out + suffix, `./cmd/${program.replace('spacekit-', '')}`], GO_MODULE_DIR, {
+        CGO_ENABLED: '0',
+      });
+      await rename(out + suffix, out);
+    }
     await runGo(['build', '-buildvcs=false', '-ldflags', versionLdflags(kubernetesVersion), '-o', tmp, '.'], GO_MODULE_DIR);
     await rename(tmp, path);
   } finally {
-    await rm(tmp, { force: true });
+    await Promise.all([tmp, ...IMAGE_PROGRAMS.map((p) => join(dir, p) + suffix)].map((f) => rm(f, { force: true })));
   }
   const buildSeconds = (performance.now() - started) / 1000;
   options.onProgress?.(`built ${path} in ${buildSeconds.toFixed(0)}s`);
@@ -146,10 +168,11 @@ export async function pruneOldBuilds(buildsDir: string, keep: number): Promise<s
   return stale;
 }
 
-function runGo(args: string[], cwd: string): Promise<void> {
+/** Runs `go` with args in cwd, turning a missing Go or a failed build into a {@link LocalClusterError}. */
+export function runGo(args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const output = new RingBuffer();
-    const child = spawn('go', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('go', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     child.stdout.on('data', (c: Buffer) => output.push(c));
     child.stderr.on('data', (c: Buffer) => output.push(c));
     child.on('error', (err: NodeJS.ErrnoException) => {

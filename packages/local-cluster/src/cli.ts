@@ -10,11 +10,15 @@ import { type LocalCluster, startLocalCluster } from './start.ts';
 const USAGE = `usage: spacekit-local-cluster <command>
 
 commands:
-  up [--once] [--json] [--nodes N]
-                         start the local control plane (or use $SPACEKIT_KUBECONFIG), print
-                         what it serves, and keep it running until Ctrl-C; --once stops it
-                         right after printing; --nodes N adds N kwok fake nodes on which
-                         pods reach Running
+  up [--once] [--json] [--nodes 0|1] [--kwok-nodes N]
+                         start the local control plane (or use $SPACEKIT_KUBECONFIG) with
+                         one real node (kubelet, containerd, CNI, kube-proxy, NetworkPolicy
+                         engine, DNS; needs root), print what it serves, and keep it running
+                         until Ctrl-C; --once stops it right after printing; --nodes 0 runs
+                         no real node; --kwok-nodes N adds N simulated nodes (kwok)
+  image load FILE...     import image archives (OCI layout or docker save tar) into the real
+                         node of the cluster that is running (SPACEKIT_CLUSTER_DIR, or the
+                         data folder given with --data-dir)
   build                  build the control plane binary into the cache (no-op when cached)
   kubectl ARGS...        run the kubectl that matches the control plane's version
 `;
@@ -26,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up':
       return up(args);
+    case 'image':
+      return image(args);
     case 'build': {
       const binary = await ensureControlPlaneBinary({ onProgress: progress });
       console.log(binary.path);
@@ -53,7 +59,7 @@ async function up(args: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args,
-      options: { once: { type: 'boolean' }, json: { type: 'boolean' }, nodes: { type: 'string' } },
+      options: { once: { type: 'boolean' }, json: { type: 'boolean' }, nodes: { type: 'string' }, 'kwok-nodes': { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -61,15 +67,21 @@ async function up(args: string[]): Promise<number> {
     process.stderr.write(`spacekit-local-cluster up: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const nodes = parsed.nodes === undefined ? 0 : Number(parsed.nodes);
-  if (!Number.isInteger(nodes) || nodes < 0) {
-    process.stderr.write(`spacekit-local-cluster up: --nodes takes a whole number of 0 or more, not "${parsed.nodes}"\n`);
+  const nodes = parsed.nodes === undefined ? 1 : Number(parsed.nodes);
+  if (nodes !== 0 && nodes !== 1) {
+    process.stderr.write(`spacekit-local-cluster up: --nodes takes 0 or 1 (one real node per local cluster), not "${parsed.nodes}"\n`);
+    return 2;
+  }
+  const kwokNodes = parsed['kwok-nodes'] === undefined ? 0 : Number(parsed['kwok-nodes']);
+  if (!Number.isInteger(kwokNodes) || kwokNodes < 0) {
+    process.stderr.write(`spacekit-local-cluster up: --kwok-nodes takes a whole number of 0 or more, not "${parsed['kwok-nodes']}"\n`);
     return 2;
   }
   const once = parsed.once ?? false;
   const json = parsed.json ?? false;
-  const cluster = await startLocalCluster({ onProgress: progress, nodes });
-  const summary = await describe(cluster, nodes);
+  const cluster = await startLocalCluster({ onProgress: progress, nodes, kwokNodes });
+  if (cluster.nodesSkipped) progress(`no real node: ${cluster.nodesSkipped}`);
+  const summary = await describe(cluster, kwokNodes);
   process.stdout.write(json ? `${JSON.stringify(summary)}\n` : render(summary));
   if (once) {
     await cluster.stop();
@@ -97,10 +109,37 @@ interface Summary {
   logDir?: string;
   components: Record<string, number | string>;
   apiGroups: string[];
+  nodes: string[];
+  nodesSkipped?: string;
   checks: string[];
 }
 
-async function describe(cluster: LocalCluster, nodes: number): Promise<Summary> {
+async function image(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, strict: true, allowPositionals: true });
+  } catch (err) {
+    process.stderr.write(`spacekit-local-cluster image: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [sub, ...files] = parsed.positionals;
+  const dataDir = parsed.values['data-dir'] ?? process.env.SPACEKIT_CLUSTER_DIR;
+  if (sub !== 'load' || files.length === 0) {
+    process.stderr.write(`spacekit-local-cluster image: usage: image load [--data-dir DIR] FILE...\n`);
+    return 2;
+  }
+  if (!dataDir) {
+    process.stderr.write(
+      'spacekit-local-cluster image load: which cluster? Pass --data-dir with the data folder that `up` printed, or set SPACEKIT_CLUSTER_DIR to it\n',
+    );
+    return 2;
+  }
+  const binary = await ensureControlPlaneBinary({ onProgress: progress });
+  const child = spawn(binary.path, ['image', 'load', '--data-dir', dataDir, ...files], { stdio: 'inherit' });
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+}
+
+async function describe(cluster: LocalCluster, kwokNodes: number): Promise<Summary> {
   const groups = await cluster.kubeConfig.makeApiClient(ApisApi).getAPIVersions();
   return {
     server: cluster.server,
@@ -113,7 +152,9 @@ async function describe(cluster: LocalCluster, nodes: number): Promise<Summary> 
       ? { etcd: `in-process (pid ${cluster.process.pid})`, ...cluster.process.components }
       : { cluster: 'existing (SPACEKIT_KUBECONFIG)' },
     apiGroups: ['v1', ...groups.groups.map((g) => g.preferredVersion?.groupVersion ?? g.name)],
-    checks: controlPlaneChecks(cluster.kubeConfig, { nodes }).map((c) => c.name),
+    nodes: cluster.nodes.map((n) => `${n.name} ${n.ip} pods ${n.podCIDR} runtimes ${n.runtimes.join(',')}`),
+    ...(cluster.nodesSkipped && { nodesSkipped: cluster.nodesSkipped }),
+    checks: controlPlaneChecks(cluster.kubeConfig, { kwokNodes, realNodes: cluster.nodes.map((n) => n.name) }).map((c) => c.name),
   };
 }
 
@@ -126,6 +167,7 @@ function render(s: Summary): string {
   kubeconfig   ${s.kubeconfig}
 ${s.dataDir ? `  data         ${s.dataDir}\n  logs         ${s.logDir}\n` : ''}  components
 ${components}
+  nodes        ${s.nodes.length > 0 ? s.nodes.join('\n               ') : `none${s.nodesSkipped ? ` (${s.nodesSkipped})` : ''}`}
   ready        ${s.checks.join('\n               ')}
   API groups   ${s.apiGroups.length}: ${s.apiGroups.join(', ')}
 

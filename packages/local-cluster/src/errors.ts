@@ -5,7 +5,9 @@ export type LocalClusterErrorCode =
   | 'START_FAILED'
   | 'START_TIMEOUT'
   | 'NOT_READY'
-  | 'KUBECONFIG_INVALID';
+  | 'KUBECONFIG_INVALID'
+  | 'IMAGE_LOAD_FAILED'
+  | 'NOT_LOCAL';
 
 /**
  * An error from the local control plane, with the tail of the relevant log so

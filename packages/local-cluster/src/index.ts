@@ -12,9 +12,12 @@ export {
 } from './binary.ts';
 export { LocalClusterError, type LocalClusterErrorCode } from './errors.ts';
 export { controlPlaneChecks, type ReadinessCheck, waitForControlPlane, type WaitOptions } from './readiness.ts';
+export { ADDONS_DIR, type AddonDefinition, ensureAddon, NODE_ADDONS } from './addons.ts';
 export {
   type LocalCluster,
   type LocalClusterProcess,
+  PROBE_IMAGE,
+  type RealNode,
   startLocalCluster,
   type StartLocalClusterOptions,
 } from './start.ts';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, Health, type KubeConfig, RbacAuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, Health, type KubeConfig, RbacAuthorizationV1Api, type V1Node, VersionApi } from '@kubernetes/client-node';
 import { LocalClusterError } from './errors.ts';
 
 /** One thing that must hold before the control plane is usable. */
@@ -15,22 +15,36 @@ export interface ReadinessCheck {
  * CA config map), and the built-in roles are aggregated, so `admin`, `edit`
  * and `view` grant what they should.
  */
-export function controlPlaneChecks(kc: KubeConfig, expect: { nodes?: number } = {}): ReadinessCheck[] {
+export function controlPlaneChecks(kc: KubeConfig, expect: { kwokNodes?: number; realNodes?: readonly string[] } = {}): ReadinessCheck[] {
   const health = new Health(kc);
   const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-  const nodes = expect.nodes ?? 0;
+  const kwokNodes = expect.kwokNodes ?? 0;
+  const realNodes = expect.realNodes ?? [];
+  const isReady = (n: V1Node) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   return [
     { name: 'kube-apiserver /readyz', probe: () => health.readyz({}) },
-    ...(nodes > 0
+    ...(kwokNodes > 0
       ? [
           {
-            name: `kwok (${nodes} fake node${nodes === 1 ? '' : 's'} Ready)`,
+            name: `kwok (${kwokNodes} simulated node${kwokNodes === 1 ? '' : 's'} Ready)`,
             probe: async () => {
               const list = await core.listNode({ labelSelector: 'spacekit.dev/kwok-node=true' });
-              const ready = list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-              return ready.length >= nodes;
+              return list.items.filter(isReady).length >= kwokNodes;
             },
+          },
+        ]
+      : []),
+    ...realNodes.map((name) => ({
+      name: `kubelet (node ${name} Ready)`,
+      probe: async () => isReady(await core.readNode({ name })),
+    })),
+    ...(realNodes.length > 0
+      ? [
+          {
+            name: 'cluster DNS (kube-system/coredns available)',
+            probe: async () => ((await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' })).status?.availableReplicas ?? 0) > 0,
           },
         ]
       : []),
@@ -56,8 +70,10 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Appended to the timeout error, typically a log tail. */
   diagnostics?: () => Promise<string>;
-  /** Also wait for this many kwok fake nodes to be Ready. */
-  nodes?: number;
+  /** Also wait for this many kwok simulated nodes to be Ready. */
+  kwokNodes?: number;
+  /** Also wait for these real nodes, and cluster DNS on them, to be Ready. */
+  realNodes?: readonly string[];
 }
 
 /**
@@ -68,7 +84,9 @@ export interface WaitOptions {
 export async function waitForControlPlane(kc: KubeConfig, options: WaitOptions = {}): Promise<{ version: string }> {
   const { timeoutMs = 120_000, intervalMs = 250 } = options;
   const deadline = Date.now() + timeoutMs;
-  const pending = new Map(controlPlaneChecks(kc, { nodes: options.nodes ?? 0 }).map((c) => [c.name, c]));
+  const pending = new Map(
+    controlPlaneChecks(kc, { kwokNodes: options.kwokNodes ?? 0, realNodes: options.realNodes ?? [] }).map((c) => [c.name, c]),
+  );
   const lastFailure = new Map<string, string>();
   while (pending.size > 0) {
     options.signal?.throwIfAborted();

@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
+import { ensureAddon, NODE_ADDONS } from './addons.ts';
 import { type ControlPlaneBinary, ensureControlPlaneBinary } from './binary.ts';
 import { LocalClusterError } from './errors.ts';
 import { RingBuffer, tailFile } from './log-tail.ts';
@@ -21,11 +22,18 @@ export interface StartLocalClusterOptions {
   /** kube-apiserver port on 127.0.0.1; a free one by default. */
   port?: number;
   /**
-   * Run kwok with this many fake nodes, so that pods are scheduled and reach
-   * Running. Default 0: pods are admitted and stay Pending. Ignored for an
-   * existing cluster.
+   * Real worker nodes (0 or 1, default 1): kubelet, containerd, CNI,
+   * kube-proxy, a NetworkPolicy engine, cluster DNS and, where it is built,
+   * gVisor, so that pods really run. Needs root; without it the control plane
+   * starts alone and {@link LocalCluster.nodesSkipped} says why. Ignored for
+   * an existing cluster.
    */
   nodes?: number;
+  /**
+   * Simulated nodes played by kwok, for scale runs: pods that tolerate the
+   * taint `kwok.x-k8s.io/node` land there and are pretend-Running. Default 0.
+   */
+  kwokNodes?: number;
   /** How long to wait for the control plane to be ready, build time excluded. Default 180 s. */
   timeoutMs?: number;
   /** Build cache folder; see `cacheRoot()`. */
@@ -50,9 +58,35 @@ export interface LocalCluster extends AsyncDisposable {
   binary?: ControlPlaneBinary;
   /** Process facts, for a local control plane. */
   process?: LocalClusterProcess;
+  /** The real nodes that run pods; empty for an existing cluster or when none could start. */
+  nodes: RealNode[];
+  /** Why no real node runs although one was asked for (for example: not root). */
+  nodesSkipped?: string;
+  /**
+   * Imports image archives (an OCI image layout or `docker save` tar) into
+   * every real node, so that pods using them with `imagePullPolicy: Never` or
+   * `IfNotPresent` run without a registry.
+   */
+  loadImage(...files: string[]): Promise<void>;
   /** Stops a local control plane and removes its temporary data. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** A real worker node of the local cluster. */
+export interface RealNode {
+  name: string;
+  /** The node's address, inside the network namespace the cluster made for it. */
+  ip: string;
+  podCIDR: string;
+  containerdSocket: string;
+  /** RuntimeClass handlers the node runs: `runc`, and `runsc` where gVisor is built. */
+  runtimes: string[];
+  /** The cgroup under which every pod of the node runs; removed when the node stops. */
+  cgroupRoot: string;
+}
+
+/** The built-in test image's name on real nodes: a static HTTP server that reports what a pod observes. */
+export const PROBE_IMAGE = 'spacekit.dev/probe:v1';
 
 /** Where a local control plane lives on this machine. */
 export interface LocalClusterProcess {
@@ -73,6 +107,8 @@ interface ReadyEvent {
   logDir: string;
   pid: number;
   components: Record<string, number>;
+  nodes: RealNode[] | null;
+  nodesSkipped?: string;
 }
 
 /**
@@ -98,10 +134,14 @@ export async function startLocalCluster(options: StartLocalClusterOptions = {}):
     ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
     ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
   });
-  const args = ['up', '--output', 'json'];
+  const nodes = options.nodes ?? 1;
+  const args = ['up', '--output', 'json', '--nodes', String(nodes)];
+  if (nodes > 0 && canRunNode()) {
+    for (const [flag, path] of Object.entries(await ensureNodeAddons(options))) args.push(`--${flag}`, path);
+  }
   if (options.dataDir) args.push('--data-dir', options.dataDir);
   if (options.port) args.push('--port', String(options.port));
-  if (options.nodes) args.push('--nodes', String(options.nodes));
+  if (options.kwokNodes) args.push('--kwok-nodes', String(options.kwokNodes));
   const timeoutMs = options.timeoutMs ?? 180_000;
   args.push('--timeout', `${Math.ceil(timeoutMs / 1000)}s`);
 
@@ -136,13 +176,17 @@ export async function startLocalCluster(options: StartLocalClusterOptions = {}):
     const { version } = await waitForControlPlane(kubeConfig, {
       timeoutMs,
       signal: died.signal,
-      nodes: options.nodes ?? 0,
+      kwokNodes: options.kwokNodes ?? 0,
+      realNodes: (ready.nodes ?? []).map((n) => n.name),
       diagnostics: async () =>
-        [
-          stderr.tail(20),
-          await tailFile(join(ready.logDir, 'controller-manager.log'), 30),
-          ...(options.nodes ? [await tailFile(join(ready.logDir, 'kwok.log'), 30)] : []),
-        ].join('\n'),
+        (
+          await Promise.all([
+            stderr.tail(20),
+            tailFile(join(ready.logDir, 'controller-manager.log'), 30),
+            ...(options.kwokNodes ? [tailFile(join(ready.logDir, 'kwok.log'), 30)] : []),
+            ...(ready.nodes ?? []).map((n) => tailFile(join(ready.logDir, `${n.name}-kubelet.log`), 30)),
+          ])
+        ).join('\n'),
     });
     return {
       kubeconfigPath: ready.kubeconfig,
@@ -152,6 +196,9 @@ export async function startLocalCluster(options: StartLocalClusterOptions = {}):
       external: false,
       binary,
       process: { pid: ready.pid, dataDir: ready.dataDir, logDir: ready.logDir, components: ready.components },
+      nodes: ready.nodes ?? [],
+      ...(ready.nodesSkipped && { nodesSkipped: ready.nodesSkipped }),
+      loadImage: (...files: string[]) => loadImages(binary.path, ready.dataDir, files),
       stop,
       [Symbol.asyncDispose]: stop,
     };
@@ -182,7 +229,13 @@ async function useExistingCluster(kubeconfigPath: string, options: StartLocalClu
   }
   const { version } = await waitForControlPlane(kubeConfig, { timeoutMs: options.timeoutMs ?? 60_000 });
   const stop = async () => {};
-  return { kubeconfigPath, kubeConfig, version, server, external: true, stop, [Symbol.asyncDispose]: stop };
+  const loadImage = async () => {
+    throw new LocalClusterError(
+      'NOT_LOCAL',
+      `images can be loaded only into the local cluster's own nodes; ${kubeconfigPath} (SPACEKIT_KUBECONFIG) is another cluster: push the image to a registry it can pull from`,
+    );
+  };
+  return { kubeconfigPath, kubeConfig, version, server, external: true, nodes: [], loadImage, stop, [Symbol.asyncDispose]: stop };
 }
 
 function readReadyEvent(
@@ -235,5 +288,33 @@ async function terminate(child: ChildProcess, exited: Promise<number | null>): P
   if ((await Promise.race([exited, timeout])) === 'timeout') {
     child.kill('SIGKILL');
     await exited;
+  }
+}
+
+/** A real node needs root; without it `up` starts the control plane alone and says why. */
+function canRunNode(): boolean {
+  return process.getuid?.() === 0;
+}
+
+async function ensureNodeAddons(options: StartLocalClusterOptions): Promise<Record<string, string>> {
+  const build = {
+    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+    ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+  };
+  // One at a time: each is a Go build on a machine with few cores.
+  const netpol = await ensureAddon(NODE_ADDONS.netpol, build);
+  const coredns = await ensureAddon(NODE_ADDONS.coredns, build);
+  return { netpol, coredns };
+}
+
+async function loadImages(binary: string, dataDir: string, files: string[]): Promise<void> {
+  if (files.length === 0) throw new LocalClusterError('IMAGE_LOAD_FAILED', 'loadImage() needs at least one image archive');
+  const output = new RingBuffer();
+  const child = spawn(binary, ['image', 'load', '--data-dir', dataDir, ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (c: Buffer) => output.push(c));
+  child.stderr.on('data', (c: Buffer) => output.push(c));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) {
+    throw new LocalClusterError('IMAGE_LOAD_FAILED', `loading ${files.join(', ')} failed (exit code ${code})`, output.tail(20));
   }
 }

@@ -45,6 +45,34 @@ var ClientIdentities = map[string]pkix.Name{
 	"admin":              {CommonName: "spacekit-admin", Organization: []string{"system:masters"}},
 	"controller-manager": {CommonName: "system:kube-controller-manager"},
 	"scheduler":          {CommonName: "system:kube-scheduler"},
+	// The apiserver's identity towards kubelets (logs, exec, port-forward), as kubeadm makes it.
+	"apiserver-kubelet-client": {CommonName: "kube-apiserver-kubelet-client", Organization: []string{"system:masters"}},
+	// Bound to system:node-proxier by the apiserver's bootstrap policy.
+	"kube-proxy": {CommonName: "system:kube-proxy"},
+	// The NetworkPolicy engine; its ClusterRole is installed with the node.
+	"netpol": {CommonName: "system:spacekit-netpol"},
+}
+
+// AddClient issues a client certificate for one more identity, such as a
+// kubelet's system:node:NAME, and keeps it under name.
+func (p *PKI) AddClient(name string, subject pkix.Name) error {
+	certPEM, keyPEM, err := p.sign(subject, nil, nil, x509.ExtKeyUsageClientAuth)
+	if err != nil {
+		return fmt.Errorf("client certificate %s: %w", name, err)
+	}
+	p.Clients[name] = ClientCert{certPEM, keyPEM}
+	return nil
+}
+
+// WriteClient writes an identity's certificate and key as files, for
+// components that take them as flags, and returns their paths.
+func (p *PKI) WriteClient(name string) (certFile, keyFile string, err error) {
+	c, ok := p.Clients[name]
+	if !ok {
+		return "", "", fmt.Errorf("no client identity %q", name)
+	}
+	certFile, keyFile = filepath.Join(p.Dir, name+".crt"), filepath.Join(p.Dir, name+".key")
+	return certFile, keyFile, writeFiles(map[string][]byte{certFile: c.CertPEM, keyFile: c.KeyPEM})
 }
 
 // New writes a CA, an apiserver serving certificate for loopback and the
