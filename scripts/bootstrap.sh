@@ -14,8 +14,11 @@ NODE_MAJOR_WANTED=24
 NODE_MAJOR_MIN=22
 PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$SPACEKIT_ROOT/package.json")"
 # Debian packages the project needs, one place. procps gives ps/pkill to the
-# tests that prove no process is left behind.
+# tests that prove no process is left behind. The rest is the real node's:
+# containerd (with runc and ctr), the CNI plugins, and the tools kube-proxy,
+# kube-router and node-init call (iproute2, iptables, ipset, conntrack).
 DEBIAN_PACKAGES=(ca-certificates git procps)
+NODE_DEBIAN_PACKAGES=(containerd containernetworking-plugins iproute2 iptables ipset conntrack)
 
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mbootstrap:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -31,7 +34,12 @@ ensure_debian_packages() {
   fi
   say "installing Debian packages: ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Nothing here is a service of the machine: containerd runs only inside a local cluster's node.
+  local policy=/usr/sbin/policy-rc.d created_policy=0 status=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && created_policy=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+  if [ "$created_policy" = 1 ]; then rm -f "$policy"; fi
+  [ "$status" = 0 ] || die "apt-get install ${missing[*]} failed ($status)"
 }
 
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
@@ -108,6 +116,8 @@ ensure_e2e_tools() {
 }
 
 ensure_debian_packages
+# A real node needs root; without it the local cluster runs the control plane alone and says why.
+if [ "$(id -u)" -eq 0 ]; then ensure_debian_packages "${NODE_DEBIAN_PACKAGES[@]}"; fi
 ensure_node
 ensure_pnpm
 ensure_dependencies

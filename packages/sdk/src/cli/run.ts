@@ -1,4 +1,4 @@
-import { startLocalCluster } from '@spacekit/local-cluster';
+import { type LocalCluster, startLocalCluster } from '@spacekit/local-cluster';
 import { SpacekitError } from '../errors.ts';
 import type { Organization, Space, Tenant } from '../model/index.ts';
 import { connect, type Spacekit } from '../spacekit.ts';
@@ -286,6 +286,12 @@ async function usageReport(c: Extract<CommandLine['command'], { command: 'usage-
   return 0;
 }
 
+/** One line on the local cluster's real nodes: what runs pods, or why nothing does. */
+function describeNodes(cluster: LocalCluster): string {
+  if (cluster.nodes.length === 0) return `none: pods are admitted but do not run (${cluster.nodesSkipped ?? 'started with no real node'})`;
+  return cluster.nodes.map((n) => `${n.name} Ready (${n.ip}, pods ${n.podCIDR}, runtimes ${n.runtimes.join(', ')})`).join('; ');
+}
+
 async function up(global: GlobalOptions, once: boolean, output: OutputFormat, io: CliIo): Promise<number> {
   const progress = (message: string) => io.stderr(`spacekit: ${message}\n`);
   // An explicit --kubeconfig means "use that cluster"; otherwise the launcher honours $SPACEKIT_KUBECONFIG.
@@ -315,7 +321,14 @@ async function up(global: GlobalOptions, once: boolean, output: OutputFormat, io
     const tree = await loadTree(kit);
     io.stdout(
       output === 'text'
-        ? formatUp({ tree, kubeconfigPath: cluster.kubeconfigPath, external: cluster.external, once, ...(operator && { operatorUrl: operator.url }) })
+        ? formatUp({
+            tree,
+            kubeconfigPath: cluster.kubeconfigPath,
+            external: cluster.external,
+            once,
+            ...(operator && { operatorUrl: operator.url }),
+            ...(!cluster.external && { nodes: describeNodes(cluster) }),
+          })
         : formatData({ kubeconfig: cluster.kubeconfigPath, external: cluster.external, sample, tree, ...(operator && { operator: operator.url }) }, output),
     );
     if (!once) {

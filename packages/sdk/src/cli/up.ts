@@ -9,6 +9,8 @@ export interface UpSummary {
   once: boolean;
   /** Where the operator that `up` runs serves its metrics, when it runs one. */
   operatorUrl?: string;
+  /** The local cluster's real nodes (`name Ready`, runtimes), or why it has none. */
+  nodes?: string;
 }
 
 /** The tree, then how to reach the cluster from another terminal. */
@@ -22,7 +24,7 @@ self-service tina administers demo/web: a Space object she writes is provisioned
 `
     : '';
   return `${formatTree(summary.tree)}
-kubeconfig   ${kubeconfigPath}   (${lasts})
+${summary.nodes ? `nodes        ${summary.nodes}\n` : ''}kubeconfig   ${kubeconfigPath}   (${lasts})
 try          KUBECONFIG=${kubeconfigPath} pnpm spacekit get
              KUBECONFIG=${kubeconfigPath} pnpm spacekit usage --watch
 ${operator}`;
