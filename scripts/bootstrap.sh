@@ -16,9 +16,10 @@ PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$SPACEK
 # Debian packages the project needs, one place. procps gives ps/pkill to the
 # tests that prove no process is left behind. The rest is the real node's:
 # containerd (with runc and ctr), the CNI plugins, and the tools kube-proxy,
-# kube-router and node-init call (iproute2, iptables, ipset, conntrack).
+# kube-router and node-init call (iproute2, iptables, ipset, conntrack), and
+# patch for the gVisor build.
 DEBIAN_PACKAGES=(ca-certificates git procps)
-NODE_DEBIAN_PACKAGES=(containerd containernetworking-plugins iproute2 iptables ipset conntrack)
+NODE_DEBIAN_PACKAGES=(containerd containernetworking-plugins iproute2 iptables ipset conntrack patch)
 
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mbootstrap:\033[0m %s\n' "$*" >&2; exit 1; }

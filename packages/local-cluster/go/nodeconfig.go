@@ -152,12 +152,12 @@ iptables:
 // renderRunscConfig is the runsc shim's configuration: the runsc binary and
 // the flags it passes to every sandbox.
 func renderRunscConfig(n nodeSpec) string {
+	// systrap needs no KVM and no ptrace; the sandbox joins the pod's cgroup, so quota applies to it.
 	return fmt.Sprintf(`binary_name = %q
 root = %q
 [runsc_config]
   platform = "systrap"
   network = "sandbox"
-  ignore-cgroups = "true"
 `, n.Runsc, n.stateDir()+"/runsc")
 }
 

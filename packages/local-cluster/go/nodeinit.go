@@ -72,7 +72,12 @@ func bootNode(ctx context.Context, n nodeSpec, procs *reaper) error {
 	if err := makeNodeNetwork(ctx, n, procs); err != nil {
 		return fmt.Errorf("network: %w", err)
 	}
-	if err := procs.start("containerd", n.logFile("containerd"), n.Containerd, "--config", n.containerdConfig()); err != nil {
+	// containerd finds a runtime's shim (containerd-shim-runsc-v1) on its PATH.
+	env := os.Environ()
+	if n.RunscShim != "" {
+		env = append(env, "PATH="+filepath.Dir(n.RunscShim)+":"+os.Getenv("PATH"))
+	}
+	if err := procs.startEnv("containerd", n.logFile("containerd"), env, n.Containerd, "--config", n.containerdConfig()); err != nil {
 		return err
 	}
 	if err := waitForSocket(ctx, n.containerdSocket(), procs, 30*time.Second); err != nil {
@@ -280,13 +285,17 @@ func newReaper() *reaper {
 }
 
 func (r *reaper) start(name, logPath, binary string, args ...string) error {
+	return r.startEnv(name, logPath, nil, binary, args...)
+}
+
+func (r *reaper) startEnv(name, logPath string, env []string, binary string, args ...string) error {
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
 	}
 	defer logFile.Close()
 	cmd := exec.Command(binary, args...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.Stdout, cmd.Stderr, cmd.Env = logFile, logFile, env
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := cmd.Start(); err != nil {

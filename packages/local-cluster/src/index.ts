@@ -10,6 +10,7 @@ export {
   pruneOldBuilds,
   versionLdflags,
 } from './binary.ts';
+export { ensureGvisor, GVISOR_DIR, type GvisorBinaries, gvisorKey } from './gvisor.ts';
 export { LocalClusterError, type LocalClusterErrorCode } from './errors.ts';
 export { controlPlaneChecks, type ReadinessCheck, waitForControlPlane, type WaitOptions } from './readiness.ts';
 export { ADDONS_DIR, type AddonDefinition, ensureAddon, NODE_ADDONS } from './addons.ts';

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ensureAddon, NODE_ADDONS } from './addons.ts';
 import { type ControlPlaneBinary, ensureControlPlaneBinary } from './binary.ts';
+import { ensureGvisor } from './gvisor.ts';
 import { LocalClusterError } from './errors.ts';
 import { RingBuffer, tailFile } from './log-tail.ts';
 import { waitForControlPlane } from './readiness.ts';
@@ -304,7 +305,8 @@ async function ensureNodeAddons(options: StartLocalClusterOptions): Promise<Reco
   // One at a time: each is a Go build on a machine with few cores.
   const netpol = await ensureAddon(NODE_ADDONS.netpol, build);
   const coredns = await ensureAddon(NODE_ADDONS.coredns, build);
-  return { netpol, coredns };
+  const gvisor = await ensureGvisor(build);
+  return { netpol, coredns, runsc: gvisor.runsc, 'runsc-shim': gvisor.shim };
 }
 
 async function loadImages(binary: string, dataDir: string, files: string[]): Promise<void> {
