@@ -264,7 +264,7 @@ describe('the example test suites', () => {
     rmSync(dir, { recursive: true, force: true });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(summary.testResults.map((f) => f.name)).toEqual([join(EXAMPLES, 'deploy-app.suite.ts')]);
-    expect(summary).toMatchObject({ numTotalTests: 4, numPassedTests: 4, numFailedTests: 0 });
+    expect(summary).toMatchObject({ numTotalTests: 5, numPassedTests: 5, numFailedTests: 0 });
     expect(await kit.spaces.list({ organization: org, tenant: 'ci' })).toEqual([]);
     expect((await kit.tenants.get({ organization: org, name: 'ci' })).status?.allocations ?? {}).toEqual({});
   });

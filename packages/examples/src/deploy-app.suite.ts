@@ -10,7 +10,7 @@
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { ephemeralSpaceTest } from '@spacekit/sdk/testing/vitest';
 import { describe, expect, vi } from 'vitest';
-import { APP, helloDeployment } from './app.ts';
+import { APP, helloDeployment, helloService } from './app.ts';
 import { connectFromEnv, tenantFromEnv } from './cluster.ts';
 
 const tenant = tenantFromEnv();
@@ -48,6 +48,21 @@ describe('the hello app, in one Space per worker', () => {
       },
       { timeout: 60_000, interval: 500 },
     );
+  });
+
+  test('answers over HTTP, through the API server\'s service proxy', async ({ space }) => {
+    const core = space.api(CoreV1Api);
+    await space.api(AppsV1Api).createNamespacedDeployment({ namespace: space.namespace, body: helloDeployment(1) }).catch((err) => {
+      // The first test of this worker's Space may have made it already.
+      if ((err as { code?: number }).code !== 409) throw err;
+    });
+    await core.createNamespacedService({ namespace: space.namespace, body: helloService() });
+    // Until a pod is Ready behind the Service the proxy answers 503; then the app itself does.
+    const reply = await vi.waitFor(
+      () => core.connectGetNamespacedServiceProxyWithPath({ name: `${APP}:http`, namespace: space.namespace, path: '' }),
+      { timeout: 120_000, interval: 500 },
+    );
+    expect(reply).toMatch(/^spacekit-probe on hello-/);
   });
 
   test('cannot reach past its Space', async ({ space }) => {

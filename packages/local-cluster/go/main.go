@@ -39,6 +39,8 @@ commands:
   up                   start etcd, kube-apiserver, kube-controller-manager and kube-scheduler,
                        a real worker node (--nodes 1, the default; needs root) and, with
                        --kwok-nodes N, N simulated nodes played by kwok
+  cri pods --data-dir DIR
+                       list the real node's pod sandboxes and containers over the CRI, as JSON
   image load --data-dir DIR FILE...
                        import image archives (OCI layout or docker save) into the real node
   kubectl ARGS...      run kubectl (same version as the control plane)
@@ -72,6 +74,8 @@ func main() {
 		runComponent(scheduler.NewSchedulerCommand(), args)
 	case "kwok":
 		runKwok(args)
+	case "cri":
+		os.Exit(runCRI(args))
 	case "image":
 		os.Exit(runImage(args))
 	case "node-init":
