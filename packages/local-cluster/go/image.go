@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"spacekit.dev/local-cluster/internal/ociimage"
 )
 
 // runImage implements `spacekit-cluster image load --data-dir DIR FILE...`:
@@ -14,8 +16,11 @@ import (
 // containerd of every real node of the cluster in DIR, so that pods with
 // imagePullPolicy Never or IfNotPresent run them without a registry.
 func runImage(args []string) int {
+	if len(args) > 0 && args[0] == "build" {
+		return runImageBuild(args[1:])
+	}
 	if len(args) == 0 || args[0] != "load" {
-		fmt.Fprintln(os.Stderr, "usage: spacekit-cluster image load --data-dir DIR FILE...")
+		fmt.Fprintln(os.Stderr, "usage: spacekit-cluster image load --data-dir DIR FILE... | image build --binary BIN --name REF --out FILE")
 		return 2
 	}
 	fs := flag.NewFlagSet("image load", flag.ContinueOnError)
@@ -50,5 +55,30 @@ func runImage(args []string) int {
 			fmt.Printf("loaded %s into %s\n", file, filepath.Base(filepath.Dir(socket)))
 		}
 	}
+	return 0
+}
+
+// runImageBuild implements `spacekit-cluster image build`: a one-layer OCI
+// image archive around one static binary, the way the node's own images are
+// made, for apps that are a single static program.
+func runImageBuild(args []string) int {
+	fs := flag.NewFlagSet("image build", flag.ContinueOnError)
+	binary := fs.String("binary", "", "a static executable; it becomes /NAME in the image and its entrypoint")
+	name := fs.String("name", "", "the image's name, such as example.dev/app:1")
+	out := fs.String("out", "", "where to write the archive")
+	user := fs.String("user", "65534:65534", "uid:gid the image runs as (non-root passes Pod Security restricted)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *binary == "" || *name == "" || *out == "" {
+		fmt.Fprintln(os.Stderr, "spacekit-cluster image build: give --binary, --name and --out")
+		return 2
+	}
+	entry := "/" + filepath.Base(*binary)
+	if err := ociimage.Write(*out, ociimage.Spec{Refs: []string{*name}, Binary: *binary, Entrypoint: []string{entry}, User: *user}); err != nil {
+		fmt.Fprintf(os.Stderr, "spacekit-cluster image build: %v\n", err)
+		return 1
+	}
+	fmt.Printf("wrote %s (%s, entrypoint %s)\n", *out, *name, entry)
 	return 0
 }

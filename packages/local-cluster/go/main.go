@@ -43,6 +43,8 @@ commands:
                        list the real node's pod sandboxes and containers over the CRI, as JSON
   image load --data-dir DIR FILE...
                        import image archives (OCI layout or docker save) into the real node
+  image build --binary BIN --name REF --out FILE
+                       write a one-layer OCI image archive around a static binary
   kubectl ARGS...      run kubectl (same version as the control plane)
   version              print the Kubernetes version this binary was built from
   apiserver|controller-manager|scheduler|kwok|kubelet|kube-proxy|node-init ARGS...
