@@ -14,8 +14,8 @@ NODE_MAJOR_WANTED=24
 NODE_MAJOR_MIN=22
 PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$SPACEKIT_ROOT/package.json")"
 # Debian packages the project needs, one place. procps gives ps/pkill to the
-# tests that prove no process is left behind.
-DEBIAN_PACKAGES=(ca-certificates git procps)
+# tests that prove no process is left behind; time (GNU time) gives the benchmarks a child's peak RSS.
+DEBIAN_PACKAGES=(ca-certificates git procps time)
 
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mbootstrap:\033[0m %s\n' "$*" >&2; exit 1; }
