@@ -55,5 +55,6 @@ describe('the packaged extension', () => {
     expect(manifest).not.toHaveProperty('dependencies');
     expect(manifest).not.toHaveProperty('scripts');
     expect(manifest).not.toHaveProperty('devDependencies');
-  });
+    // Bundling and vsce take a few seconds, more on a busy machine: a bound, not a measurement.
+  }, 120_000);
 });
