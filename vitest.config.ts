@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           // The benchmark's pure parts too; the benchmark itself runs through `pnpm bench`.
-          include: ['packages/*/src/**/*.test.ts', 'test/bench/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/scripts/**/*.test.ts', 'test/bench/**/*.test.ts'],
         },
       },
       {

@@ -1,3 +1,4 @@
+import type { CliResult } from './cli.ts';
 import type { Machine } from './machine.ts';
 import { msPerSpace, requestsPerSpace } from './profile.ts';
 import type { BulkResult, OneSpaceResult } from './scenarios.ts';
@@ -18,6 +19,7 @@ export interface BenchResults {
   mode: 'full' | 'quick';
   machine: Machine;
   versions: Record<string, string>;
+  cli?: CliResult;
   oneSpace?: OneSpaceResult;
   bulk?: BulkResult[];
   steady?: SteadyResult[];
@@ -44,6 +46,22 @@ export function markdown(r: BenchResults): string {
   out.push(row(['what', 'target', 'measured', '']), row(['---', '---', '---', '---']));
   for (const t of r.targets) out.push(row([t.what, t.target, t.measured, t.met ? 'met' : '**missed**']));
   out.push('');
+
+  if (r.cli) {
+    const c = r.cli;
+    out.push('## The spacekit command', '');
+    out.push(
+      `The CLI as npm users get it: the bundle in the @spacekit/sdk tarball (lib/bin/spacekit.js; ${c.entryKiB.toFixed(0)} KiB entry file, ${c.bundleMiB.toFixed(1)} MiB with the chunks that commands load when they need them), run as \`node lib/bin/spacekit.js …\`, each time a new process, against kubectl in the same rounds, the order alternating. ` +
+        `\`get\` runs on a cluster with ${c.organizations} organizations (a tenant and a Space each). Time is from spawn to exit; peak RSS is the process's own high-water mark (GNU time), the median over the runs.`,
+      '',
+    );
+    out.push(row(['command', 'median', 'p95', 'range', 'IQR', 'n', 'peak RSS']), row(['---', '---', '---', '---', '---', '---', '---']));
+    for (const runs of [c.get, c.kubectlGet, c.help, c.render]) {
+      const s = runs.wallMs;
+      out.push(row([`\`${runs.command}\``, ms(s.median), ms(s.p95), `${ms(s.min)} – ${ms(s.max)}`, ms(s.iqr), s.n, Number.isFinite(runs.peakRssMiB) ? `${runs.peakRssMiB.toFixed(0)} MiB` : 'n/a']));
+    }
+    out.push('', `spacekit get / kubectl get spaces -A: ${x(c.getToKubectl)} (medians).`, '');
+  }
 
   if (r.oneSpace) {
     const o = r.oneSpace;

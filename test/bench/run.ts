@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCluster } from '@spacekit/local-cluster';
 import { connect, KubeClient } from '@spacekit/sdk';
+import { cliCommands } from './cli.ts';
 import { type BenchContext, scratchDir } from './context.ts';
 import { ensureKubectl } from './kubectl.ts';
 import { machine } from './machine.ts';
@@ -19,8 +20,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
 const quick = values.quick ?? false;
 const SIZES = quick
-  ? { rounds: 3, bulk: [30, 60], concurrency: 8, idleMs: 5_000, big: 150, ephemeral: 3, editor: 3 }
-  : { rounds: 15, bulk: [500, 1000], concurrency: 16, idleMs: 30_000, big: 5000, ephemeral: 20, editor: 10 };
+  ? { rounds: 3, bulk: [30, 60], concurrency: 8, idleMs: 5_000, big: 150, ephemeral: 3, editor: 3, cli: 5 }
+  : { rounds: 15, bulk: [500, 1000], concurrency: 16, idleMs: 30_000, big: 5000, ephemeral: 20, editor: 10, cli: 20 };
 const outDir = values.out ? resolve(values.out) : quick ? join(ROOT, 'test-artifacts', 'bench') : join(ROOT, 'docs');
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -45,6 +46,9 @@ try {
     targets: [],
     notes: [],
   };
+
+  log(`the spacekit command: ${SIZES.cli} rounds against kubectl`);
+  results.cli = await cliCommands(ctx, SIZES.cli);
 
   log(`one Space: ${SIZES.rounds} rounds of three ways`);
   results.oneSpace = await oneSpace(ctx, SIZES.rounds);
@@ -90,6 +94,18 @@ try {
 
 function targets(r: BenchResults): Target[] {
   const out: Target[] = [];
+  if (r.cli) {
+    const { get, kubectlGet, help, render, getToKubectl, organizations } = r.cli;
+    const ms = (v: number) => `${v.toFixed(0)} ms`;
+    out.push({
+      what: `spacekit get vs kubectl get spaces -A (${organizations} organizations)`,
+      target: '≤ 1.5× kubectl',
+      measured: `${getToKubectl.toFixed(2)}× (${ms(get.wallMs.median)} against ${ms(kubectlGet.wallMs.median)})`,
+      met: getToKubectl <= 1.5,
+    });
+    out.push({ what: 'spacekit --help', target: '≤ 150 ms', measured: ms(help.wallMs.median), met: help.wallMs.median <= 150 });
+    out.push({ what: 'spacekit render', target: '≤ 150 ms', measured: ms(render.wallMs.median), met: render.wallMs.median <= 150 });
+  }
   if (r.oneSpace) {
     out.push({ what: 'one Space: SDK latency vs kubectl', target: '≤ 0.5× kubectl', measured: `${r.oneSpace.sdkToKubectl.toFixed(2)}×`, met: r.oneSpace.sdkToKubectl <= 0.5 });
     out.push({ what: 'one Space: SDK latency vs the floor', target: '≤ 1.5× the floor', measured: `${r.oneSpace.sdkToFloor.toFixed(2)}×`, met: r.oneSpace.sdkToFloor <= 1.5 });

@@ -17,10 +17,10 @@ export interface BuildResult {
   dashboard: { path: string; bytes: number };
 }
 
-/** Builds everything the .vsix ships into dist/. */
-export async function buildExtension(): Promise<BuildResult> {
-  await rm(join(DIST, 'media'), { recursive: true, force: true });
-  const extension = join(DIST, 'extension.cjs');
+/** Builds everything the .vsix ships into `dist` (default: the package's dist/). */
+export async function buildExtension(dist = DIST): Promise<BuildResult> {
+  await rm(join(dist, 'media'), { recursive: true, force: true });
+  const extension = join(dist, 'extension.cjs');
   await build({
     entryPoints: [join(PACKAGE_DIR, 'src/extension.ts')],
     bundle: true,
@@ -35,7 +35,7 @@ export async function buildExtension(): Promise<BuildResult> {
     outfile: extension,
     logLevel: 'warning',
   });
-  const dashboard = join(DIST, 'media/dashboard.js');
+  const dashboard = join(dist, 'media/dashboard.js');
   await build({
     entryPoints: [join(PACKAGE_DIR, 'src/webview/dashboard/client/main.ts')],
     bundle: true,
@@ -46,11 +46,11 @@ export async function buildExtension(): Promise<BuildResult> {
     outfile: dashboard,
     logLevel: 'warning',
   });
-  await copyFile(join(PACKAGE_DIR, 'media/dashboard.css'), join(DIST, 'media/dashboard.css'));
+  await copyFile(join(PACKAGE_DIR, 'media/dashboard.css'), join(dist, 'media/dashboard.css'));
   // The codicons ship inside the .vsix: the webview may load only the extension's own files.
   const codicons = dirname(createRequire(import.meta.url).resolve('@vscode/codicons/dist/codicon.css'));
-  await mkdir(join(DIST, 'media/codicons'), { recursive: true });
-  for (const file of ['codicon.css', 'codicon.ttf']) await copyFile(join(codicons, file), join(DIST, 'media/codicons', file));
+  await mkdir(join(dist, 'media/codicons'), { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) await copyFile(join(codicons, file), join(dist, 'media/codicons', file));
   return {
     extension: { path: extension, bytes: (await stat(extension)).size },
     dashboard: { path: dashboard, bytes: (await stat(dashboard)).size },

@@ -17,21 +17,21 @@ const KEPT = ['displayName', 'version', 'publisher', 'description', 'license', '
 /** The packaged extension's id is `<publisher>.<name>`: `spacekit.spacekit`. */
 export const EXTENSION_NAME = 'spacekit';
 
-/** Builds, stages and packages; returns the .vsix path and size. */
-export async function packageExtension(): Promise<{ vsix: string; bytes: number; bundleBytes: number }> {
-  const built = await buildExtension();
+/** Builds, stages and packages into `dist` (default: the package's dist/); returns the .vsix path and size. */
+export async function packageExtension(dist = join(PACKAGE_DIR, 'dist')): Promise<{ vsix: string; bytes: number; bundleBytes: number }> {
+  const built = await buildExtension(dist);
   const manifest = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as Record<string, unknown>;
-  const stage = join(PACKAGE_DIR, 'dist/vsix');
+  const stage = join(dist, 'vsix');
   await rm(stage, { recursive: true, force: true });
   await mkdir(join(stage, 'dist'), { recursive: true });
   const published: Record<string, unknown> = { name: EXTENSION_NAME };
   for (const key of KEPT) if (manifest[key] !== undefined) published[key] = manifest[key];
   await writeFile(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
   await cp(built.extension.path, join(stage, 'dist/extension.cjs'));
-  await cp(join(PACKAGE_DIR, 'dist/media'), join(stage, 'dist/media'), { recursive: true });
+  await cp(join(dist, 'media'), join(stage, 'dist/media'), { recursive: true });
   await cp(join(PACKAGE_DIR, 'media/spacekit.svg'), join(stage, 'media/spacekit.svg'));
   await cp(join(PACKAGE_DIR, 'README.md'), join(stage, 'README.md'));
-  const vsix = join(PACKAGE_DIR, `dist/${EXTENSION_NAME}-${String(manifest.version)}.vsix`);
+  const vsix = join(dist, `${EXTENSION_NAME}-${String(manifest.version)}.vsix`);
   const vsce = join(dirname(createRequire(import.meta.url).resolve('@vscode/vsce/package.json')), 'vsce');
   const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix], {
     cwd: stage,

@@ -1,6 +1,7 @@
-import { LocalClusterError } from '@spacekit/local-cluster';
+// Loaded by every command line, so it imports nothing heavy, and not @spacekit/local-cluster, which
+// npm users may not have: the launcher's errors are known by their name.
 import { SpacekitError, ValidationError } from '../errors.ts';
-import { QuantityError, ResourceListError } from '../quantity/index.ts';
+import { QuantityError, ResourceListError } from '../quantity/errors.ts';
 
 /** The command line does not say what to do; the CLI exits 2 and prints its usage. */
 export class UsageError extends Error {
@@ -30,7 +31,7 @@ export function describeError(err: unknown, options: { debug?: boolean } = {}): 
   if (err instanceof ValidationError) return { exitCode: 1, message: withIssues(err), showUsage: false };
   if (
     err instanceof SpacekitError ||
-    err instanceof LocalClusterError ||
+    isLocalClusterError(err) ||
     err instanceof CliError ||
     err instanceof QuantityError ||
     err instanceof ResourceListError
@@ -72,6 +73,11 @@ function withCauses(err: Error): string {
     if (isSystemError(cause) && !message.includes(cause.message)) message += `: ${cause.message}`;
   }
   return message;
+}
+
+/** An error from @spacekit/local-cluster (its class is not imported: the package is optional). */
+function isLocalClusterError(err: unknown): err is Error {
+  return err instanceof Error && err.name === 'LocalClusterError' && typeof (err as { code?: unknown }).code === 'string';
 }
 
 function isSystemError(err: Error): boolean {

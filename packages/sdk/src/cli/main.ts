@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 // The `spacekit` command. All logic lives in run.ts; this file only binds it to the process.
-import { run } from './run.ts';
+import { enableCompileCache } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+// V8 keeps the code it compiled for the CLI's modules on disk, so that a second run skips parsing
+// them: a quarter off `spacekit get` (docs/BENCHMARKS.md). Beside Spacekit's other caches rather than
+// in the temp folder (Node's default); NODE_DISABLE_COMPILE_CACHE=1 turns it off. Enabled before
+// anything else loads, which is why run.ts is imported dynamically.
+enableCompileCache(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'spacekit', 'node-compile-cache'));
+const { run } = await import('./run.ts');
 
 // Signal listeners do not keep Node running, and the control plane child is
 // unref'd, so `up` holds a timer until Ctrl-C or SIGTERM arrives.

@@ -1,4 +1,4 @@
-import { normalizeResourceName } from '../quantity/index.ts';
+import { normalizeResourceName } from '../quantity/resource-name.ts';
 import { UsageError } from './errors.ts';
 
 /** The quantity flags every create, update and render command takes. */

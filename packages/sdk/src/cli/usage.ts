@@ -1,42 +1,66 @@
-/** The help text: every command with its flags, and what the exit status means. */
-export const USAGE = `usage: spacekit [--kubeconfig PATH] [--context NAME] <command> [-o text|json|yaml]
+// The help text, derived from the command table: each command's words, operands, summary and flags.
+import { COMMANDS } from './commands/index.ts';
+import { type AnyCommandDefinition, type Flag, type Flags, GLOBAL_FLAGS, nameOf } from './define.ts';
+
+const WIDTH = 100;
+const COLUMN = 32;
+
+/** `[--name VALUE]`, `--name VALUE` when required, `...` after a repeatable one; `-o FORMAT` for a value flag with a short form. */
+export function flagSynopsis(name: string, flag: Flag): string {
+  const spelled = flag.short && flag.type === 'string' ? `-${flag.short}` : `--${name}`;
+  const word = flag.type === 'string' ? `${spelled} ${flag.value ?? 'VALUE'}` : spelled;
+  return `${flag.required ? word : `[${word}]`}${flag.multiple ? '...' : ''}`;
+}
+
+function flagsSynopsis(flags: Flags, unlisted: readonly string[] = []): string[] {
+  return Object.entries(flags)
+    .filter(([name]) => !unlisted.includes(name))
+    .map(([name, flag]) => flagSynopsis(name, flag));
+}
+
+/** Words joined into lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(words: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** One command's entry: its synopsis on the left, then its summary and flags in the right-hand column. */
+export function commandHelp(definition: AnyCommandDefinition): string {
+  const left = `  ${[nameOf(definition), definition.operands].filter(Boolean).join(' ')}`;
+  const right = [...wrap(definition.summary.split(' '), WIDTH - COLUMN), ...wrap(flagsSynopsis(definition.flags, definition.unlisted), WIDTH - COLUMN)];
+  const indent = ' '.repeat(COLUMN);
+  if (left.length > COLUMN - 2) return [left, ...right.map((l) => indent + l)].join('\n');
+  const [head = '', ...rest] = right;
+  return [left.padEnd(COLUMN) + head, ...rest.map((l) => indent + l)].join('\n');
+}
+
+/** The whole help text for a table of commands. */
+export function usageText(commands: readonly AnyCommandDefinition[]): string {
+  return `usage: spacekit ${flagsSynopsis(GLOBAL_FLAGS).join(' ')} <command> [options]
 
 Organizations hold Tenants and Tenants hold Spaces; each budget caps the level below.
 
 commands:
-  up [--once]                   start a local control plane with Spacekit installed and a sample
-                                organization "demo"; runs until Ctrl-C (--once: stop after printing)
-  install [--operator]          install or upgrade Spacekit's CRDs, roles and admission policies;
-                                --operator adds the operator (namespace, ServiceAccount, RBAC,
-                                Deployment, metrics Service) [--operator-replicas N] [--operator-image IMG]
-  uninstall                     remove them again (refused while organizations exist)
-  operator                      run the operator here: reconcile Space and Tenant objects that people
-                                without cluster rights write, repair drift, keep usage in status, meter
-                                [--metrics-addr HOST:PORT] [--leader-elect] [--lease-namespace NS]
-                                [--organization-selector LABELS] [--workers N] [--meter-dir DIR]
-                                [--meter-interval 60s] [--no-meter] [--log-format json|text] [--log-level info|debug]
-  usage [ORG[/TENANT[/SPACE]]]  used, allocated and budget per resource at every level [--watch]
-  usage report                  metered resource-minutes [--since 7d] [--by space|tenant|organization]
-                                [-o table|csv|json] [--store DIR | --operator URL]
-  get [ORG[/TENANT[/SPACE]]]    the tree of organizations, tenants and spaces with their budgets
-  create org NAME               [--cpu Q] [--memory Q] [--resource NAME=Q]... [--admin USER]...
-                                [--viewer USER]... [--allow-unsandboxed] [--allow-privileged]
-  create tenant ORG/NAME        [--cpu Q] [--memory Q] [--resource NAME=Q]... [--admin USER]...
-                                [--viewer USER]...
-  create space ORG/TENANT/NAME  [--cpu Q] [--memory Q] [--resource NAME=Q]... [--sandbox gvisor|none]
-                                [--pod-security restricted|baseline|privileged]
-                                [--network isolated|tenant|organization] [--allow-from TENANT/SPACE]...
-                                [--admin USER]... [--developer USER]... [--viewer USER]...
-  update org|tenant|space REF   resize with --cpu, --memory, --resource; a space also takes --sandbox,
-                                --pod-security, --network and --allow-from
-  delete org NAME | tenant ORG/NAME | space ORG/TENANT/NAME [--no-wait]
-  render --org NAME --tenant NAME --space NAME [space options]
-                                print the Kubernetes objects of a Space as YAML for kubectl apply -f -;
-                                needs no cluster (-o json: a List)
-  help                          this text
+${commands.map(commandHelp).join('\n')}
 
-Q is a quantity such as 500m, 2, 512Mi or 4Gi. Durations are like 90s, 30m, 12h, 7d or 1h30m. USER is a user name, group:NAME or sa:NAMESPACE/NAME.
+Q is a quantity such as 500m, 2, 512Mi or 4Gi. Durations are like 90s, 30m, 12h, 7d or 1h30m.
+USER is a user name, group:NAME or sa:NAMESPACE/NAME. Options go after the command's words; the
+global ones (${Object.keys(GLOBAL_FLAGS)
+    .map((f) => `--${f}`)
+    .join(', ')}) anywhere.
 The kubeconfig defaults to $KUBECONFIG, then ~/.kube/config. The meter's directory defaults to
 $SPACEKIT_METER_DIR, then $XDG_STATE_HOME/spacekit/meter (~/.local/state/spacekit/meter).
 Exit status: 0 done, 1 the operation failed, 2 the command line is wrong.
 `;
+}
+
+/** The help text: every command with its flags, and what the exit status means. */
+export const USAGE = usageText(COMMANDS);

@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { ResourceListSchema } from '../quantity/index.ts';
 import { memberSchema, type Resource } from './common.ts';
+import { NETWORK_PRESETS, POD_SECURITY_LEVELS, SANDBOXES, SPACE_ROLES } from './choices.ts';
 import { nameProblem } from './names.ts';
 
-/** Roles in a Space: admin (may also manage members), developer (deploys), viewer (reads). */
-export const SPACE_ROLES = ['admin', 'developer', 'viewer'] as const;
+export { NETWORK_PRESETS, POD_SECURITY_LEVELS, SANDBOXES, SPACE_ROLES };
 
 export const SpaceMemberSchema = memberSchema(SPACE_ROLES);
 export type SpaceMember = z.infer<typeof SpaceMemberSchema>;
-
-/** Pod Security Standards levels. */
-export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
-
-/** Who may reach a Space's pods, besides the Space itself and the ingress controller. */
-export const NETWORK_PRESETS = ['isolated', 'tenant', 'organization'] as const;
 
 /** A Space in the same organization, as `tenant/space`. */
 export const SpaceRefSchema = z.string().superRefine((ref, ctx) => {
@@ -55,7 +49,7 @@ export const SpaceSpecSchema = z.strictObject({
     request: { cpu: '100m', memory: '128Mi' },
     limit: { cpu: '500m', memory: '512Mi' },
   }),
-  sandbox: z.enum(['gvisor', 'none']).default('gvisor').meta({ description: 'gvisor: every pod runs under gVisor; none: the node default' }),
+  sandbox: z.enum(SANDBOXES).default('gvisor').meta({ description: 'gvisor: every pod runs under gVisor; none: the node default' }),
   podSecurity: z.enum(POD_SECURITY_LEVELS).default('restricted'),
   network: NetworkSchema.default({ preset: 'isolated', allowFrom: [] }),
   members: z.array(SpaceMemberSchema).default([]),
