@@ -1,6 +1,7 @@
 package main
 
 import (
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"spacekit.dev/local-cluster/internal/pki"
@@ -18,4 +19,13 @@ func writeKubeconfig(path, server string, p *pki.PKI, identity string) error {
 	cfg.Contexts[clusterName] = &clientcmdapi.Context{Cluster: clusterName, AuthInfo: identity, Namespace: "default"}
 	cfg.CurrentContext = clusterName
 	return clientcmd.WriteToFile(*cfg, path)
+}
+
+// clientFor is a typed client for the cluster a kubeconfig file names.
+func clientFor(kubeconfig string) (kubernetes.Interface, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	return kubernetes.NewForConfig(cfg)
 }

@@ -12,8 +12,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 	nodefast "sigs.k8s.io/kwok/kustomize/stage/node/fast"
 	nodeheartbeat "sigs.k8s.io/kwok/kustomize/stage/node/heartbeat"
 	podfast "sigs.k8s.io/kwok/kustomize/stage/pod/fast"
@@ -84,11 +82,7 @@ func kwokArgs(kubeconfig, stagesFile string) []string {
 // createFakeNodes registers count Node objects for kwok to manage, sized like
 // a generous worker so that quota, not node capacity, is what limits pods.
 func createFakeNodes(ctx context.Context, kubeconfig string, count int) error {
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-	if err != nil {
-		return err
-	}
-	client, err := kubernetes.NewForConfig(cfg)
+	client, err := clientFor(kubeconfig)
 	if err != nil {
 		return err
 	}

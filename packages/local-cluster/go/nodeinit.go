@@ -218,14 +218,6 @@ func waitForSocket(ctx context.Context, path string, procs *reaper, bound time.D
 	}
 }
 
-func run(ctx context.Context, name string, args ...string) error {
-	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s %v: %v: %s", name, args, err, out)
-	}
-	return nil
-}
-
 // run runs a short command to completion. Process 1 reaps every child, so
 // the command is waited for through the reaper, not exec.Cmd.Wait.
 func (r *reaper) run(ctx context.Context, binary string, args ...string) error {

@@ -13,7 +13,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/utils/ptr"
 )
 
@@ -29,11 +28,7 @@ const (
 // kubelet registers), the kubernetes Service's endpoint inside the node, the
 // NetworkPolicy engine's rights, and cluster DNS.
 func createNodeObjects(ctx context.Context, kubeconfig string, n nodeSpec) error {
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-	if err != nil {
-		return err
-	}
-	c, err := kubernetes.NewForConfig(cfg)
+	c, err := clientFor(kubeconfig)
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,6 @@ func (n nodeSpec) kubeletRoot() string        { return filepath.Join(n.stateDir(
 func (n nodeSpec) podLogsDir() string         { return filepath.Join(n.stateDir(), "pod-logs") }
 func (n nodeSpec) bridgeGateway() netip.Addr  { return netip.MustParsePrefix(n.PodCIDR).Addr().Next() }
 func (n nodeSpec) kubeletServerURL() string   { return fmt.Sprintf("https://127.0.0.1:%d", n.APIPort) }
-func (n nodeSpec) nodeAddress() netip.Addr    { return netip.MustParseAddr(n.NodeIP) }
 func (n nodeSpec) sandboxImage() string       { return pauseImageRef }
 
 func writeNodeSpec(n nodeSpec) error {

@@ -19,11 +19,18 @@ export interface AddonDefinition {
   module: string;
   /** What `go build` builds in that folder. */
   main: string;
+  /** A string variable that `-X` sets to the pinned version, as upstream's own build stamps it. */
+  versionVar?: string;
 }
 
 /** The node's add-ons: the NetworkPolicy engine and cluster DNS (docs/adr/0011). */
 export const NODE_ADDONS = {
-  netpol: { name: 'kube-router', module: 'github.com/cloudnativelabs/kube-router/v2', main: 'github.com/cloudnativelabs/kube-router/v2/cmd/kube-router' },
+  netpol: {
+    name: 'kube-router',
+    module: 'github.com/cloudnativelabs/kube-router/v2',
+    main: 'github.com/cloudnativelabs/kube-router/v2/cmd/kube-router',
+    versionVar: 'github.com/cloudnativelabs/kube-router/v2/pkg/version.Version',
+  },
   coredns: { name: 'coredns', module: 'github.com/coredns/coredns', main: '.' },
 } as const satisfies Record<string, AddonDefinition>;
 
@@ -49,7 +56,8 @@ export interface EnsureAddonOptions {
 export async function ensureAddon(addon: AddonDefinition, options: EnsureAddonOptions = {}): Promise<string> {
   const dir = join(ADDONS_DIR, addon.name);
   const input = await readKeyInput(dir);
-  const key = `${pinnedVersion(input.goMod, addon.module)}-${sourceHash(input)}`;
+  const version = pinnedVersion(input.goMod, addon.module);
+  const key = `${version}-${sourceHash(input)}`;
   const outDir = join(options.cacheDir ?? cacheRoot(), 'addons', addon.name, key);
   const path = join(outDir, addon.name);
   if (await isExecutable(path)) return path;
@@ -57,7 +65,8 @@ export async function ensureAddon(addon: AddonDefinition, options: EnsureAddonOp
   options.onProgress?.(`building ${addon.name} ${key} for the real node into ${outDir} (once; a few minutes)`);
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await runGo(['build', '-mod=readonly', '-buildvcs=false', '-trimpath', '-ldflags', '-s -w', '-o', tmp, addon.main], dir, { CGO_ENABLED: '0' });
+    const ldflags = ['-s', '-w', ...(addon.versionVar ? [`-X ${addon.versionVar}=${version}`] : [])].join(' ');
+    await runGo(['build', '-mod=readonly', '-buildvcs=false', '-trimpath', '-ldflags', ldflags, '-o', tmp, addon.main], dir, { CGO_ENABLED: '0' });
     await rename(tmp, path);
   } catch (err) {
     if (err instanceof LocalClusterError) throw err;
