@@ -44,7 +44,9 @@ export function hostState(): HostState {
     // Rules and chains, without packet counters.
     iptables: lines('iptables-save', []).filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/g, '')),
     ipsets: lines('ipset', ['list', '-n']),
-    tmp: readdirSync(tmpdir()).filter((n) => n.startsWith('spacekit-cluster-')),
+    // What the node or its builds could leave in the temporary folder. A cluster's own data
+    // folder is checked by name: other tests' clusters come and go meanwhile.
+    tmp: readdirSync(tmpdir()).filter((n) => /^(node-init-|spacekit-gvisor-build-)/.test(n)),
   };
 }
 

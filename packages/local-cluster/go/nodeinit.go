@@ -66,6 +66,7 @@ func bootNode(ctx context.Context, n nodeSpec, procs *reaper) error {
 	if err := makeNodeMounts(n); err != nil {
 		return fmt.Errorf("mounts: %w", err)
 	}
+	procs.tmpDir = n.stateDir()
 	if err := unix.Sethostname([]byte(n.Name)); err != nil {
 		return fmt.Errorf("hostname: %w", err)
 	}
@@ -221,7 +222,8 @@ func waitForSocket(ctx context.Context, path string, procs *reaper, bound time.D
 // run runs a short command to completion. Process 1 reaps every child, so
 // the command is waited for through the reaper, not exec.Cmd.Wait.
 func (r *reaper) run(ctx context.Context, binary string, args ...string) error {
-	out, err := os.CreateTemp("", "node-init-")
+	// In the node's private tmpfs once it is mounted, so that a command cut short leaves nothing on the host.
+	out, err := os.CreateTemp(r.tmpDir, "node-init-")
 	if err != nil {
 		return err
 	}
@@ -262,6 +264,8 @@ type reaper struct {
 	exited   chan reaped
 	gone     map[int]chan struct{}
 	waiters  map[int]chan unix.WaitStatus
+	// tmpDir holds short commands' output.
+	tmpDir string
 }
 
 type reaped struct {
