@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"runtime"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -35,51 +37,88 @@ egressSelections:
 }
 
 // netnsThread runs work inside one network namespace. A socket belongs to
-// the namespace of the thread that made it, so one OS thread enters the
-// namespace for good and makes every socket; their I/O then runs anywhere.
+// the namespace of the thread that made it, so a few OS threads enter the
+// namespace for good and make every socket; their I/O then runs anywhere.
 type netnsThread struct {
 	jobs chan func()
+	quit chan struct{}
+	once sync.Once
 }
 
+var errNetnsClosed = errors.New("the node's network namespace is closed")
+
+// netnsThreads is how many threads serve the namespace: a dial to an address
+// that does not answer holds its thread until the timeout, and must not hold
+// up the apiserver's other connections.
+const netnsThreads = 8
+
 func enterNetns(pid int) (*netnsThread, error) {
-	t := &netnsThread{jobs: make(chan func())}
-	ready := make(chan error, 1)
-	go func() {
-		// Never unlocked: the thread stays in the node's namespace and ends with this goroutine.
-		runtime.LockOSThread()
-		target, err := os.Open(fmt.Sprintf("/proc/%d/ns/net", pid))
-		if err != nil {
-			ready <- err
-			return
+	t := &netnsThread{jobs: make(chan func()), quit: make(chan struct{})}
+	ready := make(chan error, netnsThreads)
+	for range netnsThreads {
+		go t.serve(pid, ready)
+	}
+	for range netnsThreads {
+		if err := <-ready; err != nil {
+			t.close()
+			return nil, err
 		}
-		err = unix.Setns(int(target.Fd()), unix.CLONE_NEWNET)
-		target.Close()
+	}
+	return t, nil
+}
+
+func (t *netnsThread) serve(pid int, ready chan<- error) {
+	// Never unlocked: the thread stays in the node's namespace and ends with this goroutine.
+	runtime.LockOSThread()
+	target, err := os.Open(fmt.Sprintf("/proc/%d/ns/net", pid))
+	if err != nil {
 		ready <- err
-		if err != nil {
+		return
+	}
+	err = unix.Setns(int(target.Fd()), unix.CLONE_NEWNET)
+	target.Close()
+	ready <- err
+	if err != nil {
+		return
+	}
+	for {
+		select {
+		case job := <-t.jobs:
+			job()
+		case <-t.quit:
 			return
 		}
-		for job := range t.jobs {
-			job()
-		}
-	}()
-	return t, <-ready
+	}
+}
+
+// do runs job on the namespace's thread, unless the node is gone.
+func (t *netnsThread) do(job func()) error {
+	done := make(chan struct{})
+	select {
+	case t.jobs <- func() { job(); close(done) }:
+		<-done
+		return nil
+	case <-t.quit:
+		return errNetnsClosed
+	}
 }
 
 func (t *netnsThread) dial(addr string) (c net.Conn, err error) {
-	done := make(chan struct{})
-	t.jobs <- func() { c, err = net.DialTimeout("tcp", addr, 10*time.Second); close(done) }
-	<-done
+	if e := t.do(func() { c, err = net.DialTimeout("tcp", addr, 10*time.Second) }); e != nil {
+		return nil, e
+	}
 	return c, err
 }
 
 func (t *netnsThread) listen(addr string) (l net.Listener, err error) {
-	done := make(chan struct{})
-	t.jobs <- func() { l, err = net.Listen("tcp", addr); close(done) }
-	<-done
+	if e := t.do(func() { l, err = net.Listen("tcp", addr) }); e != nil {
+		return nil, e
+	}
 	return l, err
 }
 
-func (t *netnsThread) close() { close(t.jobs) }
+// close ends the thread; later calls fail with errNetnsClosed.
+func (t *netnsThread) close() { t.once.Do(func() { close(t.quit) }) }
 
 // serveEgress answers HTTP CONNECT on a Unix socket, opening each tunnel from
 // inside the node.
