@@ -15,10 +15,10 @@ NODE_MAJOR_MIN=22
 PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$SPACEKIT_ROOT/package.json")"
 # Debian packages the project needs, one place. procps gives ps/pkill to the
 # tests that prove no process is left behind; time (GNU time) gives the benchmarks a
-# child's peak RSS. The rest is the real node's: containerd (with runc and ctr),
+# child's peak RSS, openssl makes the client-certificate users of the tests. The rest is the real node's: containerd (with runc and ctr),
 # the CNI plugins, the tools kube-proxy, kube-router and node-init call
 # (iproute2, iptables, ipset, conntrack), and patch for the gVisor build.
-DEBIAN_PACKAGES=(ca-certificates git procps time)
+DEBIAN_PACKAGES=(ca-certificates git openssl procps time)
 NODE_DEBIAN_PACKAGES=(containerd containernetworking-plugins iproute2 iptables ipset conntrack patch)
 
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*" >&2; }

@@ -14,7 +14,18 @@ export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, Spac
 export type { Organizations } from './api/organizations.ts';
 export type { ChangeOptions, DeleteOptions, Spaces } from './api/spaces.ts';
 export type { ProvisioningMode } from './api/mode.ts';
-export { type CredentialOptions, type CredentialRole, type ScopedCredentials, scopedKubeconfig } from './api/credentials.ts';
+export { Access, type Rights } from './api/access.ts';
+export {
+  type CredentialIdentity,
+  type CredentialOptions,
+  type CredentialRole,
+  ownKubeconfig,
+  type ScopedCredentials,
+  type SpaceKubeconfig,
+  type SpaceKubeconfigOptions,
+  scopedKubeconfig,
+} from './api/credentials.ts';
+export { type ResourceAttributes, type ResourceRule, rulesAllow } from './kube/rules.ts';
 export type { Tenants } from './api/tenants.ts';
 export type { ApplyResult } from './apply/index.ts';
 export type { Outcome, ReconcileResult } from './engine/index.ts';

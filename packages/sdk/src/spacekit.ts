@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { isSubset } from './apply/index.ts';
+import { Access } from './api/access.ts';
 import { Organizations } from './api/organizations.ts';
 import { Spaces } from './api/spaces.ts';
 import { Tenants } from './api/tenants.ts';
@@ -72,6 +73,8 @@ export class Spacekit {
   readonly spaces: Spaces;
   /** Live usage at every level: snapshots and watches. */
   readonly usage: Usage;
+  /** What the caller may do at each level, from the API server's own answer (SelfSubjectRulesReview). */
+  readonly access: Access;
   readonly settings: ClusterSettings;
   readonly kubeConfig: KubeConfig;
   readonly #ctx: EngineContext;
@@ -85,6 +88,7 @@ export class Spacekit {
     this.tenants = new Tenants(this.#ctx, provisioning);
     this.organizations = new Organizations(this.#ctx, provisioning);
     this.usage = new Usage(this.#ctx.client, this.#ctx);
+    this.access = new Access(this.#ctx.client);
   }
 
   /** Requests this connection made that changed the cluster, so far. */

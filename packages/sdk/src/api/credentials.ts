@@ -88,6 +88,51 @@ export async function spaceCredentials(ctx: EngineContext, ref: SpaceRef, option
   }
 }
 
+/** How a Space kubeconfig authenticates: with credentials issued for the Space, or as the caller. */
+export type CredentialIdentity = 'issued' | 'own';
+
+/** Options for `kit.spaces.kubeconfig`. */
+export interface SpaceKubeconfigOptions extends CredentialOptions {
+  /**
+   * `issued`: a ServiceAccount of the Space with a bound token, which needs
+   * the right to issue it ({@link spaceCredentials}). `own`: the caller's own
+   * credentials with the Space as the default namespace, which needs no
+   * rights and grants none. `auto` (the default): issued when the caller may
+   * issue credentials in the Space, else own.
+   */
+  identity?: CredentialIdentity | 'auto';
+}
+
+/** A kubeconfig whose context works in one Space by default. */
+export type SpaceKubeconfig =
+  | ({ identity: 'issued' } & ScopedCredentials)
+  | {
+      identity: 'own';
+      namespace: string;
+      /** The kubeconfig user whose credentials it carries (its name in the caller's kubeconfig). */
+      user: string;
+      kubeconfig: string;
+      kubeConfig: KubeConfig;
+    };
+
+/**
+ * The caller's current context alone, with `namespace` as its default: the
+ * same cluster and the same credentials (inline data stays inline, files stay
+ * files, exec plugins stay exec plugins), so it can do exactly what the
+ * caller can and no more.
+ */
+export function ownKubeconfig(from: KubeConfig, namespace: string): { kubeconfig: string; user: string } {
+  const context = from.getContextObject(from.getCurrentContext());
+  const cluster = from.getCurrentCluster();
+  const user = from.getCurrentUser();
+  if (!context || !cluster || !user) {
+    throw new ValidationError('kubeconfig', [{ path: 'current-context', message: 'the kubeconfig has no current context with a cluster and a user' }]);
+  }
+  const narrowed = new KubeConfig();
+  narrowed.loadFromOptions({ clusters: [cluster], users: [user], contexts: [{ ...context, namespace }], currentContext: context.name });
+  return { kubeconfig: narrowed.exportConfig(), user: user.name };
+}
+
 /** A kubeconfig for the current cluster that authenticates with `token` and works in `namespace` by default. */
 export function scopedKubeconfig(from: KubeConfig, namespace: string, name: string, token: string): string {
   const cluster = from.getCurrentCluster();

@@ -1,3 +1,4 @@
+import { KubeConfig } from '@kubernetes/client-node';
 import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace } from '../engine/finalize.ts';
@@ -20,7 +21,8 @@ import {
   type Tenant,
   tenantNamespace,
 } from '../model/index.ts';
-import { type CredentialOptions, type ScopedCredentials, spaceCredentials } from './credentials.ts';
+import { Access } from './access.ts';
+import { type CredentialOptions, ownKubeconfig, type ScopedCredentials, type SpaceKubeconfig, type SpaceKubeconfigOptions, spaceCredentials } from './credentials.ts';
 import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
 import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, updateThroughOperator, waitFor, waitUntilReady } from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
@@ -291,6 +293,29 @@ export class Spaces {
   async credentials(ref: SpaceRef, options: CredentialOptions = {}): Promise<ScopedCredentials> {
     await this.get(ref);
     return spaceCredentials(this.#ctx, ref, options);
+  }
+
+  /**
+   * A kubeconfig that works in this Space, for a terminal or a tool. With the
+   * right to issue credentials (Space and Tenant admins) it carries a
+   * Space-scoped ServiceAccount token ({@link credentials}); without it (a
+   * developer or viewer) it carries the caller's own credentials with the
+   * Space as the default namespace. Either way it grants no right the caller
+   * does not have. `identity` forces one of the two.
+   *
+   * @throws {NotFoundError} when the Space does not exist or the caller may not read it;
+   *   {@link ForbiddenError} when `identity: 'issued'` is asked without the right.
+   */
+  async kubeconfig(ref: SpaceRef, options: SpaceKubeconfigOptions = {}): Promise<SpaceKubeconfig> {
+    const { identity = 'auto', ...credentialOptions } = options;
+    await this.get(ref);
+    const issue = identity === 'issued' || (identity === 'auto' && (await new Access(this.#ctx.client).rights({ organization: ref.organization, tenant: ref.tenant, space: ref.name })).issueCredentials);
+    if (issue) return { identity: 'issued', ...(await spaceCredentials(this.#ctx, ref, credentialOptions)) };
+    const namespace = spaceNamespace(ref.organization, ref.tenant, ref.name);
+    const own = ownKubeconfig(this.#ctx.client.kubeConfig, namespace);
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(own.kubeconfig);
+    return { identity: 'own', namespace, user: own.user, kubeconfig: own.kubeconfig, kubeConfig };
   }
 
   /** Resolves once the Space is Ready for its current generation; throws if provisioning failed. */
