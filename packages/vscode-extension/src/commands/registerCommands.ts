@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container.ts';
-import { addScope, selectKubeconfig, switchContext } from './connection/connectionCommands.ts';
+import { addScope, removeScope, selectKubeconfig, switchContext } from './connection/connectionCommands.ts';
 import { createSpace } from './spaces/createSpace.ts';
 import { deleteSpace } from './spaces/deleteSpace.ts';
 import { resizeSpace } from './spaces/resizeSpace.ts';
@@ -23,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   'spacekit.switchContext': switchContext,
   'spacekit.selectKubeconfig': selectKubeconfig,
   'spacekit.addScope': addScope,
+  'spacekit.removeScope': removeScope,
   'spacekit.openSettings': () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:spacekit.spacekit'),
   'spacekit.showLogs': (c) => c.log.show(),
 };

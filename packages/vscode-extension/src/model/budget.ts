@@ -64,7 +64,7 @@ export function shortfalls(requested: Readonly<Record<string, string | number>>,
 /** Says why a size is refused and what would fit, as the create and resize flows show it. */
 export function shortfallMessage(found: readonly Shortfall[], owner: string): string {
   const parts = found.map((s) => `${shortName(s.resource)} ${s.requested} asked, ${s.free} free`);
-  return `Too big for ${owner}: ${parts.join('; ')}. Choose a smaller size, or ask the tenant's admin for more budget.`;
+  return `Too big for ${owner}: ${parts.join('; ')}. Choose a smaller size, or ask the Organization's admins to raise the Tenant's budget.`;
 }
 
 /** What would be left of `free` after `requested`, per resource `free` bounds, never below zero. */

@@ -1,4 +1,4 @@
-import { ForbiddenError, NotInstalledError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '@spacekit/sdk';
+import { ConflictError, ForbiddenError, NotFoundError, NotInstalledError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '@spacekit/sdk';
 import type { Scope } from './scope.ts';
 
 /** A button on an error message, and the command it runs. */
@@ -16,6 +16,17 @@ export interface ErrorReport {
 
 const SHOW_LOGS: ErrorAction = { title: 'Show Logs', command: 'spacekit.showLogs' };
 const SWITCH_CONTEXT: ErrorAction = { title: 'Switch Context…', command: 'spacekit.switchContext' };
+const REFRESH: ErrorAction = { title: 'Refresh', command: 'spacekit.refresh' };
+
+/** What the failed step was, for a message that says who may do it and what to try. */
+export interface Attempt {
+  /** `resize Space acme/payments/dev`: what "Could not …" goes on with. */
+  doing: string;
+  /** Who may do it, such as "the Tenant's admins"; said when the server refuses. */
+  whoCan?: string;
+  /** A command that tries again, offered after a conflict. */
+  retry?: ErrorAction;
+}
 
 /** `tenant/acme/payments` (a QuotaExceededError's parent) → the tenant's scope, to open its dashboard. */
 export function parentScope(parent: string): Scope | undefined {
@@ -27,11 +38,13 @@ export function parentScope(parent: string): Scope | undefined {
 }
 
 /**
- * Turns what the SDK threw into the message to show. The SDK's messages
- * already say what to do next; this keeps them whole, puts a validation's
- * issues on one line, and adds the button that helps.
+ * Turns what the SDK threw into the message to show: what failed, why in
+ * words a person can act on, and the buttons that help. The server's own
+ * text stays in the log (the caller logs the error whole); only the SDK's
+ * own actionable messages (budgets, validation, timeouts) are shown as they are.
  */
-export function describeError(doing: string, err: unknown): ErrorReport {
+export function describeError(attempt: string | Attempt, err: unknown): ErrorReport {
+  const { doing, whoCan, retry } = typeof attempt === 'string' ? { doing: attempt } : attempt;
   const prefix = `Could not ${doing}: `;
   if (err instanceof ValidationError) {
     return { message: prefix + err.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), actions: [] };
@@ -40,8 +53,25 @@ export function describeError(doing: string, err: unknown): ErrorReport {
     const scope = parentScope(err.parent);
     return { message: prefix + err.message, actions: scope ? [{ title: 'Open Budget Dashboard', command: 'spacekit.openDashboard', args: [scope] }] : [] };
   }
-  if (err instanceof ForbiddenError || err instanceof NotInstalledError) return { message: prefix + err.message, actions: [SWITCH_CONTEXT, SHOW_LOGS] };
+  if (err instanceof ForbiddenError) {
+    const who = whoCan ? `${capitalize(whoCan)} can; ask one of them, or use a context that has the right.` : 'Ask an admin of this level, or use a context that has the right.';
+    return {
+      message: `${prefix}you may not do this (the API server refused it). ${who} Refresh to see what you may do now.`,
+      actions: [REFRESH, SWITCH_CONTEXT, SHOW_LOGS],
+    };
+  }
+  if (err instanceof NotFoundError) {
+    return { message: `${prefix}it no longer exists, or you may no longer read it. Refresh to see what is there now.`, actions: [REFRESH, SHOW_LOGS] };
+  }
+  if (err instanceof ConflictError) {
+    return { message: `${prefix}it was changed by someone else meanwhile. Try again with what is there now.`, actions: [...(retry ? [retry] : []), REFRESH] };
+  }
+  if (err instanceof NotInstalledError) return { message: prefix + err.message, actions: [SWITCH_CONTEXT, SHOW_LOGS] };
   if (err instanceof TimeoutError) return { message: prefix + err.message, actions: [SHOW_LOGS] };
   if (err instanceof SpacekitError) return { message: prefix + err.message, actions: [SHOW_LOGS] };
   return { message: prefix + (err instanceof Error ? err.message : String(err)), actions: [SHOW_LOGS] };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

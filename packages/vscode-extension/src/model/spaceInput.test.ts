@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { remainingBudget } from './budget.ts';
-import { createInput, parseCustomSize, schemaProblem, sizeOf, sizeProblem, spaceNameProblem, withSize } from './spaceInput.ts';
+import { belowUsage, createInput, parseCustomSize, schemaProblem, sizeOf, sizeProblem, spaceNameProblem, withSize } from './spaceInput.ts';
 
 const tenant = { organization: 'acme', tenant: 'payments' };
 const free = remainingBudget({ 'requests.cpu': '3', 'requests.memory': '6Gi' }, { 'requests.cpu': '1', 'requests.memory': '2Gi' });
@@ -40,7 +40,7 @@ describe('custom sizes', () => {
 
   it('refuses a size above the remaining budget, naming what was asked and what is free', () => {
     expect(sizeProblem({ ...tenant, name: 'x' }, { cpu: '50', memory: '1Gi' }, free, 'tenant acme/payments')).toBe(
-      "Too big for tenant acme/payments: cpu 50 asked, 2 free. Choose a smaller size, or ask the tenant's admin for more budget.",
+      "Too big for tenant acme/payments: cpu 50 asked, 2 free. Choose a smaller size, or ask the Organization's admins to raise the Tenant's budget.",
     );
     expect(sizeProblem({ ...tenant, name: 'x' }, { cpu: '3', memory: '8Gi' }, free, 'tenant acme/payments')).toMatch(/cpu 3 asked, 2 free; mem 8Gi asked, 4Gi free/);
     expect(sizeProblem({ ...tenant, name: 'x' }, { cpu: '2', memory: '4Gi' }, free, 'tenant acme/payments')).toBeUndefined();
@@ -57,5 +57,13 @@ describe('what the flow sends', () => {
   it('replaces CPU and memory on resize whatever their spelling, keeping the rest', () => {
     expect(withSize({ 'requests.cpu': '1', memory: '1Gi', pods: '10' }, { cpu: '2', memory: '2Gi' })).toEqual({ pods: '10', cpu: '2', memory: '2Gi' });
     expect(sizeOf({ 'requests.cpu': '1', memory: '1Gi' })).toEqual({ label: 'Current', cpu: '1', memory: '1Gi' });
+  });
+
+  it('names the resources a resize would cap below current usage', () => {
+    const used = { 'requests.cpu': '700m', 'requests.memory': '512Mi' };
+    expect(belowUsage({ cpu: '500m', memory: '1Gi' }, used)).toEqual(['cpu 500m < 700m used']);
+    expect(belowUsage({ cpu: '500m', memory: '256Mi' }, used)).toEqual(['cpu 500m < 700m used', 'mem 256Mi < 512Mi used']);
+    expect(belowUsage({ cpu: '700m', memory: '512Mi' }, used)).toEqual([]);
+    expect(belowUsage({ cpu: '1', memory: '1Gi' }, {})).toEqual([]);
   });
 });

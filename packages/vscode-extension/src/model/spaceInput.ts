@@ -1,5 +1,6 @@
 import { CreateSpaceInputSchema, type CreateSpaceInput, NameError, nameProblem, NETWORK_PRESETS, spaceNamespace } from '@spacekit/sdk';
 import { type Amounts, shortfallMessage, shortfalls } from './budget.ts';
+import { human, milli, shortName } from './usage.ts';
 
 /** A Space size as the flows offer it: CPU and memory, in Kubernetes quantity syntax. */
 export interface Size {
@@ -137,4 +138,20 @@ export function withSize(resources: Readonly<Record<string, string | number>>, s
 /** The CPU and memory a Space's resources ask for, whichever spelling they use. */
 export function sizeOf(resources: Readonly<Record<string, string | number>>, label = 'Current'): Size {
   return { label, cpu: String(resources.cpu ?? resources['requests.cpu'] ?? '0'), memory: String(resources.memory ?? resources['requests.memory'] ?? '0') };
+}
+
+/**
+ * The resources a new size would cap below what the Space's workloads
+ * request now (`used`, quantities by `requests.cpu`/`requests.memory`), as
+ * `cpu 500m < 700m used`. Such a resize is allowed, but the Space is over
+ * budget at once and new pods are refused until usage falls.
+ */
+export function belowUsage(size: Pick<Size, 'cpu' | 'memory'>, used: Readonly<Record<string, string>>): string[] {
+  const out: string[] = [];
+  for (const [resource, asked] of [['requests.cpu', size.cpu], ['requests.memory', size.memory]] as const) {
+    const now = milli(used[resource]);
+    const cap = milli(asked);
+    if (now !== undefined && cap !== undefined && cap < now) out.push(`${shortName(resource)} ${human(resource, cap)} < ${human(resource, now)} used`);
+  }
+  return out;
 }

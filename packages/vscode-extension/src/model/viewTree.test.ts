@@ -71,13 +71,36 @@ describe('the Spaces tree model', () => {
     expect(flatten(pending).at(-1)?.description).toBe('provisioning…');
   });
 
-  it('puts a table of used, allocated, budget and free in a tenant tooltip, and used, quota and free in a Space tooltip', () => {
+  it('puts a table of used, allocated, budget and free in a tenant tooltip, and used, budget and free in a Space tooltip, in one vocabulary', () => {
     const [org] = buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: payments }]);
     const tenant = org?.children[0];
-    expect(tenant?.tooltip).toContain('| resource | used | allocated | budget | unallocated |');
+    expect(tenant?.tooltip).toContain('| resource | used | allocated | budget | free |');
+    expect(tenant?.children.find((c) => c.label === 'web')?.tooltip).toContain('| resource | used | budget | free |');
+    expect(flatten([org!]).map((n) => n.tooltip).join('\n')).not.toMatch(/quota \||unallocated/);
     expect(tenant?.tooltip).toContain('| cpu | 0 | 2 | 4 | 2 |');
     expect(tenant?.tooltip).toContain('Namespace `acme--payments`');
     expect(tenant?.children.find((c) => c.label === 'web')?.tooltip).toContain('| cpu | 100m | 1 | 900m |');
+  });
+
+  it('offers only what the user may do, and says who can do the rest', () => {
+    const none = { createSpace: false, updateSpace: false, deleteSpace: false, issueCredentials: false, incomplete: false };
+    const rights = new Map([
+      ['acme/payments', { ...none, createSpace: true }],
+      ['acme/payments/web', { ...none, updateSpace: true, deleteSpace: true, issueCredentials: true }],
+      ['acme/payments/api', none],
+    ]);
+    const rows = flatten(buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: payments }], rights));
+    const row = (id: string) => rows.find((n) => n.id === id);
+    expect(row('acme/payments')?.contextValue).toBe('spacekit.tenant.readable.ready may-createSpace');
+    expect(row('acme/payments/web')?.contextValue).toBe('spacekit.space.readable.ready may-resizeSpace may-deleteSpace');
+    expect(row('acme/payments/api')?.contextValue).toBe('spacekit.space.readable.ready');
+    expect(row('acme/payments/api')?.tooltip).toContain("$(lock) You may not resize or delete it: the Tenant's admins can\\.");
+    expect(row('acme/payments/web')?.tooltip).not.toContain('You may not');
+  });
+
+  it('reads a row\'s state once', () => {
+    const [org] = buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: tenantNode('payments', [spaceNode('old', {}, undefined, 'Terminating')]) }]);
+    expect(org?.children[0]?.children[0]?.accessibilityLabel).toBe('Space old, deleting');
   });
 
   it('escapes Markdown in names and messages', () => {

@@ -1,4 +1,5 @@
-import type { TreeNode } from '@spacekit/sdk';
+import type { Rights, TreeNode } from '@spacekit/sdk';
+import { rightsContext, withheldNote } from './rights.ts';
 import { levelOf, type Scope, scopeKey, scopeLabel } from './scope.ts';
 import { overBudget, resourceRows, usageSummary } from './usage.ts';
 
@@ -96,25 +97,38 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** The tooltip: what the level is, its state and namespace, and a table of every resource. */
-export function tooltipFor(node: TreeNode, scope: Scope, state: NodeState): string {
+export function tooltipFor(node: TreeNode, scope: Scope, state: NodeState, rights?: Rights): string {
   const lines = [`**${node.kind}** ${escapeMarkdown(scopeKey(scope))} — ${STATE_TEXT[state]}`, ''];
   if (node.namespace) lines.push(`Namespace \`${node.namespace}\``, '');
   if (node.message) lines.push(`$(error) ${escapeMarkdown(node.message)}`, '');
   const rows = resourceRows(node);
   if (rows.length > 0) {
     if (node.kind === 'Space') {
-      lines.push('| resource | used | quota | free |', '|---|---:|---:|---:|');
+      lines.push('| resource | used | budget | free |', '|---|---:|---:|---:|');
       for (const r of rows) lines.push(`| ${r.label}${r.over ? ' $(warning)' : ''} | ${r.used} | ${r.budget ?? '∞'} | ${r.free ?? '∞'} |`);
     } else {
-      lines.push('| resource | used | allocated | budget | unallocated |', '|---|---:|---:|---:|---:|');
+      lines.push('| resource | used | allocated | budget | free |', '|---|---:|---:|---:|---:|');
       for (const r of rows) lines.push(`| ${r.label}${r.over ? ' $(warning)' : ''} | ${r.used} | ${r.allocated ?? '0'} | ${r.budget ?? '∞'} | ${r.free ?? '∞'} |`);
     }
-    lines.push('', node.kind === 'Space' ? '_used_: requested by running workloads' : '_used_: requested by workloads in the Spaces below · _allocated_: held by children');
+    lines.push(
+      '',
+      node.kind === 'Space'
+        ? '_used_: requested by running workloads · _budget_: enforced as the Space\'s quota'
+        : '_used_: requested by workloads in the Spaces below · _allocated_: held by children · _free_: budget not allocated',
+    );
   }
+  const note = withheldNote(scope, rights);
+  if (note) lines.push('', `$(lock) ${escapeMarkdown(note)}`);
   return lines.join('\n');
 }
 
-function readableNode(node: TreeNode, scope: Scope, children: ViewNode[]): ViewNode {
+/** What a screen reader says for a row: kind, name and state, then the description unless it only repeats the state. */
+export function accessibilityLabelFor(kind: string, name: string, stateText: string, description: string): string {
+  const repeats = description.replace(/…$/, '') === stateText || description === '';
+  return repeats ? `${kind} ${name}, ${stateText}` : `${kind} ${name}, ${stateText}, ${description}`;
+}
+
+function readableNode(node: TreeNode, scope: Scope, children: ViewNode[], rights: Rights | undefined): ViewNode {
   const state = stateOf(node);
   const description = descriptionFor(node, state);
   const level = levelOf(scope);
@@ -124,11 +138,11 @@ function readableNode(node: TreeNode, scope: Scope, children: ViewNode[]): ViewN
     kind: node.kind,
     label: node.name,
     description,
-    tooltip: tooltipFor(node, scope, state),
+    tooltip: tooltipFor(node, scope, state, rights),
     icon: iconFor(node.kind, state),
     state,
-    contextValue: `spacekit.${level}.readable.${state}`,
-    accessibilityLabel: `${node.kind} ${node.name}, ${STATE_TEXT[state]}, ${description}`,
+    contextValue: `spacekit.${level}.readable.${state}${rightsContext(scope, rights)}`,
+    accessibilityLabel: accessibilityLabelFor(node.kind, node.name, STATE_TEXT[state], description),
     usage: node,
     children,
   };
@@ -193,14 +207,14 @@ function place(roots: Map<string, Slot>, scope: Scope, node: TreeNode): void {
 
 const DEPTH = { organization: 0, tenant: 1, space: 2 } as const;
 const HINT =
-  'It is shown because something below it is yours. Ask its admin for read access, or add what you work in to the `spacekit.scopes` setting.';
+  'It is shown because something below it is yours. Its admins can give you read access; or add what you work in to the `spacekit.scopes` setting.';
 
 /**
  * The rows of the Spaces view: Organization → Tenant → Space, merged from
  * everything discovery reached. A level the user may not read becomes a plain
  * grouping row that says so, never an error.
  */
-export function buildViewTree(reaches: readonly Reach[]): ViewNode[] {
+export function buildViewTree(reaches: readonly Reach[], rights: ReadonlyMap<string, Rights> = new Map()): ViewNode[] {
   const roots = new Map<string, Slot>();
   // Wider reaches first, so that a narrower one (read directly, so at least as fresh) has the last word.
   const ordered = [...reaches].sort((a, b) => DEPTH[levelOf(a.scope)] - DEPTH[levelOf(b.scope)]);
@@ -215,7 +229,7 @@ export function buildViewTree(reaches: readonly Reach[]): ViewNode[] {
   }
   const render = (slot: Slot): ViewNode => {
     const children = [...slot.children.values()].sort((a, b) => keyName(a).localeCompare(keyName(b))).map(render);
-    if (slot.node) return readableNode(slot.node, slot.scope, children);
+    if (slot.node) return readableNode(slot.node, slot.scope, children, rights.get(scopeKey(slot.scope)));
     return unreadableNode(slot.scope, slot.reason ?? `You may not read ${scopeLabel(slot.scope)}. ${HINT}`, children);
   };
   return [...roots.values()].sort((a, b) => keyName(a).localeCompare(keyName(b))).map(render);

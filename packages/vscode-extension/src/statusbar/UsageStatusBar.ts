@@ -86,7 +86,7 @@ export class UsageStatusBar implements vscode.Disposable {
     } catch (err) {
       if (signal.aborted) return;
       this.#log.warn(`status bar: cannot follow space ${scopeKey(scope)}: ${err instanceof Error ? err.message : String(err)}`);
-      this.#item.text = `$(warning) ${scope.space ?? scopeKey(scope)}`;
+      this.#item.text = `$(warning) ${scopeKey(scope)}`;
       this.#item.tooltip = err instanceof Error ? err.message : String(err);
     }
   }

@@ -11,10 +11,10 @@ describe('the Space the status bar follows', () => {
     expect(currentSpace({ setting: 'acme/payments', contextNamespace: undefined })).toBeUndefined();
   });
 
-  it('reads its name and usage, with a warning icon when over budget', () => {
+  it('reads its whole path and usage, with a warning icon when over budget', () => {
     const scope = { organization: 'acme', tenant: 'payments', space: 'web' };
-    expect(statusText(scope, spaceNode('web', { 'requests.cpu': '100m' }))).toBe('$(server-environment) web  cpu 100m/1 · mem 0/2Gi');
-    expect(statusText(scope, spaceNode('web', { 'requests.cpu': '2' }))).toMatch(/^\$\(warning\) web/);
-    expect(statusText(scope, undefined)).toBe('$(server-environment) web');
+    expect(statusText(scope, spaceNode('web', { 'requests.cpu': '100m' }))).toBe('$(server-environment) acme/payments/web  cpu 100m/1 · mem 0/2Gi');
+    expect(statusText(scope, spaceNode('web', { 'requests.cpu': '2' }))).toMatch(/^\$\(warning\) acme\/payments\/web/);
+    expect(statusText(scope, undefined)).toBe('$(server-environment) acme/payments/web');
   });
 });

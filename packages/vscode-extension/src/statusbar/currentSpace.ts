@@ -22,9 +22,9 @@ export function currentSpace(inputs: { setting: string; contextNamespace?: strin
   return undefined;
 }
 
-/** The status bar's text: the Space's name and its usage, with a warning icon when it is over budget or failed. */
+/** The status bar's text: the Space's whole path (`acme/payments/dev`, since Space names repeat across Tenants) and its usage, with a warning icon when it is over budget or failed. */
 export function statusText(scope: Scope, node: TreeNode | undefined): string {
-  const name = scope.space ?? scopeKey(scope);
+  const name = scopeKey(scope);
   if (!node) return `$(server-environment) ${name}`;
   const state = stateOf(node);
   const icon = state === 'overBudget' || state === 'failed' ? '$(warning)' : state === 'provisioning' ? '$(sync~spin)' : '$(server-environment)';

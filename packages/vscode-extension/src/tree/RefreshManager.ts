@@ -1,11 +1,11 @@
-import { ForbiddenError, NotFoundError, type Spacekit } from '@spacekit/sdk';
+import { ForbiddenError, NotFoundError, type Rights, type Spacekit } from '@spacekit/sdk';
 import type * as vscode from 'vscode';
 import { classifyFailure } from '../connection/classify.ts';
 import { type ConnectionSource, NoKubeconfigError } from '../connection/types.ts';
 import { discover } from '../discovery/discover.ts';
 import { scopeHints } from '../discovery/hints.ts';
 import type { Log } from '../log.ts';
-import { type Scope, scopeLabel } from '../model/scope.ts';
+import { type Scope, scopeKey, scopeLabel } from '../model/scope.ts';
 import type { Settings } from '../settings.ts';
 import { debounce, type Debouncer } from '../util/debounce.ts';
 import type { SpacesModel } from './spaces/SpacesModel.ts';
@@ -38,6 +38,7 @@ export class RefreshManager implements vscode.Disposable {
   readonly #subscriptions: { dispose(): void }[] = [];
   #run: AbortController | undefined;
   #lastState = '';
+  #asking = false;
 
   constructor(view: VisibilitySource, model: SpacesModel, connection: ConnectionSource, settings: () => Settings, log: Log, refreshView: () => void) {
     this.#view = view;
@@ -50,8 +51,12 @@ export class RefreshManager implements vscode.Disposable {
     this.#rediscover = debounce(() => this.restart(), () => this.#settings().refreshDebounceMs);
     this.#subscriptions.push(
       view.onDidChangeVisibility(() => (this.#view.visible ? this.restart() : this.stop('the Spaces view is hidden'))),
-      connection.onDidChange(() => this.#view.visible && this.restart()),
+      connection.onDidChange(() => {
+        this.#model.forgetRights();
+        if (this.#view.visible) this.restart();
+      }),
       model.onDidChange(() => {
+        void this.#askRights();
         this.#refreshView.schedule();
         if (model.state !== this.#lastState) this.#refreshView.flush();
         this.#lastState = model.state;
@@ -102,6 +107,40 @@ export class RefreshManager implements vscode.Disposable {
       this.#log.error(`cannot show the Spaces view (${failure.state})`, err);
       this.#model.failed(failure);
     }
+  }
+
+  /** Asks the API server what the user may do at every readable Tenant and Space not asked about yet (a Space that appeared, a new context). */
+  async #askRights(): Promise<void> {
+    if (this.#asking || !this.live || this.#model.state !== 'ready') return;
+    const scopes = this.#model.scopesWithoutRights;
+    if (scopes.length === 0) return;
+    this.#asking = true;
+    try {
+      const { kit } = await this.#connection.current();
+      const answers = new Map<string, Rights>();
+      await Promise.all(
+        scopes.map(async (scope) => {
+          try {
+            answers.set(scopeKey(scope), await kit.access.rights(scope));
+          } catch (err) {
+            // Unknown rights offer nothing; the next change asks again.
+            this.#log.warn(`could not review your rights at ${scopeLabel(scope)}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }),
+      );
+      this.#log.info(`rights reviewed at ${answers.size} scope(s)`);
+      this.#model.rightsKnown(answers);
+    } finally {
+      this.#asking = false;
+    }
+    // Rows that appeared while the server was answering.
+    if (this.#model.scopesWithoutRights.some((s) => !scopes.some((asked) => scopeKey(asked) === scopeKey(s)))) void this.#askRights();
+  }
+
+  /** Asks again everywhere, as after a refusal showed that an answer no longer holds. */
+  reviewRights(): void {
+    this.#model.forgetRights();
+    void this.#askRights();
   }
 
   async #follow(kit: Spacekit, scope: Scope, signal: AbortSignal): Promise<void> {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container.ts';
-import type { ViewNode } from '../model/viewTree.ts';
+import { type Action, may } from '../model/rights.ts';
+import { flatten, type ViewNode } from '../model/viewTree.ts';
 import { RefreshManager } from './RefreshManager.ts';
 import { SpacesModel } from './spaces/SpacesModel.ts';
 import { SpacesTreeProvider } from './spaces/SpacesTreeProvider.ts';
@@ -27,8 +28,21 @@ export function registerTrees(container: Container): SpacesTree {
   const provider = new SpacesTreeProvider(model);
   const view = vscode.window.createTreeView(SPACES_VIEW, { treeDataProvider: provider, showCollapseAll: true });
   let shownState = '';
+  const shownKeys = new Map<string, boolean>();
+  const setKey = (key: string, value: boolean) => {
+    if (shownKeys.get(key) === value) return;
+    shownKeys.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
   const showModel = () => {
     provider.refresh();
+    // What the palette and the view's title bar offer follows the same rights as the rows' menus.
+    const rows = flatten(model.nodes);
+    const anywhere = (action: Action) => rows.some((n) => may(model.rights(n.scope), action));
+    setKey('spacekit.canCreateSpace', anywhere('createSpace'));
+    setKey('spacekit.canResizeSpace', anywhere('resizeSpace'));
+    setKey('spacekit.canDeleteSpace', anywhere('deleteSpace'));
+    setKey('spacekit.hasScopes', container.settings().scopes.length > 0);
     // VS Code shows the welcome content only while the view has no message; the welcome says what to do, the log has the detail.
     view.message = model.state === 'ready' ? (model.message ?? '') : '';
     if (model.state !== shownState) {

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { Container } from '../../container.ts';
-import { parseScope } from '../../model/scope.ts';
+import { parseScope, scopeKey, scopeLabel } from '../../model/scope.ts';
 import { SECTION } from '../../settings.ts';
 import { reportError } from '../report.ts';
 
@@ -47,7 +47,11 @@ export async function selectKubeconfig(container: Container): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('kubeconfig', value, vscode.ConfigurationTarget.Global);
 }
 
-/** Adds an Organization, Tenant or Space to `spacekit.scopes`, for users who may not list Organizations. */
+/**
+ * Adds an Organization, Tenant or Space to `spacekit.scopes`, for users who
+ * may not list Organizations. It is read first: a scope that does not exist
+ * or that the user may not read is not added, and the user is told why.
+ */
 export async function addScope(container: Container): Promise<void> {
   const scope = await vscode.window.showInputBox({
     title: 'Add Scope',
@@ -60,6 +64,36 @@ export async function addScope(container: Container): Promise<void> {
     },
   });
   if (!scope) return;
+  const parsed = parseScope(scope);
+  if ('problem' in parsed) return;
   const scopes = container.settings().scopes;
-  if (!scopes.includes(scope)) await vscode.workspace.getConfiguration(SECTION).update('scopes', [...scopes, scope], vscode.ConfigurationTarget.Global);
+  const key = scopeKey(parsed.scope);
+  if (scopes.includes(key)) {
+    void vscode.window.showInformationMessage(`${key} is already a scope.`);
+    return;
+  }
+  try {
+    const { kit } = await container.connection.current();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${scopeLabel(parsed.scope)}` }, () => kit.usage.snapshot(parsed.scope));
+  } catch (err) {
+    await reportError(container.log, `add ${scopeLabel(parsed.scope)} as a scope`, err);
+    return;
+  }
+  await vscode.workspace.getConfiguration(SECTION).update('scopes', [...scopes, key], vscode.ConfigurationTarget.Global);
+}
+
+/** Removes scopes from `spacekit.scopes`. */
+export async function removeScope(container: Container): Promise<void> {
+  const scopes = container.settings().scopes;
+  if (scopes.length === 0) {
+    void vscode.window.showInformationMessage('There is no scope to remove: the spacekit.scopes setting is empty.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    scopes.map((s) => ({ label: s })),
+    { title: 'Remove Scope', placeHolder: 'Scopes to remove from spacekit.scopes', canPickMany: true },
+  );
+  if (!picked || picked.length === 0) return;
+  const removed = new Set(picked.map((p) => p.label));
+  await vscode.workspace.getConfiguration(SECTION).update('scopes', scopes.filter((s) => !removed.has(s)), vscode.ConfigurationTarget.Global);
 }

@@ -8,7 +8,8 @@ import { flatten } from '../../model/viewTree.ts';
 import { reportError } from '../report.ts';
 import { scopeOf } from '../targets.ts';
 import { sizeStep } from './sizeStep.ts';
-import { BACK, inputStep, pickStep } from './steps.ts';
+import { BACK, inputStep, pickStep, type StepPosition } from './steps.ts';
+import { may, refusalOf, WHO_CAN } from '../../model/rights.ts';
 import { tenantRoom, type TenantRoom } from './tenantBudget.ts';
 
 const TITLE = 'Create Space';
@@ -32,6 +33,10 @@ export async function createSpace(container: Container, arg?: unknown): Promise<
   let sandbox: 'gvisor' | 'none' = 'gvisor';
   let network: (typeof NETWORK_CHOICES)[number]['preset'] = 'isolated';
   let step = fixedTenant ? 2 : 1;
+  if (tenant && !may(container.spaces.model.rights(tenant), 'createSpace')) {
+    void vscode.window.showWarningMessage(refusalOf(tenant, 'createSpace'));
+    return;
+  }
 
   let kit: Spacekit;
   try {
@@ -42,7 +47,9 @@ export async function createSpace(container: Container, arg?: unknown): Promise<
   }
 
   while (step <= TOTAL_STEPS) {
-    const position = { title: TITLE, step, totalSteps: TOTAL_STEPS };
+    // A flow started on a Tenant skips choosing one: its counter starts at 1 of 4, not 2 of 5.
+    const skipped = fixedTenant ? 1 : 0;
+    const position = { title: TITLE, step: step - skipped, totalSteps: TOTAL_STEPS - skipped };
     if (step === 1) {
       const picked = await pickTenant(container, position);
       if (!picked) return;
@@ -119,10 +126,15 @@ export async function createSpace(container: Container, arg?: unknown): Promise<
   await provision(container, createInput({ ...tenant, name }, size, sandbox, network), size);
 }
 
-async function pickTenant(container: Container, position: { title: string; step: number; totalSteps: number }): Promise<Tenant | undefined> {
-  const tenants = flatten(container.spaces.model.nodes).filter((n) => n.kind === 'Tenant' && n.usage);
+async function pickTenant(container: Container, position: StepPosition): Promise<Tenant | undefined> {
+  const readable = flatten(container.spaces.model.nodes).filter((n) => n.kind === 'Tenant' && n.usage);
+  const tenants = readable.filter((n) => may(container.spaces.model.rights(n.scope), 'createSpace'));
   if (tenants.length === 0) {
-    void vscode.window.showInformationMessage('There is no Tenant you may read. Open the Spacekit view to see why, or add your tenant with "Spacekit: Add Scope…".');
+    void vscode.window.showInformationMessage(
+      readable.length === 0
+        ? 'There is no Tenant you may read. Open the Spacekit view to see why, or add your tenant with "Spacekit: Add Scope…".'
+        : `You may not create Spaces in ${readable.map((n) => scopeKey(n.scope)).join(', ')}: ${WHO_CAN.createSpace} can.`,
+    );
     return undefined;
   }
   const items = tenants.map((n) => {
@@ -156,6 +168,6 @@ async function provision(container: Container, input: ReturnType<typeof createIn
     if (choice === 'Open Terminal') await vscode.commands.executeCommand('spacekit.openTerminal', scope);
     if (choice === 'Open Dashboard') await vscode.commands.executeCommand('spacekit.openDashboard', scope);
   } catch (err) {
-    await reportError(container.log, `create Space ${key}`, err);
+    await reportError(container.log, { doing: `create Space ${key}`, whoCan: WHO_CAN.createSpace }, err);
   }
 }

@@ -1,6 +1,7 @@
 import { spaceNamespace } from '@spacekit/sdk';
 import * as vscode from 'vscode';
 import type { Container } from '../../container.ts';
+import { may, refusalOf, WHO_CAN } from '../../model/rights.ts';
 import { scopeKey, spaceAddress } from '../../model/scope.ts';
 import { reportError } from '../report.ts';
 import { target } from '../targets.ts';
@@ -11,6 +12,11 @@ export async function deleteSpace(container: Container, arg?: unknown): Promise<
   const ref = scope && spaceAddress(scope);
   if (!scope || !ref) return;
   const key = scopeKey(scope);
+  // Never ask to confirm what the server will refuse.
+  if (!may(container.spaces.model.rights(scope), 'deleteSpace')) {
+    void vscode.window.showWarningMessage(refusalOf(scope, 'deleteSpace'));
+    return;
+  }
   const namespace = spaceNamespace(ref.organization, ref.tenant, ref.name);
   const confirmed = await vscode.window.showWarningMessage(
     `Delete Space ${key}?`,
@@ -27,6 +33,6 @@ export async function deleteSpace(container: Container, arg?: unknown): Promise<
     container.log.info(`space ${key} deleted`);
     void vscode.window.showInformationMessage(`Space ${key} was deleted.`);
   } catch (err) {
-    await reportError(container.log, `delete Space ${key}`, err);
+    await reportError(container.log, { doing: `delete Space ${key}`, whoCan: WHO_CAN.deleteSpace }, err);
   }
 }

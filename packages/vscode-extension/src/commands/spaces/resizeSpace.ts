@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container.ts';
 import { scopeKey, spaceAddress } from '../../model/scope.ts';
-import { describeSize, sizeOf, withSize } from '../../model/spaceInput.ts';
+import { may, refusalOf, WHO_CAN } from '../../model/rights.ts';
+import { belowUsage, describeSize, sizeOf, withSize } from '../../model/spaceInput.ts';
 import { human } from '../../model/usage.ts';
 import { reportError } from '../report.ts';
 import { target } from '../targets.ts';
@@ -17,6 +18,10 @@ export async function resizeSpace(container: Container, arg?: unknown): Promise<
   const ref = scope && spaceAddress(scope);
   if (!scope || !ref) return;
   const key = scopeKey(scope);
+  if (!may(container.spaces.model.rights(scope), 'resizeSpace')) {
+    void vscode.window.showWarningMessage(refusalOf(scope, 'resizeSpace'));
+    return;
+  }
   try {
     const { kit } = await container.connection.current();
     const space = await kit.spaces.get(ref);
@@ -24,16 +29,28 @@ export async function resizeSpace(container: Container, arg?: unknown): Promise<
     const current = sizeOf(resources);
     const room = await tenantRoom(kit, { organization: ref.organization, tenant: ref.tenant }, resources);
     const size = await sizeStep(
-      { title: `Resize Space ${key} (now ${describeSize({ cpu: human('requests.cpu', current.cpu), memory: human('requests.memory', current.memory) })})`, step: 1, totalSteps: 1 },
+      { title: `Resize Space ${key} (now ${describeSize({ cpu: human('requests.cpu', current.cpu), memory: human('requests.memory', current.memory) })})` },
       { base: ref, presets: container.settings().sizePresets, free: room.free, owner: `tenant ${ref.organization}/${ref.tenant}`, current },
     );
     if (!size || typeof size === 'symbol') return;
+    const below = belowUsage(size, (await kit.usage.snapshot(scope)).root.used);
+    if (below.length > 0) {
+      const confirmed = await vscode.window.showWarningMessage(
+        `Shrink Space ${key} below what it uses now?`,
+        {
+          modal: true,
+          detail: `${below.join(', ')}. Running pods keep running, but the Space is over budget at once and new pods (a rollout, a restart) are refused until usage falls under the new size.`,
+        },
+        'Shrink',
+      );
+      if (confirmed !== 'Shrink') return;
+    }
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Resizing Space ${key} to ${describeSize(size)}` }, () =>
       kit.spaces.update(ref, { resources: withSize(resources, size) }),
     );
     container.log.info(`space ${key} resized to ${describeSize(size)}`);
     void vscode.window.showInformationMessage(`Space ${key} now has ${describeSize(size)}.`);
   } catch (err) {
-    await reportError(container.log, `resize Space ${key}`, err);
+    await reportError(container.log, { doing: `resize Space ${key}`, whoCan: WHO_CAN.resizeSpace, retry: { title: 'Try Again', command: 'spacekit.resizeSpace', args: [scope] } }, err);
   }
 }

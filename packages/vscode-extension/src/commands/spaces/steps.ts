@@ -3,11 +3,16 @@ import * as vscode from 'vscode';
 /** The user pressed the Back button of a step. */
 export const BACK = Symbol('back');
 
-/** Where a step sits in its flow. */
+/** Where a step sits in its flow; a flow of one step has no counter ("(1/1)" says nothing). */
 export interface StepPosition {
   title: string;
-  step: number;
-  totalSteps: number;
+  step?: number;
+  totalSteps?: number;
+}
+
+/** The quick input's counter fields: none for a lone step. */
+function counter(position: StepPosition): { step?: number; totalSteps?: number } {
+  return position.step !== undefined && (position.totalSteps ?? 1) > 1 ? { step: position.step, totalSteps: position.totalSteps ?? 1 } : {};
 }
 
 /**
@@ -20,11 +25,11 @@ export function pickStep<T extends vscode.QuickPickItem>(
 ): Promise<T | typeof BACK | undefined> {
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<T>();
-    Object.assign(pick, { title: position.title, step: position.step, totalSteps: position.totalSteps, placeholder: position.placeholder, ignoreFocusOut: true });
+    Object.assign(pick, { title: position.title, ...counter(position), placeholder: position.placeholder, ignoreFocusOut: true });
     if (position.prompt !== undefined) pick.prompt = position.prompt;
     pick.items = position.items;
     if (position.active) pick.activeItems = [position.active];
-    pick.buttons = position.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    pick.buttons = (position.step ?? 1) > 1 ? [vscode.QuickInputButtons.Back] : [];
     let done = false;
     const finish = (value: T | typeof BACK | undefined) => {
       if (done) return;
@@ -56,10 +61,10 @@ export function pickStep<T extends vscode.QuickPickItem>(
 export function inputStep(position: StepPosition & { prompt: string; placeholder?: string; value?: string; validate: (value: string) => string | undefined }): Promise<string | typeof BACK | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
-    Object.assign(box, { title: position.title, step: position.step, totalSteps: position.totalSteps, prompt: position.prompt, ignoreFocusOut: true });
+    Object.assign(box, { title: position.title, ...counter(position), prompt: position.prompt, ignoreFocusOut: true });
     if (position.placeholder !== undefined) box.placeholder = position.placeholder;
     box.value = position.value ?? '';
-    box.buttons = position.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    box.buttons = (position.step ?? 1) > 1 ? [vscode.QuickInputButtons.Back] : [];
     const check = (value: string) => {
       // An empty box is not yet wrong: the prompt already says what to type.
       box.validationMessage = value === '' ? undefined : position.validate(value);

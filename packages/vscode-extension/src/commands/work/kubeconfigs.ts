@@ -1,24 +1,35 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type ScopedCredentials, spaceNamespace } from '@spacekit/sdk';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type SpaceKubeconfig, spaceNamespace } from '@spacekit/sdk';
 import * as vscode from 'vscode';
 import type { Container } from '../../container.ts';
+import { defaultKubeconfigPath, gitWorkTreeOf } from '../../model/kubeconfigPath.ts';
 import { type Scope, scopeKey, spaceAddress } from '../../model/scope.ts';
 import { reportError } from '../report.ts';
 import { target } from '../targets.ts';
 
 /**
- * Credentials for one Space: a ServiceAccount bound to its developer role
- * and a bound token, from `kit.spaces.credentials`. They work in that Space
- * and are refused everywhere else.
+ * A kubeconfig for one Space from `kit.spaces.kubeconfig`: a Space-scoped
+ * ServiceAccount token when the user may issue one (Space and Tenant admins),
+ * else the user's own credentials with the Space as namespace (developers,
+ * viewers). Neither gives the user a right they did not have (ADR 0013).
  */
-async function credentials(container: Container, scope: Scope): Promise<ScopedCredentials> {
+async function credentials(container: Container, scope: Scope): Promise<SpaceKubeconfig> {
   const ref = spaceAddress(scope);
   if (!ref) throw new Error(`${scopeKey(scope)} is not a Space`);
   const { kit } = await container.connection.current();
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Issuing a kubeconfig for Space ${scopeKey(scope)}` }, () =>
-    kit.spaces.credentials(ref, { role: 'developer', expirationSeconds: container.settings().credentialsExpirationSeconds }),
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Preparing a kubeconfig for Space ${scopeKey(scope)}` }, () =>
+    kit.spaces.kubeconfig(ref, { role: 'developer', expirationSeconds: container.settings().credentialsExpirationSeconds }),
   );
+}
+
+/** What the kubeconfig authenticates as, in words. */
+function describeIdentity(creds: SpaceKubeconfig): string {
+  return creds.identity === 'issued'
+    ? `ServiceAccount ${creds.serviceAccount}, developer, valid until ${new Date(creds.expiresAt).toLocaleTimeString()}`
+    : `your own credentials (kubeconfig user ${creds.user})`;
 }
 
 /** Writes a kubeconfig readable by its owner only: it holds a token. */
@@ -27,8 +38,6 @@ async function writePrivate(path: string, text: string): Promise<void> {
   // writeFile's mode applies only to a new file; an older one keeps its mode otherwise.
   await chmod(path, 0o600);
 }
-
-const until = (credentials: ScopedCredentials) => new Date(credentials.expiresAt).toLocaleTimeString();
 
 /** Opens a terminal whose KUBECONFIG works in this Space only. */
 export async function openTerminal(container: Container, arg?: unknown): Promise<void> {
@@ -44,7 +53,7 @@ export async function openTerminal(container: Container, arg?: unknown): Promise
       name: `Space ${scope.space}`,
       env: { KUBECONFIG: path },
       iconPath: new vscode.ThemeIcon('server-environment'),
-      message: `KUBECONFIG is scoped to Space ${scopeKey(scope)} (namespace ${creds.namespace}, ServiceAccount ${creds.serviceAccount}, valid until ${until(creds)}).`,
+      message: `KUBECONFIG is scoped to Space ${scopeKey(scope)}: namespace ${creds.namespace}, ${describeIdentity(creds)}.`,
     });
     terminal.show();
     container.log.info(`terminal for space ${scopeKey(scope)} with KUBECONFIG=${path}`);
@@ -61,29 +70,44 @@ export async function copyKubeconfig(container: Container, arg?: unknown): Promi
   try {
     const creds = await credentials(container, scope);
     await vscode.env.clipboard.writeText(creds.kubeconfig);
-    void vscode.window.showInformationMessage(`Copied a kubeconfig for Space ${scopeKey(scope)} (developer, namespace ${creds.namespace}, valid until ${until(creds)}).`);
+    void vscode.window.showInformationMessage(`Copied a kubeconfig for Space ${scopeKey(scope)} (namespace ${creds.namespace}, ${describeIdentity(creds)}).`);
   } catch (err) {
     await reportError(container.log, `copy a kubeconfig for Space ${scopeKey(scope)}`, err);
   }
 }
 
-/** Saves a Space-scoped kubeconfig where the user chooses, readable by them only. */
+/**
+ * Saves a Space-scoped kubeconfig, readable by its owner only (0600). It
+ * proposes a private folder outside any workspace, and warns before writing
+ * into a Git work tree.
+ */
 export async function saveKubeconfig(container: Container, arg?: unknown): Promise<void> {
   const scope = await target(container, arg, 'space', 'Space to save a kubeconfig for');
   const ref = scope && spaceAddress(scope);
   if (!scope || !ref) return;
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(container.context.globalStorageUri.fsPath);
+  const proposed = defaultKubeconfigPath(homedir(), spaceNamespace(ref.organization, ref.tenant, ref.name));
+  await mkdir(dirname(proposed), { recursive: true, mode: 0o700 });
   const destination = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(folder, `${spaceNamespace(ref.organization, ref.tenant, ref.name)}.kubeconfig`),
+    defaultUri: vscode.Uri.file(proposed),
     title: `Save a kubeconfig for Space ${scopeKey(scope)}`,
     filters: { Kubeconfig: ['kubeconfig', 'yaml', 'yml'] },
   });
   if (!destination) return;
+  const workTree = destination.scheme === 'file' ? gitWorkTreeOf(destination.fsPath, existsSync) : undefined;
+  if (workTree) {
+    const choice = await vscode.window.showWarningMessage(
+      `Save credentials inside the Git work tree ${workTree}?`,
+      { modal: true, detail: 'The kubeconfig holds a secret (a token or your own credentials). In a Git work tree it can be committed and pushed by accident. A folder outside it, such as ~/.kube/spacekit, is safer.' },
+      'Save Anyway',
+    );
+    if (choice !== 'Save Anyway') return;
+  }
   try {
     const creds = await credentials(container, scope);
     if (destination.scheme === 'file') await writePrivate(destination.fsPath, creds.kubeconfig);
     else await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(creds.kubeconfig));
-    void vscode.window.showInformationMessage(`Saved a kubeconfig for Space ${scopeKey(scope)} to ${destination.fsPath} (valid until ${until(creds)}).`);
+    container.log.info(`saved a kubeconfig for space ${scopeKey(scope)} to ${destination.fsPath} (${creds.identity})`);
+    void vscode.window.showInformationMessage(`Saved a kubeconfig for Space ${scopeKey(scope)} to ${destination.fsPath} (${describeIdentity(creds)}).`);
   } catch (err) {
     await reportError(container.log, `save a kubeconfig for Space ${scopeKey(scope)}`, err);
   }

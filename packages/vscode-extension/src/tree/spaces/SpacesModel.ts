@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { TreeNode } from '@spacekit/sdk';
+import type { Rights, TreeNode } from '@spacekit/sdk';
 import type { Failure, ViewState } from '../../connection/classify.ts';
 import type { Discovery } from '../../discovery/discover.ts';
 import { type Scope, scopeKey } from '../../model/scope.ts';
-import { buildViewTree, findNode, type Reach, type ViewNode } from '../../model/viewTree.ts';
+import { buildViewTree, findNode, flatten, type Reach, type ViewNode } from '../../model/viewTree.ts';
 
 /**
  * What the Spaces view shows, held apart from VS Code: the view state (which
@@ -16,6 +16,7 @@ export class SpacesModel {
   #message: string | undefined;
   #reaches: Reach[] = [];
   #nodes: ViewNode[] | undefined;
+  #rights = new Map<string, Rights>();
   readonly #listeners = new Set<() => void>();
 
   get state(): ViewState {
@@ -34,8 +35,35 @@ export class SpacesModel {
 
   /** The rows, built once per change. */
   get nodes(): ViewNode[] {
-    this.#nodes ??= this.#state === 'ready' ? buildViewTree(this.#reaches) : [];
+    this.#nodes ??= this.#state === 'ready' ? buildViewTree(this.#reaches, this.#rights) : [];
     return this.#nodes;
+  }
+
+  /** What the user may do at a scope, once the API server has said; undefined before. */
+  rights(scope: Scope): Rights | undefined {
+    return this.#rights.get(scopeKey(scope));
+  }
+
+  /** Readable Tenants and Spaces whose rights are not known yet. */
+  get scopesWithoutRights(): Scope[] {
+    return flatten(this.nodes)
+      .filter((n) => n.usage && n.kind !== 'Organization' && !this.#rights.has(n.id))
+      .map((n) => n.scope);
+  }
+
+  /** The API server's answer for some scopes. */
+  rightsKnown(answers: ReadonlyMap<string, Rights>): void {
+    let changed = false;
+    for (const [key, rights] of answers) {
+      if (!isDeepStrictEqual(this.#rights.get(key), rights)) changed = true;
+      this.#rights.set(key, rights);
+    }
+    if (changed) this.#changed();
+  }
+
+  /** Forgets every answer, as after a change of kubeconfig or context, when they may no longer hold. */
+  forgetRights(): void {
+    this.#rights = new Map();
   }
 
   /** The row with this id (`acme/payments/dev`). */
