@@ -5,6 +5,7 @@ import { readSettings, SECTION, type Settings } from './settings.ts';
 import { UsageStatusBar } from './statusbar/UsageStatusBar.ts';
 import { registerTrees, type SpacesTree } from './tree/registerTrees.ts';
 import { Dashboards } from './webview/dashboard/DashboardPanel.ts';
+import { UsageHistory } from './webview/dashboard/history.ts';
 
 /**
  * Creates and owns the extension's few services, in dependency order, and
@@ -17,6 +18,8 @@ export class Container implements vscode.Disposable {
   readonly connection: Connection;
   readonly statusBar: UsageStatusBar;
   readonly dashboards: Dashboards;
+  /** What this session has seen of each scope's usage, for the dashboards' charts. */
+  readonly history: UsageHistory;
   readonly spaces: SpacesTree;
   readonly #disposables: vscode.Disposable[] = [];
 
@@ -24,8 +27,11 @@ export class Container implements vscode.Disposable {
     this.context = context;
     this.log = this.#own(createLog());
     this.connection = this.#own(new Connection(this.log, this.settings));
+    this.history = new UsageHistory();
+    // Another kubeconfig or context may be another cluster or another user: what was seen no longer holds.
+    this.#own(this.connection.onDidChange(() => this.history.clear()));
     this.statusBar = this.#own(new UsageStatusBar(this.connection, this.settings, this.log, context.workspaceState));
-    this.dashboards = this.#own(new Dashboards(context.extensionUri, this.connection, this.settings, this.log));
+    this.dashboards = this.#own(new Dashboards(context.extensionUri, this.connection, this.settings, this.log, this.history));
     this.spaces = this.#own(registerTrees(this));
   }
 

@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError, type Rights, type Spacekit } from '@spacekit/sdk';
+import { ForbiddenError, NotFoundError, type Rights, type Spacekit, type TreeNode } from '@spacekit/sdk';
 import type * as vscode from 'vscode';
 import { classifyFailure } from '../connection/classify.ts';
 import { type ConnectionSource, NoKubeconfigError } from '../connection/types.ts';
@@ -40,7 +40,18 @@ export class RefreshManager implements vscode.Disposable {
   #lastState = '';
   #asking = false;
 
-  constructor(view: VisibilitySource, model: SpacesModel, connection: ConnectionSource, settings: () => Settings, log: Log, refreshView: () => void) {
+  readonly #onSnapshot: ((scope: Scope, node: TreeNode, at: number) => void) | undefined;
+
+  constructor(
+    view: VisibilitySource,
+    model: SpacesModel,
+    connection: ConnectionSource,
+    settings: () => Settings,
+    log: Log,
+    refreshView: () => void,
+    onSnapshot?: (scope: Scope, node: TreeNode, at: number) => void,
+  ) {
+    this.#onSnapshot = onSnapshot;
     this.#view = view;
     this.#model = model;
     this.#connection = connection;
@@ -145,7 +156,10 @@ export class RefreshManager implements vscode.Disposable {
 
   async #follow(kit: Spacekit, scope: Scope, signal: AbortSignal): Promise<void> {
     try {
-      for await (const snapshot of kit.usage.watch(scope, { signal })) this.#model.updated(scope, snapshot.root);
+      for await (const snapshot of kit.usage.watch(scope, { signal })) {
+        this.#onSnapshot?.(scope, snapshot.root, Date.parse(snapshot.at));
+        this.#model.updated(scope, snapshot.root);
+      }
       if (signal.aborted) return;
       this.#log.info(`${scopeLabel(scope)} is gone; looking again`);
       this.#rediscover.schedule();

@@ -5,8 +5,10 @@ import type { Log } from '../../log.ts';
 import { type Scope, scopeKey, scopeLabel } from '../../model/scope.ts';
 import type { Settings } from '../../settings.ts';
 import { dashboardHtml, makeNonce } from './html.ts';
-import { type FromDashboard, type HistoryPoint, isFromDashboard, type ReportPeriod, type ToDashboard } from './protocol.ts';
-import { appendHistory, dashboardView, reportLevel, reportView } from './view.ts';
+import { type FromDashboard, isFromDashboard, type ReportPeriod, type ToDashboard } from './protocol.ts';
+import type { TreeNode } from '@spacekit/sdk';
+import type { UsageHistory } from './history.ts';
+import { dashboardView, reportLevel, reportView } from './view.ts';
 
 /** Where the built dashboard files are, inside the extension. */
 const MEDIA = ['dist', 'media'] as const;
@@ -14,8 +16,10 @@ const MEDIA = ['dist', 'media'] as const;
 /**
  * The usage dashboard of one Organization, Tenant or Space: a webview with
  * bars, a live chart and the meter's resource-minutes. It watches its scope
- * while the panel is visible and keeps the history in the extension, so that
- * the page can be rebuilt at any time from one message.
+ * for as long as the panel is open, visible or not, so that its history has
+ * every change (one watch per open dashboard); it keeps the history in the
+ * extension and posts only while the page is visible, and a page rebuilt on
+ * being shown again gets the whole state from one message.
  */
 export class DashboardPanel implements vscode.Disposable {
   readonly scope: Scope;
@@ -25,13 +29,15 @@ export class DashboardPanel implements vscode.Disposable {
   readonly #log: Log;
   readonly #subscriptions: vscode.Disposable[] = [];
   #watch: AbortController | undefined;
-  #history: HistoryPoint[] = [];
-  #last: ToDashboard | undefined;
+  readonly #history: UsageHistory;
+  #latest: { node: TreeNode; at: string } | undefined;
+  #problem: string | undefined;
   readonly #disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.#disposed.event;
 
-  constructor(extensionUri: vscode.Uri, scope: Scope, connection: Connection, settings: () => Settings, log: Log) {
+  constructor(extensionUri: vscode.Uri, scope: Scope, connection: Connection, settings: () => Settings, log: Log, history: UsageHistory) {
     this.scope = scope;
+    this.#history = history;
     this.#connection = connection;
     this.#settings = settings;
     this.#log = log;
@@ -55,9 +61,14 @@ export class DashboardPanel implements vscode.Disposable {
         if (isFromDashboard(message)) void this.#receive(message);
         else this.#log.warn(`dashboard: ignored an unexpected message ${JSON.stringify(message)}`);
       }),
-      this.#panel.onDidChangeViewState(() => (this.#panel.visible ? this.#start() : this.#stop())),
       this.#panel.onDidDispose(() => this.dispose()),
-      connection.onDidChange(() => this.#panel.visible && this.#start()),
+      connection.onDidChange(() => {
+        // What was shown came from another kubeconfig or context: say so until the new one answers.
+        this.#latest = undefined;
+        this.#problem = 'Reconnecting: the kubeconfig or its context changed.';
+        void this.#show();
+        this.#start();
+      }),
     );
     this.#start();
   }
@@ -69,8 +80,8 @@ export class DashboardPanel implements vscode.Disposable {
   async #receive(message: FromDashboard): Promise<void> {
     switch (message.type) {
       case 'ready':
-        // The page was (re)built: give it the latest state at once.
-        if (this.#last) await this.#post(this.#last);
+        // The page was (re)built, as on being shown again: give it the latest state at once, with all the history since.
+        await this.#show();
         return;
       case 'showLogs':
         this.#log.show();
@@ -84,9 +95,19 @@ export class DashboardPanel implements vscode.Disposable {
     }
   }
 
+  /** Posts to the page while it is visible; a hidden page is rebuilt when shown and asks for the state then. */
   async #post(message: ToDashboard): Promise<void> {
-    if (message.type === 'view' || message.type === 'problem') this.#last = message;
-    await this.#panel.webview.postMessage(message);
+    if (this.#panel.visible) await this.#panel.webview.postMessage(message);
+  }
+
+  /** The state as it is now: the latest snapshot with the whole history, or the problem that stands in its way. */
+  async #show(): Promise<void> {
+    if (this.#latest) {
+      const { node, at } = this.#latest;
+      const since = this.#history.source(this.scope).since;
+      await this.#post({ type: 'view', view: dashboardView(this.scope, node, at, this.#history.of(this.scope), since) });
+    }
+    if (this.#problem) await this.#post({ type: 'problem', message: this.#problem });
   }
 
   /** Starts (or restarts) the watch of this scope. */
@@ -106,14 +127,21 @@ export class DashboardPanel implements vscode.Disposable {
     try {
       const { kit } = await this.#connection.current();
       for await (const snapshot of kit.usage.watch(this.scope, { signal })) {
-        this.#history = appendHistory(this.#history, snapshot.root, Date.parse(snapshot.at));
-        await this.#post({ type: 'view', view: dashboardView(this.scope, snapshot.root, snapshot.at, this.#history) });
+        this.#history.record(this.scope, snapshot.root, Date.parse(snapshot.at));
+        this.#latest = { node: snapshot.root, at: snapshot.at };
+        this.#problem = undefined;
+        await this.#show();
       }
-      if (!signal.aborted) await this.#post({ type: 'problem', message: `${scopeLabel(this.scope)} no longer exists.` });
+      if (!signal.aborted) {
+        this.#problem = `${scopeLabel(this.scope)} no longer exists.`;
+        await this.#show();
+      }
     } catch (err) {
       if (signal.aborted) return;
       this.#log.error(`dashboard: cannot watch ${scopeLabel(this.scope)}`, err);
-      await this.#post({ type: 'problem', message: err instanceof Error ? err.message : String(err) });
+      this.#latest = undefined;
+      this.#problem = err instanceof ForbiddenError ? `You may no longer read ${scopeLabel(this.scope)}.` : err instanceof Error ? err.message : String(err);
+      await this.#show();
     }
   }
 
@@ -151,8 +179,10 @@ export class Dashboards implements vscode.Disposable {
   readonly #connection: Connection;
   readonly #settings: () => Settings;
   readonly #log: Log;
+  readonly #history: UsageHistory;
 
-  constructor(extensionUri: vscode.Uri, connection: Connection, settings: () => Settings, log: Log) {
+  constructor(extensionUri: vscode.Uri, connection: Connection, settings: () => Settings, log: Log, history: UsageHistory) {
+    this.#history = history;
     this.#extensionUri = extensionUri;
     this.#connection = connection;
     this.#settings = settings;
@@ -166,7 +196,7 @@ export class Dashboards implements vscode.Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = new DashboardPanel(this.#extensionUri, scope, this.#connection, this.#settings, this.#log);
+    const panel = new DashboardPanel(this.#extensionUri, scope, this.#connection, this.#settings, this.#log, this.#history);
     this.#open.set(key, panel);
     panel.onDidDispose(() => this.#open.delete(key));
     return panel;

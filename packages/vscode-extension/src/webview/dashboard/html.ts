@@ -62,10 +62,10 @@ export function dashboardHtml(page: DashboardPage): string {
 <section aria-labelledby="report-heading">
   <h2 id="report-heading"><span class="codicon codicon-history"></span> Metered resource-minutes</h2>
   <div class="periods" role="radiogroup" aria-label="Period">
-    <button data-since="1h" role="radio">1 hour</button>
-    <button data-since="24h" role="radio">24 hours</button>
-    <button data-since="7d" role="radio">7 days</button>
-    <button data-since="30d" role="radio">30 days</button>
+    <button data-since="1h" role="radio" aria-checked="false" tabindex="-1">1 hour</button>
+    <button data-since="24h" role="radio" aria-checked="false" tabindex="-1">24 hours</button>
+    <button data-since="7d" role="radio" aria-checked="false" tabindex="-1">7 days</button>
+    <button data-since="30d" role="radio" aria-checked="false" tabindex="-1">30 days</button>
   </div>
   <div id="report" class="muted">Choose a period.</div>
 </section>

@@ -44,6 +44,12 @@ export interface DashboardView {
   /** Resources the chart draws (those with a budget), and their recent history. */
   charted: { resource: string; label: string }[];
   history: HistoryPoint[];
+  /**
+   * Since when this editor session has watched the scope (ISO 8601): the
+   * history is what it saw. Metered history at minute resolution is not
+   * available from the meter (its buckets are an hour), so the chart says so.
+   */
+  historySince?: string;
 }
 
 /** A period the metered report covers, as the SDK's duration syntax. */

@@ -45,7 +45,7 @@ export function appendHistory(history: readonly HistoryPoint[], node: TreeNode, 
 }
 
 /** Everything the dashboard shows for a snapshot. */
-export function dashboardView(scope: Scope, node: TreeNode, at: string, history: readonly HistoryPoint[]): DashboardView {
+export function dashboardView(scope: Scope, node: TreeNode, at: string, history: readonly HistoryPoint[], historySince?: number): DashboardView {
   const state = stateOf(node);
   const bars = barsOf(node);
   return {
@@ -60,6 +60,7 @@ export function dashboardView(scope: Scope, node: TreeNode, at: string, history:
     children: node.children.map((child) => ({ kind: child.kind, name: child.name, state: stateOf(child), summary: usageSummary(child) || 'no budget' })),
     charted: bars.filter((b) => (SUMMARY_RESOURCES as readonly string[]).includes(b.resource) && b.usedPercent !== undefined).map((b) => ({ resource: b.resource, label: b.label })),
     history: [...history],
+    ...(historySince !== undefined && { historySince: new Date(historySince).toISOString() }),
   };
 }
 

@@ -2,6 +2,7 @@
 // the extension sends, and asks for metered reports. It holds no cluster logic.
 import type { BarView, DashboardView, FromDashboard, ReportPeriod, ReportView, ToDashboard } from '../protocol.ts';
 import { type ChartBox, stepPoints, timeSpan, yTop } from './chart.ts';
+import { radioTarget } from './radio.ts';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromDashboard): void; getState(): unknown; setState(state: unknown): void };
 
@@ -98,7 +99,15 @@ function renderChart(view: DashboardView): void {
     legend.appendChild(html('span', '', `swatch series-${index}`));
     legend.appendChild(document.createTextNode(` ${series.label} `));
   });
-  chart.replaceChildren(root, legend);
+  // Say where the line comes from: this editor session's watches, since it first saw the scope.
+  const source = html(
+    'p',
+    view.historySince
+      ? `As this window has seen it since ${new Date(view.historySince).toLocaleTimeString()}; the meter's minute-by-minute history is not available yet.`
+      : 'As this window sees it from now on.',
+    'muted history-source',
+  );
+  chart.replaceChildren(root, legend, source);
 }
 
 function renderChildren(view: DashboardView): void {
@@ -131,11 +140,18 @@ function renderReport(report: ReportView): void {
   target.replaceChildren(...parts);
 }
 
+function periodButtons(): HTMLButtonElement[] {
+  return [...document.querySelectorAll<HTMLButtonElement>('.periods button')];
+}
+
 function selectPeriod(since: ReportPeriod): void {
   period = since;
   vscode.setState({ period });
-  for (const button of document.querySelectorAll<HTMLButtonElement>('.periods button')) {
-    button.setAttribute('aria-checked', String(button.dataset.since === since));
+  // A radio group: one tab stop, on the checked radio; the arrows move between them (WAI-ARIA radio group pattern).
+  for (const button of periodButtons()) {
+    const checked = button.dataset.since === since;
+    button.setAttribute('aria-checked', String(checked));
+    button.tabIndex = checked ? 0 : -1;
   }
   byId('report').textContent = 'Reading the meter…';
   vscode.postMessage({ type: 'requestReport', since });
@@ -146,6 +162,7 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
   switch (message.type) {
     case 'view':
       current = message.view;
+      document.body.classList.remove('stale');
       byId('problem').hidden = !current.message;
       renderHeader(current);
       renderBars(current);
@@ -163,16 +180,31 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
       }
       break;
     case 'problem': {
+      // What is shown no longer holds (the context changed, the scope went, access was taken away): never keep saying "Ready".
       const problem = byId('problem');
       problem.hidden = false;
       problem.textContent = message.message;
+      byId('state-icon').className = 'codicon codicon-warning state-overBudget';
+      byId('subtitle').textContent = current ? `Not available · last seen ${new Date(current.at).toLocaleTimeString()}` : 'Not available';
+      document.body.classList.add('stale');
       break;
     }
   }
 });
 
-for (const button of document.querySelectorAll<HTMLButtonElement>('.periods button')) {
+for (const button of periodButtons()) {
   button.addEventListener('click', () => selectPeriod(button.dataset.since as ReportPeriod));
+  button.addEventListener('keydown', (event) => {
+    const buttons = periodButtons();
+    const index = buttons.indexOf(button);
+    const next = radioTarget(event.key, index, buttons.length);
+    if (next === undefined) return;
+    event.preventDefault();
+    const target = buttons[next];
+    if (!target) return;
+    target.focus();
+    selectPeriod(target.dataset.since as ReportPeriod);
+  });
 }
 
 // The last value holds until now: move the chart's right edge along between changes.
