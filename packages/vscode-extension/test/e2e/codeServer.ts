@@ -27,6 +27,10 @@ export interface CodeServer {
   /** The workspace folder it opens. */
   workspace: string;
   userDataDir: string;
+  /** Its HOME (and so the extension's `os.homedir()`), a folder of its own that goes with it. */
+  home: string;
+  /** Merges settings into the user settings file; VS Code applies them as it sees the file change. */
+  updateSettings(settings: Record<string, unknown>): void;
   logs(): string[];
   stop(): Promise<void>;
 }
@@ -65,15 +69,19 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensionsDir = join(root, 'extensions');
   const workspace = join(root, 'workspace');
   const scratch = join(root, 'tmp');
-  for (const dir of [join(userDataDir, 'User'), extensionsDir, workspace, scratch]) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(options.settings, null, 2));
+  const home = join(root, 'home');
+  for (const dir of [join(userDataDir, 'User'), extensionsDir, workspace, scratch, home]) mkdirSync(dir, { recursive: true });
+  const settingsFile = join(userDataDir, 'User', 'settings.json');
+  let settings = { ...options.settings };
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   writeFileSync(join(workspace, 'README.md'), '# A workspace for the Spacekit end-to-end test\n');
   // Run code-server's entry with this Node (24), whatever `node` is first on PATH.
   const entry = realpathSync(options.binary);
   const { KUBECONFIG: _ignored, ...inherited } = process.env;
   // VS Code puts its IPC sockets and the TypeScript server's files in the temporary folder and leaves them
   // when killed; one inside root goes with it.
-  const env = { ...inherited, TMPDIR: scratch, XDG_RUNTIME_DIR: scratch, ...options.env };
+  // HOME too: what the extension writes under ~ (saved kubeconfigs) stays inside root.
+  const env = { ...inherited, HOME: home, TMPDIR: scratch, XDG_RUNTIME_DIR: scratch, ...options.env };
   const base = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   const install = spawnSync(process.execPath, [entry, ...base, '--install-extension', options.vsix], { env, encoding: 'utf8', timeout: 120_000 });
   if (install.status !== 0 || !/successfully installed/i.test(install.stdout)) {
@@ -115,6 +123,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     url,
     workspace,
     userDataDir,
+    home,
+    updateSettings: (patch) => {
+      settings = { ...settings, ...patch };
+      writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    },
     logs: () => [...lines],
     stop: async () => {
       if (child.exitCode === null) {

@@ -36,6 +36,8 @@ export class Workbench {
     mkdirSync(artifacts, { recursive: true });
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    // Copy Scoped Kubeconfig writes the browser's clipboard; the test reads it back.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
     page.setDefaultTimeout(WAIT_MS);
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench').waitFor();
@@ -169,6 +171,53 @@ export class Workbench {
       if (closed) return;
       if (attempt === MENU_CLICK_ATTEMPTS) throw new Error(`the context menu entry "${entry}" did not run after ${attempt} clicks`);
     }
+  }
+
+  /** The entries of a tree row's context menu (the menu is closed again). */
+  async contextMenuEntries(row: Locator): Promise<string[]> {
+    const menu = this.page.locator('.context-view .monaco-menu');
+    if (await menu.isVisible()) await this.page.keyboard.press('Escape');
+    await row.click({ button: 'right' });
+    await menu.getByRole('menuitem').first().waitFor();
+    const entries = await menu.getByRole('menuitem').evaluateAll((items) => items.map((i) => (i.getAttribute('aria-label') ?? i.textContent ?? '').trim()));
+    await this.page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+    return entries;
+  }
+
+  /** The titles of a tree row's inline action buttons (they show on hover). */
+  async rowActions(row: Locator): Promise<string[]> {
+    await row.hover();
+    const buttons = row.getByRole('button');
+    return (await buttons.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? e.getAttribute('title') ?? ''))).filter(Boolean);
+  }
+
+  /** The titles the command palette offers for a search, such as "Spacekit:". */
+  async paletteEntries(search: string): Promise<string[]> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInputBox();
+    await input.waitFor();
+    await input.fill(`>${search}`);
+    const list = this.page.locator('.quick-input-widget .quick-input-list');
+    await list.getByRole('option').first().waitFor();
+    const entries = await list.getByRole('option').evaluateAll((options) => options.map((o) => (o.getAttribute('aria-label') ?? o.textContent ?? '').trim()));
+    await this.page.keyboard.press('Escape');
+    return entries;
+  }
+
+  /** A notification toast whose text contains `text`. */
+  toast(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text });
+  }
+
+  /** What the page's clipboard holds. */
+  async clipboard(): Promise<string> {
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  /** Clicks an editor tab by its title. */
+  async editorTab(title: string): Promise<void> {
+    await this.page.locator('.tabs-container .tab').filter({ hasText: title }).first().click();
   }
 
   /** Clicks a button of the modal dialog. */

@@ -63,7 +63,10 @@ export class SpacesModel {
 
   /** Forgets every answer, as after a change of kubeconfig or context, when they may no longer hold. */
   forgetRights(): void {
+    if (this.#rights.size === 0) return;
     this.#rights = new Map();
+    // Rows offer what the old answers allowed until rebuilt: rebuild them now, not after the next discovery.
+    this.#changed();
   }
 
   /** The row with this id (`acme/payments/dev`). */

@@ -91,7 +91,9 @@ function renderChart(view: DashboardView): void {
   svg('text', { class: 'axis', x: box.left, y: box.height - 4 }, root).textContent = new Date(from).toLocaleTimeString();
   svg('text', { class: 'axis', x: box.width - box.right, y: box.height - 4, 'text-anchor': 'end' }, root).textContent = 'now';
   view.charted.forEach((series, index) => {
-    svg('polyline', { class: `series series-${index}`, points: stepPoints(view.history, series.resource, now, CHART_WINDOW_MS, box) }, root);
+    const last = view.history.findLast((p) => p.percent[series.resource] !== undefined)?.percent[series.resource];
+    // The value the line ends on, for assistive technology and tests: the chart must end where usage is now.
+    svg('polyline', { class: `series series-${index}`, points: stepPoints(view.history, series.resource, now, CHART_WINDOW_MS, box), 'data-resource': series.resource, 'data-last-percent': last ?? '' }, root);
   });
   const legend = document.createElement('p');
   legend.className = 'legend';
