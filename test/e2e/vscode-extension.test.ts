@@ -535,7 +535,12 @@ describe('the Spacekit extension, as a viewer of one Space signed in with a clie
     expect(entries.some((e) => e.startsWith('Open Usage Dashboard'))).toBe(true);
     const palette = await ui().paletteEntries('Spacekit:');
     for (const write of WRITES) expect(palette.some((e) => e.includes(write))).toBe(false);
-    await ui().rowAction(ui().row('Space web'), 'Open Usage Dashboard');
+    // From the keyboard: Enter on a selected row opens its dashboard.
+    await ui().runCommand('View: Close All Editors');
+    await ui().page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+    await ui().row('Space web').click();
+    await ui().page.keyboard.press('Enter');
+    await ui().page.locator('.tabs-container .tab').filter({ hasText: `Usage: ${org}/payments/web` }).waitFor();
     await ui().webview().locator('.bar-row[data-resource="requests.cpu"] .bar-numbers').filter({ hasText: 'used 300m' }).waitFor();
   });
 });

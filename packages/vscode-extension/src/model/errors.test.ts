@@ -31,6 +31,11 @@ describe('errors as the user sees them', () => {
     expect(forbidden.actions.map((a) => a.command)).toEqual(['spacekit.refresh', 'spacekit.switchContext', 'spacekit.showLogs']);
   });
 
+  it('keeps the text of a refusal by a policy rather than by RBAC, since it says what to change', () => {
+    const raw = 'cannot create space: the cluster refused it (403): admission webhook "placement" denied request: tenant acme/b may not use sandbox none';
+    expect(describeError('create Space a/b/c', new ForbiddenError(raw)).message).toBe(`Could not create Space a/b/c: ${raw}`);
+  });
+
   it('maps a missing object and a conflict to what to try', () => {
     expect(describeError('resize Space a/b/c', new NotFoundError('space a/b/c not found')).message).toBe('Could not resize Space a/b/c: it no longer exists, or you may no longer read it. Refresh to see what is there now.');
     const retry = { title: 'Try Again', command: 'spacekit.resizeSpace', args: [{ organization: 'a', tenant: 'b', space: 'c' }] };

@@ -16,6 +16,7 @@ export interface ErrorReport {
 
 const SHOW_LOGS: ErrorAction = { title: 'Show Logs', command: 'spacekit.showLogs' };
 const SWITCH_CONTEXT: ErrorAction = { title: 'Switch Context…', command: 'spacekit.switchContext' };
+const POLICY_REFUSAL = /denied request|violates PodSecurity|exceeded quota|admission/i;
 const REFRESH: ErrorAction = { title: 'Refresh', command: 'spacekit.refresh' };
 
 /** What the failed step was, for a message that says who may do it and what to try. */
@@ -53,6 +54,8 @@ export function describeError(attempt: string | Attempt, err: unknown): ErrorRep
     const scope = parentScope(err.parent);
     return { message: prefix + err.message, actions: scope ? [{ title: 'Open Budget Dashboard', command: 'spacekit.openDashboard', args: [scope] }] : [] };
   }
+  // A 403 from an admission policy, Pod Security or a quota is about the request, not the user's rights: its text says what to change.
+  if (err instanceof ForbiddenError && POLICY_REFUSAL.test(err.message)) return { message: prefix + err.message, actions: [SHOW_LOGS] };
   if (err instanceof ForbiddenError) {
     const who = whoCan ? `${capitalize(whoCan)} can; ask one of them, or use a context that has the right.` : 'Ask an admin of this level, or use a context that has the right.';
     return {
