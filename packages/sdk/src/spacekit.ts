@@ -6,7 +6,7 @@ import { Spaces } from './api/spaces.ts';
 import { Tenants } from './api/tenants.ts';
 import { waitFor } from './api/lifecycle.ts';
 import { Provisioning, type ProvisioningMode } from './api/mode.ts';
-import { validate } from './api/validate.ts';
+import { validate } from './model/index.ts';
 import { spacekitCrds } from './crd/index.ts';
 import { engineContext, type EngineContext } from './engine/context.ts';
 import { ConflictError, NotFoundError } from './errors.ts';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { checkAllocation } from '../budget/budget.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
 import { canonicalResources, ledgerOf, type ParentRef } from '../engine/ledger.ts';
-import { onConflictRetry } from '../engine/store.ts';
+import { onConflictRetry } from '../cluster/index.ts';
 import { type KubeClient, statusCode } from '../kube/index.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
 

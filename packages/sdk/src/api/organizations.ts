@@ -4,7 +4,7 @@ import type { EngineContext } from '../engine/context.ts';
 import { finalizeOrganization } from '../engine/finalize.ts';
 import { reconcileOrganization } from '../engine/organization.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
-import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
+import { CLEANUP_FINALIZER, onConflictRetry } from '../cluster/index.ts';
 import { toSpacekitError } from '../kube/index.ts';
 import { GROUP_VERSION, type Organization, organizationNamespace, OrganizationSpecSchema } from '../model/index.ts';
 import { type CreateOrganizationInput, CreateOrganizationInputSchema, type UpdateOrganizationInput } from './inputs.ts';
@@ -12,7 +12,7 @@ import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, statusError,
 import type { Provisioning } from './mode.ts';
 import type { ChangeOptions, DeleteOptions } from './spaces.ts';
 import { tenantDeletionStep } from './tenants.ts';
-import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
+import { changesObject, quantitiesAsStrings, validate } from '../model/index.ts';
 
 const label = (name: string) => `organization ${name}`;
 

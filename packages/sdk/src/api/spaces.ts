@@ -7,7 +7,7 @@ import type { ReconcileResult } from '../engine/outcome.ts';
 import { tenantLedger } from '../engine/parents.ts';
 import { policyIssues, type QuotaObject, quotaEnforced, reconcileSpace } from '../engine/space.ts';
 import { OBJECT_NAMES } from '../render/index.ts';
-import { CLEANUP_FINALIZER } from '../engine/store.ts';
+import { CLEANUP_FINALIZER } from '../cluster/index.ts';
 import { statusCode, toSpacekitError, watchUntil } from '../kube/index.ts';
 import {
   GROUP_VERSION,
@@ -26,7 +26,7 @@ import { type CredentialOptions, ownKubeconfig, type ScopedCredentials, type Spa
 import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
 import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, updateThroughOperator, waitFor, waitUntilReady } from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
-import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
+import { changesObject, quantitiesAsStrings, validate } from '../model/index.ts';
 
 /** Options for deletes. */
 export interface DeleteOptions {

@@ -5,7 +5,7 @@ import { finalizeSpace, finalizeTenant } from '../engine/finalize.ts';
 import { effectiveBudget, release, reserve, reserveInProcess } from '../engine/ledger.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { organizationLedger } from '../engine/parents.ts';
-import { CLEANUP_FINALIZER, onConflictRetry } from '../engine/store.ts';
+import { CLEANUP_FINALIZER, onConflictRetry } from '../cluster/index.ts';
 import { reconcileTenant } from '../engine/tenant.ts';
 import { toSpacekitError } from '../kube/index.ts';
 import {
@@ -22,7 +22,7 @@ import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type U
 import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, updateThroughOperator, waitFor, waitUntilReady } from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
 import type { ChangeOptions, DeleteOptions } from './spaces.ts';
-import { changesObject, quantitiesAsStrings, validate } from './validate.ts';
+import { changesObject, quantitiesAsStrings, validate } from '../model/index.ts';
 
 const label = (ref: TenantRef) => `tenant ${ref.organization}/${ref.name}`;
 

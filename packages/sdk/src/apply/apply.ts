@@ -1,4 +1,4 @@
-import type { ClusterReader } from '../engine/reader.ts';
+import type { ClusterReader } from '../cluster/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { type KubeObject, type Owner } from '../render/index.ts';
 import { levelNamespace, levelScans, OWNED_KINDS } from '../render/scans.ts';

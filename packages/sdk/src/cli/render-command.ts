@@ -1,5 +1,5 @@
 import type { CreateSpaceInput } from '../api/inputs.ts';
-import { validate } from '../api/validate.ts';
+import { validate } from '../model/index.ts';
 import { type ClusterSettings, DEFAULT_SETTINGS, SpaceSpecSchema } from '../model/index.ts';
 import { organizationFixture, spaceFixture, tenantFixture } from '../render/fixtures.ts';
 import { type KubeObject, renderOrganization, renderSpace, renderTenant } from '../render/index.ts';

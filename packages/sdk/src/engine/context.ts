@@ -2,8 +2,8 @@ import type { KubeClient } from '../kube/index.ts';
 import type { ClusterSettings, Organization, Tenant } from '../model/index.ts';
 import { KeyedLock } from '../util/keyed-lock.ts';
 import { type EventRecorder, NO_EVENTS } from './events.ts';
-import { apiReader, type ClusterReader } from './reader.ts';
-import { CrStore } from './store.ts';
+import { apiReader, type ClusterReader } from '../cluster/index.ts';
+import { CrStore } from '../cluster/index.ts';
 
 /** What the engine needs, whichever host runs it (the SDK in-process, or the operator). */
 export interface EngineContext {

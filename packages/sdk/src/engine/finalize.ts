@@ -16,7 +16,7 @@ import { release } from './ledger.ts';
 import { organizationLedger, tenantLedger } from './parents.ts';
 import { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
 import { type AnyCr, storeOf } from './status.ts';
-import { CLEANUP_FINALIZER, onConflictRetry } from './store.ts';
+import { CLEANUP_FINALIZER, onConflictRetry } from '../cluster/index.ts';
 
 /** How a finalizer treats the namespace it deletes. */
 export interface FinalizeOptions {

@@ -6,7 +6,5 @@ export { allocate, canonicalResources, effectiveBudget, ledgerOf, release, reser
 export { reconcileOrganization, type KnownOrganization } from './organization.ts';
 export { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
 export { organizationLedger, tenantLedger } from './parents.ts';
-export { apiReader, type ClusterReader, type KindRef } from './reader.ts';
 export { type KnownSpace, policyIssues, reconcileSpace, type SpaceKey } from './space.ts';
-export { CLEANUP_FINALIZER, CrStore, onConflictRetry } from './store.ts';
 export { reconcileTenant, type KnownTenant, type TenantKey } from './tenant.ts';

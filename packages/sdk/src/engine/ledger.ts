@@ -4,7 +4,7 @@ import type { Organization, Status, Tenant } from '../model/index.ts';
 import { formatResourceList, parseResourceList, type Quantity } from '../quantity/index.ts';
 import { isNewer } from '../informer/informer.ts';
 import type { KeyedLock } from '../util/keyed-lock.ts';
-import { type CrStore, onConflictRetry } from './store.ts';
+import { type CrStore, onConflictRetry } from '../cluster/index.ts';
 
 type Parent = Organization | Tenant;
 type ResourceMap = Record<string, string | number>;

@@ -1,5 +1,5 @@
 import { statusCode } from '../kube/index.ts';
-import { CLEANUP_FINALIZER, onConflictRetry } from './store.ts';
+import { CLEANUP_FINALIZER, onConflictRetry } from '../cluster/index.ts';
 import type { EngineContext } from './context.ts';
 import { type AnyCr, storeOf } from './status.ts';
 

@@ -4,7 +4,7 @@ import { CONDITION_TYPES as C, type Condition, type Organization, type Phase, ty
 import { type ConditionUpdate, setCondition } from './conditions.ts';
 import type { EngineContext } from './context.ts';
 import { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
-import { onConflictRetry } from './store.ts';
+import { onConflictRetry } from '../cluster/index.ts';
 
 export type AnyCr = Organization | Tenant | Space;
 

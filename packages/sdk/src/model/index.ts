@@ -5,3 +5,4 @@ export * from './organization.ts';
 export * from './settings.ts';
 export * from './space.ts';
 export * from './tenant.ts';
+export * from './validate.ts';

@@ -2,7 +2,7 @@ import { engineContext, type EngineContext } from '../engine/context.ts';
 import type { EventRecorder } from '../engine/events.ts';
 import { reconcileOrganization } from '../engine/organization.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
-import { apiReader } from '../engine/reader.ts';
+import { apiReader } from '../cluster/index.ts';
 import { reconcileSpace } from '../engine/space.ts';
 import { reconcileTenant } from '../engine/tenant.ts';
 import type { InformerEvent } from '../informer/index.ts';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { validate } from '../api/validate.ts';
+import { validate } from '../model/index.ts';
 import { KubeClient } from '../kube/index.ts';
 import { FileMeterStore, formatReport, Meter, parseDuration, readReport, type ReportFormat, type ReportLevel, type UsageRecord } from '../meter/index.ts';
 import { type ClusterSettingsInput, ClusterSettingsSchema, parseNamespace } from '../model/index.ts';

@@ -1,4 +1,4 @@
-import type { ClusterReader } from '../engine/reader.ts';
+import type { ClusterReader } from '../cluster/index.ts';
 import { Informer, type InformerOptions, stripBookkeeping } from '../informer/index.ts';
 import { compactLevel, compactOwned, Interner } from '../informer/intern.ts';
 import type { KubeClient } from '../kube/index.ts';

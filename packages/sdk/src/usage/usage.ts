@@ -4,7 +4,7 @@ import { HttpMethod, type KubeClient, statusCode, toSpacekitError } from '../kub
 import { type MeteredReport, MeteredReportSchema, parseDuration } from '../meter/index.ts';
 import { OPERATOR_METRICS_SERVICE, OPERATOR_NAMESPACE_DEFAULT } from '../operator/manifests.ts';
 import { API_GROUP, API_VERSION, GROUP_VERSION, type Organization, organizationNamespace, type Space, spaceNamespace, type Tenant, tenantNamespace } from '../model/index.ts';
-import type { CrStore } from '../engine/store.ts';
+import type { CrStore } from '../cluster/index.ts';
 import { organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
 
 /** Which usage to look at: one Organization, one Tenant, or one Space. */
