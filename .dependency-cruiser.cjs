@@ -20,8 +20,8 @@ const SDK_LAYERS = [
 
 const SDK = '^packages/sdk/src/';
 const VSCODE = '(^|/)@types/vscode/|^vscode$';
-const escape = (part) => part.replace(/[.]/g, '\\.');
-const pathOf = (parts) => `${SDK}(${parts.map((p) => (p.endsWith('.ts') ? `${escape(p)}$` : `${escape(p)}/`)).join('|')})`;
+const escapeDots = (part) => part.replace(/[.]/g, '\\.');
+const pathOf = (parts) => `${SDK}(${parts.map((p) => (p.endsWith('.ts') ? `${escapeDots(p)}$` : `${escapeDots(p)}/`)).join('|')})`;
 
 const layerRules = SDK_LAYERS.slice(0, -1).map((layer, index) => {
   const above = SDK_LAYERS.slice(index + 1).flat();

@@ -166,7 +166,7 @@ describe('usage-watch.ts', () => {
     const result = await example('usage-watch.ts', `${org}/apps/web`, '--count', '1');
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('watched 1 snapshot\n');
-    expect(result.stdout).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d space web  Ready  cpu 200m/1  memory 256Mi/1Gi\\n$`));
+    expect(result.stdout).toMatch(/^\d\d:\d\d:\d\d space web {2}Ready {2}cpu 200m\/1 {2}memory 256Mi\/1Gi\n$/);
   });
 });
 

@@ -54,12 +54,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+const UP_OPTIONS = {
+  once: { type: 'boolean' },
+  json: { type: 'boolean' },
+  nodes: { type: 'string' },
+  'kwok-nodes': { type: 'string' },
+} as const;
+
 async function up(args: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof UP_OPTIONS; strict: true; allowPositionals: false }>>['values'];
   try {
     parsed = parseArgs({
       args,
-      options: { once: { type: 'boolean' }, json: { type: 'boolean' }, nodes: { type: 'string' }, 'kwok-nodes': { type: 'string' } },
+      options: UP_OPTIONS,
       strict: true,
       allowPositionals: false,
     }).values;
@@ -114,10 +121,12 @@ interface Summary {
   checks: string[];
 }
 
+const IMAGE_OPTIONS = { 'data-dir': { type: 'string' } } as const;
+
 async function image(args: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof IMAGE_OPTIONS; strict: true; allowPositionals: true }>>;
   try {
-    parsed = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options: IMAGE_OPTIONS, strict: true, allowPositionals: true });
   } catch (err) {
     process.stderr.write(`spacekit-local-cluster image: ${(err as Error).message}\n\n${USAGE}`);
     return 2;

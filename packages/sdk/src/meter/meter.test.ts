@@ -236,7 +236,11 @@ describe('Meter', () => {
       coverageExtent: async () => undefined,
     };
     const sampledAt: number[] = [];
-    const meter = new Meter({ store, source: () => (sampledAt.push(Date.now() - T0), [DEV]) });
+    const meter = new Meter({ store, source: () => {
+        sampledAt.push(Date.now() - T0);
+        return [DEV];
+      },
+    });
     await meter.start();
     expect(sampledAt).toEqual([0]);
     // Aiming 1 s early (a tenth of the interval, at most 1 s): samples at 0, 59, 118 and 177 s.

@@ -57,9 +57,14 @@ export class SpaceRemoval implements Closable {
    */
   remove(wait: boolean): Promise<void> {
     this.#untrack();
-    if (!wait) return this.#finished ?? (this.#started ??= this.#retryable(() => this.#delete(false), 'started'));
+    if (!wait) {
+      if (this.#finished) return this.#finished;
+      this.#started ??= this.#retryable(() => this.#delete(false), 'started');
+      return this.#started;
+    }
     const before = this.#started?.catch(() => undefined) ?? Promise.resolve();
-    return (this.#finished ??= this.#retryable(() => before.then(() => this.#delete(true)), 'finished'));
+    this.#finished ??= this.#retryable(() => before.then(() => this.#delete(true)), 'finished');
+    return this.#finished;
   }
 
   #retryable(run: () => Promise<void>, slot: 'started' | 'finished'): Promise<void> {

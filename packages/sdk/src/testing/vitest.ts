@@ -44,6 +44,7 @@ export type EphemeralSpaceFixture = (context: object, use: (space: EphemeralSpac
 export function ephemeralSpaceFixture(options: EphemeralSpaceFixtureOptions): EphemeralSpaceFixture {
   const { kit, ...spaceOptions } = options;
   // vitest reads which fixtures a fixture needs from its first parameter's destructuring: this one needs none.
+  // biome-ignore lint/correctness/noEmptyPattern: vitest requires an object pattern here, and an empty one asks for no fixtures.
   const fixture: EphemeralSpaceFixture = async ({}, use) => {
     const space = await ephemeralSpace(await resolveKit(kit), spaceOptions);
     try {

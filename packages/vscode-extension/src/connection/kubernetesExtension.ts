@@ -52,7 +52,9 @@ export async function bridgeKubernetesExtension(log: Log): Promise<KubernetesExt
         return path.pathType === 'host' ? path.hostPath : undefined;
       },
       onDidChange: changed.event,
-      dispose: () => subscriptions.forEach((s) => s.dispose()),
+      dispose: () => {
+        for (const s of subscriptions) s.dispose();
+      },
     };
   } catch (err) {
     log.warn(`could not use the Kubernetes extension's API: ${String(err)}`);

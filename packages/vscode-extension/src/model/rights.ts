@@ -33,7 +33,7 @@ export function actionsAt(scope: Scope): Action[] {
  * rather than being offered and then refused.
  */
 export function may(rights: Rights | undefined, action: Action): boolean {
-  return rights !== undefined && rights[NEEDS[action].right];
+  return rights?.[NEEDS[action].right] === true;
 }
 
 /** The `contextValue` words of the allowed actions (`may-resizeSpace may-deleteSpace`), which the menus' `when` clauses match. */

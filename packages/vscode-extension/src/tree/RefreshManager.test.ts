@@ -13,7 +13,9 @@ function emitter<T>() {
       listeners.add(listener);
       return { dispose: () => listeners.delete(listener) };
     },
-    fire: (value: T) => listeners.forEach((l) => l(value)),
+    fire: (value: T) => {
+      for (const l of listeners) l(value);
+    },
   };
 }
 

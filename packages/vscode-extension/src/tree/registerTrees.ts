@@ -65,6 +65,8 @@ export function registerTrees(container: Container): SpacesTree {
     view,
     refresh,
     selected: () => view.selection[0],
-    dispose: () => subscriptions.reverse().forEach((s) => s.dispose()),
+    dispose: () => {
+      for (const s of subscriptions.reverse()) s.dispose();
+    },
   };
 }
