@@ -5,6 +5,7 @@ export {
   sumQuantities,
   type Quantity,
 } from './arithmetic.ts';
+export { canonicalResources, orderResources, PRIMARY_RESOURCES, quantitiesAsStrings, sameResources } from './canonical.ts';
 export { QuantityError, ResourceListError } from './errors.ts';
 export { formatForResource, formatQuantity, styleForResource, type QuantityStyle } from './format.ts';
 export { humanQuantity } from './human.ts';
