@@ -1,5 +1,5 @@
-import { parseResourceList } from '@spacekit/sdk';
-import { human, milli, shortName, SUMMARY_RESOURCES } from './usage.ts';
+import { humanAmount, parseResourceList } from '@spacekit/sdk';
+import { milli, shortName, SUMMARY_RESOURCES } from './usage.ts';
 
 /** Resource → exact milli-units, keyed by the SDK's canonical names (`requests.cpu`). */
 export type Amounts = ReadonlyMap<string, bigint>;
@@ -35,7 +35,7 @@ export function remainingBudget(
 
 /** `cpu 2 · mem 4Gi`: the CPU and memory of a list of amounts, for prompts. */
 export function describeAmounts(list: Amounts): string {
-  const parts = SUMMARY_RESOURCES.filter((r) => list.has(r)).map((r) => `${shortName(r)} ${human(r, list.get(r))}`);
+  const parts = SUMMARY_RESOURCES.filter((r) => list.has(r)).map((r) => `${shortName(r)} ${humanAmount(r, list.get(r))}`);
   return parts.join(' · ') || 'no budget';
 }
 
@@ -56,7 +56,7 @@ export function shortfalls(requested: Readonly<Record<string, string | number>>,
   const out: Shortfall[] = [];
   for (const [resource, amount] of parseResourceList(requested)) {
     const left = free.get(resource);
-    if (left !== undefined && amount > left) out.push({ resource, requested: human(resource, amount), free: human(resource, left) });
+    if (left !== undefined && amount > left) out.push({ resource, requested: humanAmount(resource, amount), free: humanAmount(resource, left) });
   }
   return out;
 }

@@ -1,6 +1,6 @@
-import { CreateSpaceInputSchema, type CreateSpaceInput, NameError, nameProblem, NETWORK_PRESETS, spaceNamespace } from '@spacekit/sdk';
+import { CreateSpaceInputSchema, type CreateSpaceInput, humanAmount, NameError, nameProblem, NETWORK_PRESETS, spaceNamespace } from '@spacekit/sdk';
 import { type Amounts, shortfallMessage, shortfalls } from './budget.ts';
-import { human, milli, shortName } from './usage.ts';
+import { milli, shortName } from './usage.ts';
 
 /** A Space size as the flows offer it: CPU and memory, in Kubernetes quantity syntax. */
 export interface Size {
@@ -151,7 +151,7 @@ export function belowUsage(size: Pick<Size, 'cpu' | 'memory'>, used: Readonly<Re
   for (const [resource, asked] of [['requests.cpu', size.cpu], ['requests.memory', size.memory]] as const) {
     const now = milli(used[resource]);
     const cap = milli(asked);
-    if (now !== undefined && cap !== undefined && cap < now) out.push(`${shortName(resource)} ${human(resource, cap)} < ${human(resource, now)} used`);
+    if (now !== undefined && cap !== undefined && cap < now) out.push(`${shortName(resource)} ${humanAmount(resource, cap)} < ${humanAmount(resource, now)} used`);
   }
   return out;
 }
