@@ -10,6 +10,7 @@ export { KubeClient, type RequestRecord, serverMessage, watchUntil, type WriteCo
 export { quotaEnforced } from './engine/space.ts';
 export * from './model/index.ts';
 export { CreateSpaceInputSchema } from './api/inputs.ts';
+export { validate } from './api/validate.ts';
 export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, SpaceRef, TenantRef, UpdateOrganizationInput, UpdateSpaceInput, UpdateTenantInput } from './api/inputs.ts';
 export type { Organizations } from './api/organizations.ts';
 export type { ChangeOptions, DeleteOptions, Spaces } from './api/spaces.ts';
