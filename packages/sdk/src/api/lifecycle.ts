@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, Timeou
 import { canonicalResources, ledgerOf, type ParentRef } from '../engine/ledger.ts';
 import { onConflictRetry } from '../engine/store.ts';
 import { type KubeClient, statusCode } from '../kube/index.ts';
+import { backoffDelay } from '../util/backoff.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
 
 /** How long waits take at most, unless the caller says otherwise. */
@@ -11,14 +12,17 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 
 type AnyCr = Organization | Tenant | Space;
 
-/** Polls `probe` until it returns a value; throws {@link TimeoutError} saying what it waited for. */
+/**
+ * Polls `probe` until it returns a value, waiting `firstIntervalMs` (at most 500) and then twice as long each time up to
+ * 500 ms; throws {@link TimeoutError} saying what it waited for.
+ */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = DEFAULT_TIMEOUT_MS, hint = '', firstIntervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (let interval = firstIntervalMs; ; interval = Math.min(interval * 2, 500)) {
+  for (let attempt = 1; ; attempt++) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new TimeoutError(`gave up after ${timeoutMs / 1000}s waiting for ${what}${hint}`);
-    await sleep(interval);
+    await sleep(backoffDelay({ initialMs: firstIntervalMs, maxMs: 500 }, attempt));
   }
 }
 
