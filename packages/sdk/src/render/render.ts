@@ -7,6 +7,7 @@ import {
   organizationNamespace,
   type Space,
   spaceNamespace,
+  type Subject,
   type Tenant,
   tenantNamespace,
 } from '../model/index.ts';
@@ -104,7 +105,6 @@ function members<M extends { kind: Subject['kind']; name: string; namespace?: st
     .filter((m) => m.role === role)
     .map((m) => ({ kind: m.kind, name: m.name, ...(m.namespace !== undefined && { namespace: m.namespace }) }));
 }
-type Subject = { kind: 'User' | 'Group' | 'ServiceAccount'; name: string; namespace?: string };
 
 /**
  * The objects that make an Organization's namespace: the namespace, a quota
