@@ -3,7 +3,9 @@ import { checkAllocation } from '../budget/budget.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
 import { canonicalResources, ledgerOf, type ParentRef } from '../engine/ledger.ts';
 import { onConflictRetry } from '../engine/store.ts';
-import { type KubeClient, statusCode } from '../kube/index.ts';
+import { type QuotaObject, quotaEnforced } from '../engine/space.ts';
+import { type KubeClient, statusCode, watchUntil } from '../kube/index.ts';
+import { OBJECT_NAMES } from '../render/index.ts';
 import { backoffDelay } from '../util/backoff.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
 
@@ -88,6 +90,30 @@ export async function waitUntilReady<T extends AnyCr>(label: string, read: () =>
     },
     timeoutMs,
     hint,
+  );
+}
+
+/**
+ * The Space quota once Kubernetes enforces it, watched rather than polled: the
+ * embedded counterpart of the operator reacting to the quota's status.
+ */
+export function quotaEnforcement(
+  client: KubeClient,
+  namespace: string,
+  quota: QuotaObject,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<QuotaObject> {
+  return watchUntil<QuotaObject>(
+    client,
+    `/api/v1/namespaces/${namespace}/resourcequotas`,
+    {
+      fieldSelector: `metadata.name=${OBJECT_NAMES.quota}`,
+      ...(quota.metadata.resourceVersion && { resourceVersion: quota.metadata.resourceVersion }),
+      timeoutMs,
+      what: `Kubernetes to enforce the quota of namespace ${namespace}`,
+      hint: '; is the kube-controller-manager (its resourcequota controller) running?',
+    },
+    quotaEnforced,
   );
 }
 
