@@ -93,7 +93,8 @@ describe('freeBudget and budgetShortfalls', () => {
   const budget = new Map([['requests.cpu', 3000n], ['requests.memory', 6n * 2n ** 30n * 1000n]]);
 
   it('is the budget minus what is held, plus what is given back, never below zero', () => {
-    const free = freeBudget(budget, new Map([['requests.cpu', 4000n], ['requests.memory', 2n ** 31n * 1000n]]), new Map([['requests.memory', 1000n]]));
+    const held = new Map([['requests.cpu', 4000n], ['requests.memory', 2n ** 31n * 1000n]]);
+    const free = freeBudget(budget, held, new Map([['requests.memory', 1000n]]));
     expect(free).toEqual(new Map([['requests.cpu', 0n], ['requests.memory', 4n * 2n ** 30n * 1000n + 1000n]]));
   });
 

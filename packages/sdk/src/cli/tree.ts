@@ -117,7 +117,8 @@ export function formatUsage(roots: readonly TreeNode[]): string {
     });
   };
   for (const root of roots) walk(root, '', '', '');
-  const lines = alignColumns([['NAME', 'PHASE', ...resources.map((r) => resourceTitle(r))], ...rows.map((r) => [r.name, r.phase, ...r.cells])]);
+  const titles = ['NAME', 'PHASE', ...resources.map((r) => resourceTitle(r))];
+  const lines = alignColumns([titles, ...rows.map((r) => [r.name, r.phase, ...r.cells])]);
   if (resources.length > 0) lines.push('', USAGE_LEGEND);
   return `${lines.join('\n')}\n`;
 }

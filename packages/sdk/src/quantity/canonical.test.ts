@@ -18,6 +18,7 @@ describe('canonical resource lists', () => {
   });
 
   it('are shown CPU and memory first, then by name', () => {
-    expect(orderResources(['pods', 'requests.memory', 'limits.cpu', 'requests.cpu'])).toEqual(['requests.cpu', 'requests.memory', 'limits.cpu', 'pods']);
+    const ordered = orderResources(['pods', 'requests.memory', 'limits.cpu', 'requests.cpu']);
+    expect(ordered).toEqual(['requests.cpu', 'requests.memory', 'limits.cpu', 'pods']);
   });
 });

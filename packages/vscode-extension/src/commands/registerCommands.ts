@@ -31,5 +31,6 @@ export const COMMANDS: Record<CommandId, Command> = {
 
 /** Registers every command with the container it acts through. */
 export function registerCommands(container: Container): vscode.Disposable {
-  return vscode.Disposable.from(...COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, (arg?: unknown) => COMMANDS[id](container, arg))));
+  const registrations = COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, (arg?: unknown) => COMMANDS[id](container, arg)));
+  return vscode.Disposable.from(...registrations);
 }

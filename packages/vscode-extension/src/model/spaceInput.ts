@@ -122,7 +122,9 @@ export const NETWORK_CHOICES: readonly { preset: (typeof NETWORK_PRESETS)[number
 /** The sandbox choices: gVisor (the default) or the node's own runtime. */
 export const SANDBOX_CHOICES: readonly { sandbox: SandboxMode; detail: string }[] = SANDBOX_MODES.map((sandbox) => ({
   sandbox,
-  detail: sandbox === 'gvisor' ? 'Every pod runs under gVisor, a user-space kernel (recommended)' : "Pods run with the node's default runtime",
+  detail: sandbox === 'gvisor'
+    ? 'Every pod runs under gVisor, a user-space kernel (recommended)'
+    : "Pods run with the node's default runtime",
 }));
 
 /** What a finished flow sends: the SDK's own create input. */
@@ -161,7 +163,9 @@ export function belowUsage(size: Pick<Size, 'cpu' | 'memory'>, used: Readonly<Re
   for (const [resource, asked] of [['requests.cpu', size.cpu], ['requests.memory', size.memory]] as const) {
     const now = milli(used[resource]);
     const cap = milli(asked);
-    if (now !== undefined && cap !== undefined && cap < now) out.push(`${shortName(resource)} ${humanAmount(resource, cap)} < ${humanAmount(resource, now)} used`);
+    if (now !== undefined && cap !== undefined && cap < now) {
+      out.push(`${shortName(resource)} ${humanAmount(resource, cap)} < ${humanAmount(resource, now)} used`);
+    }
   }
   return out;
 }

@@ -28,8 +28,9 @@ export async function resizeSpace(container: Container, arg?: unknown): Promise<
     const resources = space.spec.resources as Record<string, string | number>;
     const current = sizeOf(resources);
     const room = await tenantRoom(kit, { organization: ref.organization, tenant: ref.tenant }, resources);
+    const now = describeSize({ cpu: humanAmount('requests.cpu', current.cpu), memory: humanAmount('requests.memory', current.memory) });
     const size = await sizeStep(
-      { title: `Resize Space ${key} (now ${describeSize({ cpu: humanAmount('requests.cpu', current.cpu), memory: humanAmount('requests.memory', current.memory) })})` },
+      { title: `Resize Space ${key} (now ${now})` },
       { base: ref, presets: container.settings().sizePresets, free: room.free, owner: `tenant ${ref.organization}/${ref.tenant}`, current },
     );
     if (!size || typeof size === 'symbol') return;
