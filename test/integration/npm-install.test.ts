@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatObjects, renderSpaceStack } from '../../packages/sdk/src/cli/render-command.ts';
-import { USAGE } from '../../packages/sdk/src/cli/usage.ts';
+import { HELP_TEXT } from '../../packages/sdk/src/cli/help.ts';
 import { adminKubeConfig, uniqueName } from '../support/kube.ts';
 import { adminKit } from '../support/spacekit.ts';
 
@@ -165,7 +165,7 @@ describe('the packages, installed from their tarballs with npm', () => {
   it('run spacekit --help and spacekit render through npx, printing what the workspace prints', async () => {
     const help = await npx('spacekit', '--help');
     expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(help.stdout).toBe(USAGE);
+    expect(help.stdout).toBe(HELP_TEXT);
 
     const render = await npx('spacekit', 'render', '--org', 'acme', '--tenant', 'web', '--space', 'dev', '--cpu', '1', '--memory', '2Gi', '--developer', 'bob');
     expect({ code: render.code, stderr: render.stderr }).toEqual({ code: 0, stderr: '' });
@@ -175,7 +175,7 @@ describe('the packages, installed from their tarballs with npm', () => {
 
     const bad = await npx('spacekit', 'create', 'space', 'acme');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe(`spacekit: expected ORG/TENANT/SPACE, such as acme/payments/dev, not "acme"\n\n${USAGE}`);
+    expect(bad.stderr).toBe(`spacekit: expected ORG/TENANT/SPACE, such as acme/payments/dev, not "acme"\n\n${HELP_TEXT}`);
   });
 
   it('name the package to install when spacekit up lacks @spacekit/local-cluster', async () => {

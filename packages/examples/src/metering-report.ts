@@ -8,7 +8,7 @@
 // server's service proxy, which cluster admins may use. With an operator run
 // elsewhere (spacekit operator --meter-dir …), give its URL.
 import { parseArgs } from 'node:util';
-import type { MeteredReport, UsageReportOptions } from '@spacekit/sdk';
+import { alignColumns, type MeteredReport, type UsageReportOptions } from '@spacekit/sdk';
 import { connectFromEnv, main, UsageProblem } from './cluster.ts';
 
 const LEVELS = ['space', 'tenant', 'organization'] as const;
@@ -21,8 +21,7 @@ function table(report: MeteredReport): string {
     [row.organization, row.tenant, row.space].filter(Boolean).join('/'),
     ...resources.map((r) => (row.usage[r]?.value ?? 0).toFixed(3)),
   ]);
-  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((cells) => (cells[i] ?? '').length)));
-  return [header, ...rows].map((cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('   ')).join('\n');
+  return alignColumns([header, ...rows], header.map((_, i) => i > 0)).join('\n');
 }
 
 await main(async () => {

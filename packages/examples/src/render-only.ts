@@ -13,12 +13,11 @@
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_SETTINGS,
-  formatForResource,
   GROUP_VERSION,
   type KubeObject,
   type Organization,
   OrganizationSpecSchema,
-  parseQuantity,
+  quantitiesAsStrings,
   renderOrganization,
   renderSpace,
   renderTenant,
@@ -26,29 +25,12 @@ import {
   SpaceSpecSchema,
   type Tenant,
   TenantSpecSchema,
-  ValidationError,
+  validate,
 } from '@spacekit/sdk';
 import { stringify } from 'yaml';
 import { labelsFrom, main, UsageProblem } from './cluster.ts';
 
 const USAGE = 'usage: node packages/examples/src/render-only.ts --org NAME --tenant NAME --space NAME [--cpu Q] [--memory Q] [--ttl D] [--label K=V]... [--objects] [-o yaml|json]';
-
-/** The part of a zod schema this example uses. */
-interface Schema<T> {
-  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
-}
-
-/** Parses with the SDK's own schema, so that the YAML holds what the cluster would accept, with every default spelled out. */
-function checked<T>(schema: Schema<T>, input: unknown, what: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ValidationError(what, result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
-}
-
-/** Quantities as strings in canonical form: the CRDs take whole numbers or strings, and `0.5` must be written `500m`. */
-function quantities(list: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(list).map(([name, value]) => [name, formatForResource(name, parseQuantity(value))]));
-}
 
 await main(async () => {
   const { values } = parseArgs({
@@ -68,32 +50,41 @@ await main(async () => {
   if (values.output !== 'yaml' && values.output !== 'json') throw new UsageProblem(`-o is yaml or json\n${USAGE}`);
 
   // The tree to keep in git. Budgets nest: the tenant fits the organization, the Space fits the tenant.
+  // Parsed with the SDK's own schemas, so that the YAML holds what the cluster would accept, with every default spelled out.
   const space = { cpu: values.cpu, memory: values.memory };
   const organization: Organization = {
     apiVersion: GROUP_VERSION,
     kind: 'Organization',
     metadata: { name: values.org, labels: labelsFrom(values.label) },
-    spec: checked(OrganizationSpecSchema, { resources: { cpu: 8, memory: '16Gi' }, members: [{ kind: 'Group', name: `${values.org}-admins`, role: 'admin' }] }, 'organization'),
+    spec: validate(
+      OrganizationSpecSchema,
+      { resources: { cpu: 8, memory: '16Gi' }, members: [{ kind: 'Group', name: `${values.org}-admins`, role: 'admin' }] },
+      'organization',
+    ),
   };
   const tenant: Tenant = {
     apiVersion: GROUP_VERSION,
     kind: 'Tenant',
     metadata: { name: values.tenant, namespace: values.org },
-    spec: checked(TenantSpecSchema, { resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'Group', name: `${values.tenant}-leads`, role: 'admin' }] }, 'tenant'),
+    spec: validate(
+      TenantSpecSchema,
+      { resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'Group', name: `${values.tenant}-leads`, role: 'admin' }] },
+      'tenant',
+    ),
   };
   const spaceObject: Space = {
     apiVersion: GROUP_VERSION,
     kind: 'Space',
     metadata: { name: values.space, namespace: `${values.org}--${values.tenant}` },
-    spec: checked(
+    spec: validate(
       SpaceSpecSchema,
       { resources: space, members: [{ kind: 'Group', name: `${values.tenant}-devs`, role: 'developer' }], ...(values.ttl !== undefined && { ttl: values.ttl }) },
       'space',
     ),
   };
-  for (const object of [organization, tenant, spaceObject]) object.spec.resources = quantities(object.spec.resources);
+  for (const object of [organization, tenant, spaceObject]) object.spec.resources = quantitiesAsStrings(object.spec.resources);
   const defaults = spaceObject.spec.containerDefaults;
-  spaceObject.spec.containerDefaults = { request: quantities(defaults.request), limit: quantities(defaults.limit) };
+  spaceObject.spec.containerDefaults = { request: quantitiesAsStrings(defaults.request), limit: quantitiesAsStrings(defaults.limit) };
 
   const objects: readonly (KubeObject | Organization | Tenant | Space)[] = values.objects
     ? [...renderOrganization(organization), ...renderTenant(organization, tenant), ...renderSpace(organization, tenant, spaceObject, DEFAULT_SETTINGS)]

@@ -33,6 +33,8 @@ export { renderOrganization, renderSpace, renderTenant, type KubeObject } from '
 export { spacekitCrds } from './crd/index.ts';
 export { renderInstall } from './install/index.ts';
 export * from './quantity/index.ts';
+export { budgetShortfalls, type BudgetShortfall, freeBudget } from './budget/budget.ts';
+export { alignColumns } from './util/table.ts';
 export * from './meter/index.ts';
 export { type ReportOptions as UsageReportOptions, Usage, type UsageScope, type UsageSnapshot, type WatchOptions, type TreeNode } from './usage/index.ts';
 export { type OperatorManifestOptions, renderOperatorManifests } from './operator/manifests.ts';

@@ -6,6 +6,7 @@ import type { EngineContext } from '../engine/context.ts';
 import { HttpMethod, toSpacekitError } from '../kube/index.ts';
 import { nameProblem, spaceNamespace } from '../model/index.ts';
 import { CLUSTER_ROLES } from '../render/index.ts';
+import { Access } from './access.ts';
 import type { SpaceRef } from './inputs.ts';
 
 /** The role a credential gets in its Space. */
@@ -114,6 +115,26 @@ export type SpaceKubeconfig =
       kubeconfig: string;
       kubeConfig: KubeConfig;
     };
+
+/**
+ * The kubeconfig `kit.spaces.kubeconfig` hands out for a Space the caller can read: issued
+ * credentials ({@link spaceCredentials}) when `identity` asks for them or, with `auto`, when the
+ * caller may issue them; else the caller's own ({@link ownKubeconfig}). Either way it grants no
+ * right the caller does not have.
+ *
+ * @throws {ForbiddenError} when `identity: 'issued'` is asked without the right.
+ */
+export async function spaceKubeconfig(ctx: EngineContext, ref: SpaceRef, options: SpaceKubeconfigOptions = {}): Promise<SpaceKubeconfig> {
+  const { identity = 'auto', ...credentialOptions } = options;
+  const space = { organization: ref.organization, tenant: ref.tenant, space: ref.name };
+  const issue = identity === 'issued' || (identity === 'auto' && (await new Access(ctx.client).rights(space)).issueCredentials);
+  if (issue) return { identity: 'issued', ...(await spaceCredentials(ctx, ref, credentialOptions)) };
+  const namespace = spaceNamespace(ref.organization, ref.tenant, ref.name);
+  const own = ownKubeconfig(ctx.client.kubeConfig, namespace);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(own.kubeconfig);
+  return { identity: 'own', namespace, user: own.user, kubeconfig: own.kubeconfig, kubeConfig };
+}
 
 /**
  * The caller's current context alone, with `namespace` as its default: the

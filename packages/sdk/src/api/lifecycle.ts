@@ -3,7 +3,10 @@ import { checkAllocation } from '../budget/budget.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
 import { canonicalResources, ledgerOf, type ParentRef } from '../engine/ledger.ts';
 import { onConflictRetry } from '../cluster/index.ts';
-import { type KubeClient, statusCode } from '../kube/index.ts';
+import { type QuotaObject, quotaEnforced } from '../engine/space.ts';
+import { type KubeClient, statusCode, watchUntil } from '../kube/index.ts';
+import { OBJECT_NAMES } from '../render/index.ts';
+import { backoffDelay } from '../util/backoff.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
 
 /** How long waits take at most, unless the caller says otherwise. */
@@ -11,14 +14,17 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 
 type AnyCr = Organization | Tenant | Space;
 
-/** Polls `probe` until it returns a value; throws {@link TimeoutError} saying what it waited for. */
+/**
+ * Polls `probe` until it returns a value, waiting `firstIntervalMs` (at most 500) and then twice as long each time up to
+ * 500 ms; throws {@link TimeoutError} saying what it waited for.
+ */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = DEFAULT_TIMEOUT_MS, hint = '', firstIntervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (let interval = firstIntervalMs; ; interval = Math.min(interval * 2, 500)) {
+  for (let attempt = 1; ; attempt++) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new TimeoutError(`gave up after ${timeoutMs / 1000}s waiting for ${what}${hint}`);
-    await sleep(interval);
+    await sleep(backoffDelay({ initialMs: firstIntervalMs, maxMs: 500 }, attempt));
   }
 }
 
@@ -84,6 +90,30 @@ export async function waitUntilReady<T extends AnyCr>(label: string, read: () =>
     },
     timeoutMs,
     hint,
+  );
+}
+
+/**
+ * The Space quota once Kubernetes enforces it, watched rather than polled: the
+ * embedded counterpart of the operator reacting to the quota's status.
+ */
+export function quotaEnforcement(
+  client: KubeClient,
+  namespace: string,
+  quota: QuotaObject,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<QuotaObject> {
+  return watchUntil<QuotaObject>(
+    client,
+    `/api/v1/namespaces/${namespace}/resourcequotas`,
+    {
+      fieldSelector: `metadata.name=${OBJECT_NAMES.quota}`,
+      ...(quota.metadata.resourceVersion && { resourceVersion: quota.metadata.resourceVersion }),
+      timeoutMs,
+      what: `Kubernetes to enforce the quota of namespace ${namespace}`,
+      hint: '; is the kube-controller-manager (its resourcequota controller) running?',
+    },
+    quotaEnforced,
   );
 }
 

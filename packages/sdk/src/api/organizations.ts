@@ -12,7 +12,8 @@ import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, statusError,
 import type { Provisioning } from './mode.ts';
 import type { ChangeOptions, DeleteOptions } from './spaces.ts';
 import { tenantDeletionStep } from './tenants.ts';
-import { changesObject, quantitiesAsStrings, validate } from '../model/index.ts';
+import { changesObject, validate } from '../model/index.ts';
+import { quantitiesAsStrings } from '../quantity/index.ts';
 
 const label = (name: string) => `organization ${name}`;
 

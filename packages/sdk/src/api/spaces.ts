@@ -1,14 +1,12 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace } from '../engine/finalize.ts';
 import { release, reserveInProcess } from '../engine/ledger.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { tenantLedger } from '../engine/parents.ts';
-import { policyIssues, type QuotaObject, quotaEnforced, reconcileSpace } from '../engine/space.ts';
-import { OBJECT_NAMES } from '../render/index.ts';
+import { policyIssues, reconcileSpace } from '../engine/space.ts';
 import { CLEANUP_FINALIZER } from '../cluster/index.ts';
-import { statusCode, toSpacekitError, watchUntil } from '../kube/index.ts';
+import { statusCode, toSpacekitError } from '../kube/index.ts';
 import {
   GROUP_VERSION,
   LABELS,
@@ -21,12 +19,29 @@ import {
   type Tenant,
   tenantNamespace,
 } from '../model/index.ts';
-import { Access } from './access.ts';
-import { type CredentialOptions, ownKubeconfig, type ScopedCredentials, type SpaceKubeconfig, type SpaceKubeconfigOptions, spaceCredentials } from './credentials.ts';
+import {
+  type CredentialOptions,
+  type ScopedCredentials,
+  spaceCredentials,
+  type SpaceKubeconfig,
+  spaceKubeconfig,
+  type SpaceKubeconfigOptions,
+} from './credentials.ts';
 import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, updateThroughOperator, waitFor, waitUntilReady } from './lifecycle.ts';
+import {
+  assertNamespaceFree,
+  DEFAULT_TIMEOUT_MS,
+  NO_OPERATOR_HINT,
+  quotaEnforcement,
+  refusal,
+  statusError,
+  updateThroughOperator,
+  waitFor,
+  waitUntilReady,
+} from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
-import { changesObject, quantitiesAsStrings, validate } from '../model/index.ts';
+import { changesObject, validate } from '../model/index.ts';
+import { quantitiesAsStrings } from '../quantity/index.ts';
 
 /** Options for deletes. */
 export interface DeleteOptions {
@@ -141,7 +156,7 @@ export class Spaces {
           organization: org,
           tenant: parent,
           apply: { fresh: true },
-          awaitQuota: (quota) => this.#enforced(namespace, quota, options.timeoutMs),
+          awaitQuota: (quota) => quotaEnforcement(this.#ctx.client, namespace, quota, options.timeoutMs),
         });
         if (result.outcome === 'ready' && result.object) return result.object;
         throw (result.object && statusError(label(ref), result.object)) ?? new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`);
@@ -154,25 +169,6 @@ export class Spaces {
     } catch (err) {
       throw toSpacekitError(err, `create ${label(ref)}`);
     }
-  }
-
-  /**
-   * The quota once Kubernetes enforces it, watched rather than polled: the
-   * embedded counterpart of the operator reacting to the quota's status.
-   */
-  #enforced(namespace: string, quota: QuotaObject, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<QuotaObject> {
-    return watchUntil<QuotaObject>(
-      this.#ctx.client,
-      `/api/v1/namespaces/${namespace}/resourcequotas`,
-      {
-        fieldSelector: `metadata.name=${OBJECT_NAMES.quota}`,
-        ...(quota.metadata.resourceVersion && { resourceVersion: quota.metadata.resourceVersion }),
-        timeoutMs,
-        what: `Kubernetes to enforce the quota of namespace ${namespace}`,
-        hint: '; is the kube-controller-manager (its resourcequota controller) running?',
-      },
-      quotaEnforced,
-    );
   }
 
   async #createThroughOperator(ref: SpaceRef, object: Space, options: ChangeOptions): Promise<Space> {
@@ -307,15 +303,8 @@ export class Spaces {
    *   {@link ForbiddenError} when `identity: 'issued'` is asked without the right.
    */
   async kubeconfig(ref: SpaceRef, options: SpaceKubeconfigOptions = {}): Promise<SpaceKubeconfig> {
-    const { identity = 'auto', ...credentialOptions } = options;
     await this.get(ref);
-    const issue = identity === 'issued' || (identity === 'auto' && (await new Access(this.#ctx.client).rights({ organization: ref.organization, tenant: ref.tenant, space: ref.name })).issueCredentials);
-    if (issue) return { identity: 'issued', ...(await spaceCredentials(this.#ctx, ref, credentialOptions)) };
-    const namespace = spaceNamespace(ref.organization, ref.tenant, ref.name);
-    const own = ownKubeconfig(this.#ctx.client.kubeConfig, namespace);
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(own.kubeconfig);
-    return { identity: 'own', namespace, user: own.user, kubeconfig: own.kubeconfig, kubeConfig };
+    return spaceKubeconfig(this.#ctx, ref, options);
   }
 
   /** Resolves once the Space is Ready for its current generation; throws if provisioning failed. */

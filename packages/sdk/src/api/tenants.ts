@@ -22,7 +22,8 @@ import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type U
 import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, updateThroughOperator, waitFor, waitUntilReady } from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
 import type { ChangeOptions, DeleteOptions } from './spaces.ts';
-import { changesObject, quantitiesAsStrings, validate } from '../model/index.ts';
+import { changesObject, validate } from '../model/index.ts';
+import { quantitiesAsStrings } from '../quantity/index.ts';
 
 const label = (ref: TenantRef) => `tenant ${ref.organization}/${ref.name}`;
 

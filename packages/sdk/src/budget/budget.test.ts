@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QuotaExceededError } from '../errors.ts';
-import { allocatedTotal, checkAllocation, checkBudgetChange, type Ledger } from './budget.ts';
+import { allocatedTotal, budgetShortfalls, checkAllocation, checkBudgetChange, freeBudget, type Ledger } from './budget.ts';
 
 const ledger: Ledger = {
   parent: 'tenant acme/payments',
@@ -86,5 +86,24 @@ describe('checkBudgetChange', () => {
 describe('allocatedTotal', () => {
   it('sums allocations per resource', () => {
     expect(allocatedTotal(ledger)).toEqual({ 'requests.cpu': '6', 'requests.memory': '12Gi' });
+  });
+});
+
+describe('freeBudget and budgetShortfalls', () => {
+  const budget = new Map([['requests.cpu', 3000n], ['requests.memory', 6n * 2n ** 30n * 1000n]]);
+
+  it('is the budget minus what is held, plus what is given back, never below zero', () => {
+    const held = new Map([['requests.cpu', 4000n], ['requests.memory', 2n ** 31n * 1000n]]);
+    const free = freeBudget(budget, held, new Map([['requests.memory', 1000n]]));
+    expect(free).toEqual(new Map([['requests.cpu', 0n], ['requests.memory', 4n * 2n ** 30n * 1000n + 1000n]]));
+  });
+
+  it('lists every resource asked for beyond what is free, and none the budget does not name', () => {
+    const free = freeBudget(budget, new Map([['requests.cpu', 2000n]]));
+    const request = new Map([['requests.cpu', 1500n], ['pods', 100_000n], ['requests.memory', 7n * 2n ** 30n * 1000n]]);
+    expect(budgetShortfalls(request, free)).toEqual([
+      { resource: 'requests.cpu', requested: 1500n, free: 1000n },
+      { resource: 'requests.memory', requested: 7n * 2n ** 30n * 1000n, free: 6n * 2n ** 30n * 1000n },
+    ]);
   });
 });

@@ -25,6 +25,45 @@ function totals(ledger: Ledger, except: string): Map<string, { total: Quantity; 
   return out;
 }
 
+/**
+ * What is left of a budget per resource it names: the budget minus what is `held`, plus what is
+ * `returned` (a child's own allocation, given back before it is resized), never below zero.
+ * Resources the budget does not name are not limited by it and are left out.
+ */
+export function freeBudget(
+  budget: ReadonlyMap<string, Quantity>,
+  held: ReadonlyMap<string, Quantity>,
+  returned: ReadonlyMap<string, Quantity> = new Map(),
+): Map<string, Quantity> {
+  const free = new Map<string, Quantity>();
+  for (const [resource, limit] of budget) {
+    const left = limit - (held.get(resource) ?? 0n) + (returned.get(resource) ?? 0n);
+    free.set(resource, left > 0n ? left : 0n);
+  }
+  return free;
+}
+
+/** One resource a request asks more of than is free. */
+export interface BudgetShortfall {
+  resource: string;
+  requested: Quantity;
+  free: Quantity;
+}
+
+/**
+ * Every resource `request` asks more of than `free` has (as {@link freeBudget} gives it), in the
+ * request's order; resources `free` does not name are not limited. Unlike {@link checkAllocation},
+ * which stops at the first refusal, it lists them all, for a form that says what would fit.
+ */
+export function budgetShortfalls(request: ReadonlyMap<string, Quantity>, free: ReadonlyMap<string, Quantity>): BudgetShortfall[] {
+  const out: BudgetShortfall[] = [];
+  for (const [resource, requested] of request) {
+    const left = free.get(resource);
+    if (left !== undefined && requested > left) out.push({ resource, requested, free: left });
+  }
+  return out;
+}
+
 function describeHolders(holders: readonly BudgetHolder[]): string {
   return holders.length === 0 ? 'nothing else holds any' : `held by ${holders.map((h) => `${h.name} (${h.amount})`).join(', ')}`;
 }
@@ -43,11 +82,12 @@ export function checkAllocation(ledger: Ledger, child: string, request: Readonly
   const budget = parseResourceList(ledger.budget, { path: `${ledger.parent} budget` });
   const asked = parseResourceList(request, { path: 'resources' });
   const held = totals(ledger, child);
+  const left = freeBudget(budget, new Map([...held].map(([resource, { total }]) => [resource, total])));
   for (const [resource, limit] of budget) {
     const fmt = (q: Quantity) => formatForResource(resource, q);
     const want = asked.get(resource);
     const { total, holders } = held.get(resource) ?? { total: 0n, holders: [] };
-    const free = limit - total > 0n ? limit - total : 0n;
+    const free = left.get(resource) ?? 0n;
     if (want === undefined) {
       throw new QuotaExceededError({
         resource,

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { run } from './run.ts';
-import { USAGE } from './usage.ts';
+import { HELP_TEXT } from './help.ts';
 
 async function spacekit(...argv: string[]) {
   let stdout = '';
@@ -17,7 +17,7 @@ async function spacekit(...argv: string[]) {
 
 describe('run', () => {
   it('prints the usage for help and exits 0', async () => {
-    expect(await spacekit('help')).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+    expect(await spacekit('help')).toEqual({ code: 0, stdout: HELP_TEXT, stderr: '' });
     expect((await spacekit('--help')).code).toBe(0);
   });
 
@@ -25,7 +25,7 @@ describe('run', () => {
     const { code, stdout, stderr } = await spacekit('create', 'space', 'acme/dev');
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`spacekit: expected ORG/TENANT/SPACE, such as acme/payments/dev, not "acme/dev"\n\n${USAGE}`);
+    expect(stderr).toBe(`spacekit: expected ORG/TENANT/SPACE, such as acme/payments/dev, not "acme/dev"\n\n${HELP_TEXT}`);
     expect((await spacekit()).code).toBe(2);
   });
 

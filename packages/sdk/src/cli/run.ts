@@ -15,7 +15,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return await definition.run(command, context(global, io));
   } catch (err) {
     const report = describeError(err, { debug: Boolean(io.env.SPACEKIT_DEBUG) });
-    const usage = report.showUsage ? `\n${(await import('./usage.ts')).USAGE}` : '';
+    const usage = report.showUsage ? `\n${(await import('./help.ts')).HELP_TEXT}` : '';
     io.stderr(`spacekit: ${report.message}\n${usage}`);
     return report.exitCode;
   }

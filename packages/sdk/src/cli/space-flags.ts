@@ -1,13 +1,13 @@
 // The flags for members and Space settings that `create`, `update` and `render` share.
-import type { SpaceSpecInput } from '../model/index.ts';
-import { NETWORK_PRESETS, POD_SECURITY_LEVELS, SANDBOXES } from '../model/choices.ts';
+import type { SpaceSpec, SpaceSpecInput, Subject } from '../model/index.ts';
+import { NETWORK_PRESETS, POD_SECURITY_LEVELS, SANDBOX_MODES } from '../model/choices.ts';
 import type { Flags } from './define.ts';
 import { choice } from './define.ts';
 import { UsageError } from './errors.ts';
 import { resourcesFromFlags } from './resources.ts';
 
 export const SPACE_SETTINGS_FLAGS = {
-  sandbox: { type: 'string', value: SANDBOXES.join('|') },
+  sandbox: { type: 'string', value: SANDBOX_MODES.join('|') },
   'pod-security': { type: 'string', value: POD_SECURITY_LEVELS.join('|') },
   network: { type: 'string', value: NETWORK_PRESETS.join('|') },
   'allow-from': { type: 'string', multiple: true, value: 'TENANT/SPACE' },
@@ -24,12 +24,8 @@ export const SPACE_MEMBER_FLAGS = {
   viewer: MEMBER_FLAGS.viewer,
 } as const satisfies Flags;
 
-/** The space settings `update space` can change besides its resources. */
-export interface SpaceChanges {
-  sandbox?: (typeof SANDBOXES)[number];
-  podSecurity?: (typeof POD_SECURITY_LEVELS)[number];
-  network?: { preset?: (typeof NETWORK_PRESETS)[number]; allowFrom?: string[] };
-}
+/** The space settings `update space` can change besides its resources, typed by the Space's schema. */
+export type SpaceChanges = Partial<Pick<SpaceSpec, 'sandbox' | 'podSecurity'>> & { network?: Partial<SpaceSpec['network']> };
 
 export interface SpaceSettingsValues {
   sandbox?: string | undefined;
@@ -50,7 +46,7 @@ export function spaceSettings(v: SpaceSettingsValues): SpaceChanges {
     ...(v['allow-from'] !== undefined && { allowFrom: v['allow-from'] }),
   };
   return {
-    ...(v.sandbox !== undefined && { sandbox: choice('--sandbox', v.sandbox, SANDBOXES) }),
+    ...(v.sandbox !== undefined && { sandbox: choice('--sandbox', v.sandbox, SANDBOX_MODES) }),
     ...(v['pod-security'] !== undefined && { podSecurity: choice('--pod-security', v['pod-security'], POD_SECURITY_LEVELS) }),
     ...(Object.keys(network).length > 0 && { network }),
   };
@@ -74,7 +70,7 @@ export function spaceSpecFromFlags(
 export function parseMember<R extends string>(
   text: string,
   role: R,
-): { kind: 'User' | 'Group' | 'ServiceAccount'; name: string; namespace?: string; role: R } {
+): Subject & { role: R } {
   const prefixed = /^(user|group|sa|serviceaccount):(.*)$/.exec(text);
   const [, prefix, rest = ''] = prefixed ?? [undefined, undefined, text];
   const name = prefixed ? rest : text;

@@ -1,4 +1,5 @@
-import { humanQuantity, normalizeResourceName, parseQuantity } from '../quantity/index.ts';
+import { humanAmount, orderResources, parseQuantity, resourceTitle } from '../quantity/index.ts';
+import { alignColumns } from '../util/table.ts';
 import type { TreeNode } from '../usage/tree.ts';
 
 export { organizationNode, spaceNode, tenantNode, type TreeNode } from '../usage/tree.ts';
@@ -14,7 +15,6 @@ interface Row {
   note?: string;
 }
 
-const COLUMN_GAP = '   ';
 const UNBOUNDED = '∞';
 const LEGEND = 'organizations and tenants: allocated/budget · spaces: used/quota';
 
@@ -44,7 +44,8 @@ export function formatTree(roots: readonly TreeNode[]): string {
       const held = node.kind === 'Space' ? node.used[resource] : node.allocated?.[resource];
       // A resource this level does not bound but its children hold still matters: show it as unbounded.
       if (budget === undefined && (held === undefined || isZero(held))) continue;
-      cells.set(resource, { numerator: human(resource, held ?? '0'), denominator: budget === undefined ? UNBOUNDED : human(resource, budget) });
+      const denominator = budget === undefined ? UNBOUNDED : humanAmount(resource, budget);
+      cells.set(resource, { numerator: humanAmount(resource, held ?? '0'), denominator });
     }
     rows.push({
       name: `${lead}${connector}${node.name}`,
@@ -60,28 +61,25 @@ export function formatTree(roots: readonly TreeNode[]): string {
   };
   for (const root of roots) walk(root, '', '', '');
 
-  const header = { name: 'NAME', phase: 'PHASE', namespace: 'NAMESPACE' };
-  const nameWidth = Math.max(header.name.length, ...rows.map((r) => r.name.length));
-  const phaseWidth = Math.max(header.phase.length, ...rows.map((r) => r.phase.length));
-  const columns = resources.map((resource) => {
-    const title = resourceTitle(resource);
-    const left = Math.max(1, ...rows.map((r) => r.cells.get(resource)?.numerator.length ?? 0));
-    const right = Math.max(1, ...rows.map((r) => r.cells.get(resource)?.denominator.length ?? 0));
-    return { resource, title, left, right, width: Math.max(title.length, left + 1 + right) };
-  });
-
-  const line = (name: string, phase: string, cells: string[], namespace: string) =>
-    [name.padEnd(nameWidth), phase.padEnd(phaseWidth), ...cells, namespace].join(COLUMN_GAP).trimEnd();
-  const out = [line(header.name, header.phase, columns.map((c) => c.title.padEnd(c.width)), header.namespace)];
-  for (const row of rows) {
-    const cells = columns.map((c) => {
-      const cell = row.cells.get(c.resource);
-      const text = cell ? `${cell.numerator.padStart(c.left)}/${cell.denominator.padEnd(c.right)}` : `${' '.repeat(c.left)}-`;
-      return text.padEnd(c.width);
-    });
-    out.push(line(row.name, row.phase, cells, row.namespace));
+  const columns = resources.map((resource) => ({
+    resource,
+    title: resourceTitle(resource),
+    left: Math.max(1, ...rows.map((r) => r.cells.get(resource)?.numerator.length ?? 0)),
+    right: Math.max(1, ...rows.map((r) => r.cells.get(resource)?.denominator.length ?? 0)),
+  }));
+  const cellText = (row: Row, c: (typeof columns)[number]) => {
+    const cell = row.cells.get(c.resource);
+    return cell ? `${cell.numerator.padStart(c.left)}/${cell.denominator.padEnd(c.right)}` : `${' '.repeat(c.left)}-`;
+  };
+  const lines = alignColumns([
+    ['NAME', 'PHASE', ...columns.map((c) => c.title), 'NAMESPACE'],
+    ...rows.map((row) => [row.name, row.phase, ...columns.map((c) => cellText(row, c)), row.namespace]),
+  ]);
+  const out = [lines[0] ?? ''];
+  rows.forEach((row, i) => {
+    out.push(lines[i + 1] ?? '');
     if (row.note !== undefined) out.push(row.note);
-  }
+  });
   if (columns.length > 0) out.push('', LEGEND);
   return `${out.join('\n')}\n`;
 }
@@ -107,10 +105,10 @@ export function formatUsage(roots: readonly TreeNode[]): string {
   const rows: { name: string; phase: string; cells: string[] }[] = [];
   const walk = (node: TreeNode, lead: string, connector: string, childLead: string) => {
     const cells = resources.map((resource) => {
-      const used = human(resource, node.used[resource] ?? '0');
-      const budget = node.budget[resource] === undefined ? UNBOUNDED : human(resource, node.budget[resource]);
+      const used = humanAmount(resource, node.used[resource] ?? '0');
+      const budget = node.budget[resource] === undefined ? UNBOUNDED : humanAmount(resource, node.budget[resource]);
       if (node.kind === 'Space') return `${used} · ${budget}`;
-      return `${used} · ${human(resource, node.allocated?.[resource] ?? '0')} · ${budget}`;
+      return `${used} · ${humanAmount(resource, node.allocated?.[resource] ?? '0')} · ${budget}`;
     });
     rows.push({ name: `${lead}${connector}${node.name}`, phase: node.phase, cells });
     node.children.forEach((child, i) => {
@@ -119,10 +117,8 @@ export function formatUsage(roots: readonly TreeNode[]): string {
     });
   };
   for (const root of roots) walk(root, '', '', '');
-  const titles = ['NAME', 'PHASE', ...resources.map(resourceTitle)];
-  const table = [titles, ...rows.map((r) => [r.name, r.phase, ...r.cells])];
-  const widths = titles.map((_, i) => Math.max(...table.map((row) => row[i]?.length ?? 0)));
-  const lines = table.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(COLUMN_GAP).trimEnd());
+  const titles = ['NAME', 'PHASE', ...resources.map((r) => resourceTitle(r))];
+  const lines = alignColumns([titles, ...rows.map((r) => [r.name, r.phase, ...r.cells])]);
   if (resources.length > 0) lines.push('', USAGE_LEGEND);
   return `${lines.join('\n')}\n`;
 }
@@ -139,8 +135,7 @@ function resourceColumns(roots: readonly TreeNode[]): string[] {
     node.children.forEach(visit);
   };
   roots.forEach(visit);
-  const first = ['requests.cpu', 'requests.memory'];
-  return [...first.filter((r) => found.has(r)), ...[...found].filter((r) => !first.includes(r)).sort()];
+  return orderResources(found);
 }
 
 function isZero(value: string): boolean {
@@ -148,20 +143,5 @@ function isZero(value: string): boolean {
     return parseQuantity(value) === 0n;
   } catch {
     return false;
-  }
-}
-
-/** `requests.cpu` → `CPU`: the shorthand ResourceQuota accepts, when there is one. */
-function resourceTitle(resource: string): string {
-  const short = resource.replace(/^requests\./, '');
-  return (normalizeResourceName(short) === resource ? short : resource).toUpperCase();
-}
-
-function human(resource: string, value: string): string {
-  try {
-    const milli = parseQuantity(value);
-    return milli === 0n ? '0' : humanQuantity(resource, milli);
-  } catch {
-    return value;
   }
 }

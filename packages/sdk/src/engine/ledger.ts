@@ -1,10 +1,13 @@
 import { allocatedTotal, checkAllocation, type Ledger } from '../budget/budget.ts';
 import { NotFoundError, QuotaExceededError, SpacekitError } from '../errors.ts';
 import type { Organization, Status, Tenant } from '../model/index.ts';
-import { formatResourceList, parseResourceList, type Quantity } from '../quantity/index.ts';
+import { canonicalResources, formatResourceList, parseResourceList, type Quantity, sameResources } from '../quantity/index.ts';
 import { isNewer } from '../informer/informer.ts';
 import type { KeyedLock } from '../util/keyed-lock.ts';
 import { type CrStore, onConflictRetry } from '../cluster/index.ts';
+
+// The engine's modules and the API take these from here; their home is quantity/.
+export { canonicalResources, sameResources };
 
 type Parent = Organization | Tenant;
 type ResourceMap = Record<string, string | number>;
@@ -17,19 +20,6 @@ export interface ParentRef<P extends Parent> {
   /** `organization acme` or `tenant acme/payments`. */
   label: string;
   childKind: 'tenant' | 'space';
-}
-
-/** A resource list in canonical quota keys and canonical quantities, for exact comparison. */
-export function canonicalResources(list: Readonly<ResourceMap>, path = 'resources'): Record<string, string> {
-  return formatResourceList(parseResourceList(list, { path }));
-}
-
-/** True when both lists name the same resources with equal quantities, whatever their spelling. */
-export function sameResources(a: Readonly<ResourceMap> | undefined, b: Readonly<ResourceMap> | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const x = parseResourceList(a);
-  const y = parseResourceList(b);
-  return x.size === y.size && [...x].every(([name, q]) => y.get(name) === q);
 }
 
 /**

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/index.ts';
 import { HttpMethod, serverMessage, statusCode } from '../kube/index.ts';
+import { type Backoff, backoffDelay } from '../util/backoff.ts';
 
 /** The least an object needs for the informer to key and version it. */
 export interface Keyed {
@@ -25,7 +26,7 @@ export interface InformerOptions<T> {
   /** Objects per list page. */
   pageSize?: number;
   /** First and largest wait between failed attempts. */
-  backoff?: { initialMs: number; maxMs: number };
+  backoff?: Backoff;
   /** Reports trouble: every failed list or watch, with what happens next. Never silent. */
   onError?: (error: unknown, what: string) => void;
 }
@@ -137,12 +138,13 @@ export class Informer<T extends Keyed> {
 
   /** Lists and watches until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    const { initialMs, maxMs } = this.#options.backoff ?? { initialMs: 500, maxMs: 30_000 };
-    let delay = initialMs;
+    const backoff = this.#options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    // Reset once a list succeeds (or none is needed): only lists failing in a row wait longer each time.
+    let failures = 0;
     while (!signal.aborted) {
       try {
         if (!this.#resourceVersion) await this.#list(signal);
-        delay = initialMs;
+        failures = 0;
         await this.#watch(signal);
       } catch (err) {
         if (signal.aborted) break;
@@ -152,9 +154,9 @@ export class Informer<T extends Keyed> {
           continue;
         }
         this.stats.errors++;
+        const delay = backoffDelay(backoff, ++failures);
         this.#options.onError?.(err, `${this.#resourceVersion ? 'watch' : 'list'} ${this.#options.path} failed (${serverMessage(err)}); retrying in ${delay} ms`);
         await sleep(delay, undefined, { signal }).catch(() => undefined);
-        delay = Math.min(delay * 2, maxMs);
       }
     }
   }

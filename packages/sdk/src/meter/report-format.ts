@@ -1,3 +1,5 @@
+import { resourceTitle } from '../quantity/index.ts';
+import { alignColumns } from '../util/table.ts';
 import { formatDuration } from './duration.ts';
 import type { GapKind, ReportRow, UsageReport } from './report.ts';
 import { integralInUnits, unitOf, type UsageUnit } from './units.ts';
@@ -19,8 +21,6 @@ const SHORT_UNITS: Readonly<Record<UsageUnit, string>> = {
 
 const RESOLUTION_NOTE =
   'Resolution: one meter bucket; a bucket that straddles a window edge counts in proportion to its overlap.';
-
-const COLUMN_GAP = '   ';
 
 /**
  * Writes a report for people (`table`: aligned columns with a header saying the window and coverage,
@@ -65,7 +65,7 @@ function formatTable(report: UsageReport): string {
   if (report.rows.length === 0) {
     lines.push('no usage recorded in this window');
   } else {
-    const header = [...identityColumns(report).map((column) => column.toUpperCase()), ...report.resources.map(resourceTitle)];
+    const header = [...identityColumns(report).map((column) => column.toUpperCase()), ...report.resources.map(columnTitle)];
     const body = report.rows.map((row) => [
       ...identityCells(report, row),
       ...report.resources.map((resource) => fixed3(integralInUnits(resource, row.integrals.get(resource) ?? 0n, 3))),
@@ -126,20 +126,9 @@ function identityCells(report: UsageReport, row: ReportRow): string[] {
   return identityColumns(report).map((column) => cells[column as keyof typeof cells]);
 }
 
-/** `requests.cpu` → `CPU (core-min)`, `limits.memory` → `LIMITS.MEMORY (GiB-min)`, as the tree names resources. */
-function resourceTitle(resource: string): string {
-  const short = resource.startsWith('requests.') && !resource.includes('/') ? resource.slice('requests.'.length) : resource;
-  return `${short.toUpperCase()} (${SHORT_UNITS[unitOf(resource)]})`;
-}
-
-function alignColumns(rows: readonly (readonly string[])[], rightAligned: readonly boolean[]): string[] {
-  const widths = rightAligned.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows.map((row) =>
-    row
-      .map((cell, column) => (rightAligned[column] === true ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
-      .join(COLUMN_GAP)
-      .trimEnd(),
-  );
+/** `requests.cpu` → `CPU (core-min)`, `limits.memory` → `LIMITS.MEMORY (GiB-min)`. */
+function columnTitle(resource: string): string {
+  return `${resourceTitle(resource, 'unprefixed')} (${SHORT_UNITS[unitOf(resource)]})`;
 }
 
 function csvField(text: string): string {

@@ -11,4 +11,7 @@ export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as c
 export const NETWORK_PRESETS = ['isolated', 'tenant', 'organization'] as const;
 
 /** How a Space's pods are sandboxed: gVisor, or not at all (the organization must allow that). */
-export const SANDBOXES = ['gvisor', 'none'] as const;
+export const SANDBOX_MODES = ['gvisor', 'none'] as const;
+
+/** One of {@link SANDBOX_MODES}. */
+export type SandboxMode = (typeof SANDBOX_MODES)[number];

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ResourceListSchema } from '../quantity/index.ts';
 import { memberSchema, type Resource } from './common.ts';
-import { NETWORK_PRESETS, POD_SECURITY_LEVELS, SANDBOXES, SPACE_ROLES } from './choices.ts';
+import { NETWORK_PRESETS, POD_SECURITY_LEVELS, SANDBOX_MODES, type SandboxMode, SPACE_ROLES } from './choices.ts';
 import { nameProblem } from './names.ts';
 
-export { NETWORK_PRESETS, POD_SECURITY_LEVELS, SANDBOXES, SPACE_ROLES };
+export { NETWORK_PRESETS, POD_SECURITY_LEVELS, SANDBOX_MODES, type SandboxMode, SPACE_ROLES };
 
 export const SpaceMemberSchema = memberSchema(SPACE_ROLES);
 export type SpaceMember = z.infer<typeof SpaceMemberSchema>;
@@ -49,7 +49,7 @@ export const SpaceSpecSchema = z.strictObject({
     request: { cpu: '100m', memory: '128Mi' },
     limit: { cpu: '500m', memory: '512Mi' },
   }),
-  sandbox: z.enum(SANDBOXES).default('gvisor').meta({ description: 'gvisor: every pod runs under gVisor; none: the node default' }),
+  sandbox: z.enum(SANDBOX_MODES).default('gvisor').meta({ description: 'gvisor: every pod runs under gVisor; none: the node default' }),
   podSecurity: z.enum(POD_SECURITY_LEVELS).default('restricted'),
   network: NetworkSchema.default({ preset: 'isolated', allowFrom: [] }),
   members: z.array(SpaceMemberSchema).default([]),

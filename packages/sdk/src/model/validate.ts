@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import { formatForResource, parseQuantity } from '../quantity/index.ts';
 
 /** Parses input with a zod schema, turning its issues into one {@link ValidationError}. */
 export function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
@@ -13,15 +12,6 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
       message: issue.code === 'unrecognized_keys' ? `${issue.message}; check the spelling against the documented fields` : issue.message,
     })),
   );
-}
-
-/**
- * Quantities as canonical strings, keeping the caller's resource names: the
- * CRD's int-or-string type admits only whole numbers, and `0.5` cpu must be
- * stored as `500m`.
- */
-export function quantitiesAsStrings(list: Readonly<Record<string, string | number>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(list).map(([name, value]) => [name, formatForResource(name, parseQuantity(value))]));
 }
 
 /** Checks that an update is a plain object before it is merged into a spec. */

@@ -1,3 +1,5 @@
+import { type Backoff, backoffDelay } from '../util/backoff.ts';
+
 /** What processing one key asked for. */
 export interface ProcessResult {
   /** Process the key again after this long, even with no event: a deadline (an expiry) is due then. */
@@ -17,7 +19,7 @@ export interface WorkQueueOptions {
   /** Attempts before a failing key is dropped until its next event. */
   maxAttempts: number;
   /** First retry delay, doubled per failure up to `maxMs`. */
-  backoff: { initialMs: number; maxMs: number };
+  backoff: Backoff;
   process: (key: string) => Promise<ProcessResult | void>;
   onAttempt?: (end: AttemptEnd) => void;
 }
@@ -137,8 +139,7 @@ export class WorkQueue {
           this.#options.onAttempt?.({ result: 'gave-up', key, durationMs, error, attempt });
         } else {
           this.#attempts.set(key, attempt);
-          const { initialMs, maxMs } = this.#options.backoff;
-          const retryInMs = Math.min(initialMs * 2 ** (attempt - 1), maxMs);
+          const retryInMs = backoffDelay(this.#options.backoff, attempt);
           this.#options.onAttempt?.({ result: 'retry', key, durationMs, error, attempt, retryInMs });
           this.addAfter(key, retryInMs);
         }

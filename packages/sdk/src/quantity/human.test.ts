@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanQuantity } from './human.ts';
+import { humanAmount, humanQuantity } from './human.ts';
 import { parseQuantity } from './parse.ts';
 
 describe('humanQuantity', () => {
@@ -29,5 +29,20 @@ describe('humanQuantity', () => {
   it('keeps the sign of an overdrawn budget', () => {
     expect(humanQuantity('requests.cpu', parseQuantity('-1500m'))).toBe('-1.5');
     expect(humanQuantity('requests.memory', parseQuantity('-2Gi'))).toBe('-2Gi');
+  });
+});
+
+// The CLI tree and the editor extension show quantities through humanAmount.
+describe('humanAmount', () => {
+  it('rounds for people and shows an unreadable quantity as it came', () => {
+    expect(humanAmount('requests.memory', '1536Mi')).toBe('1.5Gi');
+    expect(humanAmount('requests.cpu', '0')).toBe('0');
+    expect(humanAmount('requests.cpu', 'lots')).toBe('lots');
+  });
+
+  it('takes milli-units and plain numbers, and reads a missing value as zero', () => {
+    expect(humanAmount('requests.cpu', 1500n)).toBe('1.5');
+    expect(humanAmount('pods', 10)).toBe('10');
+    expect(humanAmount('requests.cpu', undefined)).toBe('0');
   });
 });

@@ -1,4 +1,5 @@
 import { BINARY_SUFFIXES, styleForResource } from './format.ts';
+import { parseQuantity } from './parse.ts';
 
 // Smallest first, starting with plain bytes, for picking the largest unit a value reaches.
 const BINARY_UNITS: ReadonlyArray<readonly [suffix: string, factor: bigint]> = [['', 1n], ...[...BINARY_SUFFIXES].reverse()];
@@ -20,6 +21,27 @@ export function humanQuantity(resourceName: string, milli: bigint): string {
     return `${sign}${magnitude}m`;
   }
   return sign + tenths(roundedDivision(magnitude, 100n));
+}
+
+/**
+ * {@link humanQuantity} for a value as stored (`'1536Mi'`, `4`) or as milli-units: `0` for zero in
+ * every resource (not `0m`), and the value as it is when it is not a quantity, so that showing a
+ * broken spec never fails.
+ *
+ * @example
+ * ```ts
+ * humanAmount('requests.memory', '1536Mi'); // '1.5Gi'
+ * humanAmount('requests.cpu', 'lots'); // 'lots'
+ * ```
+ */
+export function humanAmount(resourceName: string, value: string | number | bigint | undefined): string {
+  let milli: bigint;
+  try {
+    milli = typeof value === 'bigint' ? value : parseQuantity(value ?? '0');
+  } catch {
+    return String(value);
+  }
+  return milli === 0n ? '0' : humanQuantity(resourceName, milli);
 }
 
 function humanBytes(bytes: bigint): string {

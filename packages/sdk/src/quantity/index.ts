@@ -5,9 +5,10 @@ export {
   sumQuantities,
   type Quantity,
 } from './arithmetic.ts';
+export { canonicalResources, orderResources, PRIMARY_RESOURCES, quantitiesAsStrings, sameResources } from './canonical.ts';
 export { QuantityError, ResourceListError } from './errors.ts';
 export { formatForResource, formatQuantity, styleForResource, type QuantityStyle } from './format.ts';
-export { humanQuantity } from './human.ts';
+export { humanAmount, humanQuantity } from './human.ts';
 export { MAX_MILLI, parseQuantity } from './parse.ts';
 export {
   formatResourceList,
@@ -16,5 +17,5 @@ export {
   type ParseResourceListOptions,
   type ResourceList,
 } from './resource-list.ts';
-export { normalizeResourceName, resourceNameProblem } from './resource-name.ts';
+export { normalizeResourceName, resourceNameProblem, resourceTitle, type TitleStyle } from './resource-name.ts';
 export { QuantitySchema, ResourceListSchema } from './schema.ts';

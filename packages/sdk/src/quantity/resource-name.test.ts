@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeResourceName, resourceNameProblem } from './resource-name.ts';
+import { normalizeResourceName, resourceNameProblem, resourceTitle } from './resource-name.ts';
 
 describe('normalizeResourceName', () => {
   const cases: ReadonlyArray<{ name: string; key: string }> = [
@@ -67,5 +67,23 @@ describe('resourceNameProblem', () => {
     const problem = resourceNameProblem(name);
     expect(problem).toContain(fragment);
     expect(problem).toContain('count/deployments.apps');
+  });
+});
+
+describe('resourceTitle', () => {
+  it.each([
+    ['requests.cpu', 'CPU', 'CPU'],
+    ['requests.memory', 'MEMORY', 'MEMORY'],
+    ['requests.ephemeral-storage', 'EPHEMERAL-STORAGE', 'EPHEMERAL-STORAGE'],
+    ['requests.hugepages-2Mi', 'HUGEPAGES-2MI', 'HUGEPAGES-2MI'],
+    ['limits.memory', 'LIMITS.MEMORY', 'LIMITS.MEMORY'],
+    ['pods', 'PODS', 'PODS'],
+    ['requests.nvidia.com/gpu', 'REQUESTS.NVIDIA.COM/GPU', 'REQUESTS.NVIDIA.COM/GPU'],
+    ['count/deployments.apps', 'COUNT/DEPLOYMENTS.APPS', 'COUNT/DEPLOYMENTS.APPS'],
+    // The one name the CLI tree and the meter report title differently; each keeps its own.
+    ['requests.storage', 'REQUESTS.STORAGE', 'STORAGE'],
+  ])('titles %s as %s in the tree and %s in the meter report', (resource, shorthand, unprefixed) => {
+    expect(resourceTitle(resource)).toBe(shorthand);
+    expect(resourceTitle(resource, 'unprefixed')).toBe(unprefixed);
   });
 });

@@ -80,6 +80,24 @@ export function resourceNameProblem(name: string): string | undefined {
   return qualifiedNamePartProblem(name, local);
 }
 
+/** Which names {@link resourceTitle} drops `requests.` from. */
+export type TitleStyle = 'shorthand' | 'unprefixed';
+
+/**
+ * A resource's name as a column title, upper-cased and without `requests.` where it can go:
+ * `requests.cpu` → `CPU`, `limits.memory` → `LIMITS.MEMORY`, `requests.nvidia.com/gpu` as it is.
+ *
+ * With `shorthand` (the CLI tree) `requests.` goes only where ResourceQuota accepts the
+ * shorthand (cpu, memory, ephemeral-storage, hugepages), so `requests.storage` stays
+ * `REQUESTS.STORAGE`; with `unprefixed` (the meter report) it goes from every name without a
+ * domain prefix, so `requests.storage` is `STORAGE`. Each keeps the titles it has always printed.
+ */
+export function resourceTitle(resource: string, style: TitleStyle = 'shorthand'): string {
+  const short = resource.replace(/^requests\./, '');
+  const drop = style === 'shorthand' ? normalizeResourceName(short) === resource : !resource.includes('/');
+  return (drop ? short : resource).toUpperCase();
+}
+
 function qualifiedNamePartProblem(name: string, local: string = name): string | undefined {
   if (local.length > 63 || !QUALIFIED_NAME_PART.test(local)) {
     return (

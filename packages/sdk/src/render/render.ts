@@ -7,10 +7,11 @@ import {
   organizationNamespace,
   type Space,
   spaceNamespace,
+  type Subject,
   type Tenant,
   tenantNamespace,
 } from '../model/index.ts';
-import { formatForResource, formatResourceList, parseQuantity, parseResourceList } from '../quantity/index.ts';
+import { canonicalResources, quantitiesAsStrings } from '../quantity/index.ts';
 import { type KubeObject, type Owner, type OwnerReference, ownerLabels } from './objects.ts';
 import { type Binding, CLUSTER_ROLES, renderRoleBindings, strongestBindings } from './rbac.ts';
 import { renderOrganizationReader, renderSpaceReader, renderTenantReader } from './readers.ts';
@@ -73,16 +74,6 @@ function podSecurityLabels(level: string): Record<string, string> {
   };
 }
 
-/** Canonical quota keys (`cpu` → `requests.cpu`) with canonical quantities, so that re-renders compare equal. */
-function canonical(list: Record<string, string | number>, path: string): Record<string, string> {
-  return formatResourceList(parseResourceList(list, { path }));
-}
-
-/** LimitRange values in the form the apiserver stores them, so that an unchanged Space compares equal. */
-function canonicalValues(list: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(list).map(([name, value]) => [name, formatForResource(name, parseQuantity(value))]));
-}
-
 function quotaObject(namespace: string, owner: Owner, hard: Record<string, string>): KubeObject {
   return {
     apiVersion: 'v1',
@@ -114,7 +105,6 @@ function members<M extends { kind: Subject['kind']; name: string; namespace?: st
     .filter((m) => m.role === role)
     .map((m) => ({ kind: m.kind, name: m.name, ...(m.namespace !== undefined && { namespace: m.namespace }) }));
 }
-type Subject = { kind: 'User' | 'Group' | 'ServiceAccount'; name: string; namespace?: string };
 
 /**
  * The objects that make an Organization's namespace: the namespace, a quota
@@ -179,7 +169,7 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
     ...podSecurityLabels(spec.podSecurity),
     ...(spec.sandbox === 'gvisor' && { [LABELS.sandbox]: 'gvisor' }),
   });
-  const quota = quotaObject(ns, owner, canonical({ ...DEFAULT_SPACE_QUOTA, ...spec.resources }, 'spec.resources'));
+  const quota = quotaObject(ns, owner, canonicalResources({ ...DEFAULT_SPACE_QUOTA, ...spec.resources }, 'spec.resources'));
   const limitRange: KubeObject = {
     apiVersion: 'v1',
     kind: 'LimitRange',
@@ -188,8 +178,8 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
       limits: [
         {
           type: 'Container',
-          defaultRequest: canonicalValues(spec.containerDefaults.request),
-          default: canonicalValues(spec.containerDefaults.limit),
+          defaultRequest: quantitiesAsStrings(spec.containerDefaults.request),
+          default: quantitiesAsStrings(spec.containerDefaults.limit),
         },
       ],
     },

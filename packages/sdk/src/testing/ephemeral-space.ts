@@ -6,6 +6,7 @@ import type { SpaceRef, TenantRef } from '../api/inputs.ts';
 import { QuotaExceededError } from '../errors.ts';
 import { type Space, spaceNamespace } from '../model/index.ts';
 import type { Spacekit } from '../spacekit.ts';
+import { backoffDelay } from '../util/backoff.ts';
 import { budgetLimitError } from './budget-error.ts';
 import { openEphemeralSpaces } from './open-spaces.ts';
 import {
@@ -165,7 +166,8 @@ export async function ephemeralSpace(kit: Spacekit, options: EphemeralSpaceOptio
   ephemeralSpaceName(tenant, options.prefix ?? DEFAULT_EPHEMERAL_PREFIX, 'x'.repeat(SUFFIX_LENGTH));
   const started = Date.now();
   const waitForBudgetMs = options.waitForBudgetMs ?? 0;
-  for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
+  for (let attempt = 1; ; attempt++) {
+    const pause = backoffDelay({ initialMs: 250, maxMs: 5_000 }, attempt);
     try {
       return await createOnce(kit, tenant, options);
     } catch (err) {

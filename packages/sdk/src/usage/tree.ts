@@ -1,5 +1,5 @@
 import { LABELS, type Organization, type Space, type Tenant } from '../model/index.ts';
-import { formatResourceList, parseResourceList, sumResourceLists } from '../quantity/index.ts';
+import { canonicalResources, formatResourceList, parseResourceList, sumResourceLists } from '../quantity/index.ts';
 
 /**
  * One node of the tree `spacekit get` shows, and the shape `-o json|yaml`
@@ -43,9 +43,10 @@ function common(object: Level) {
   };
 }
 
+/** Canonical resources, or the list as it is when it does not parse: the tree still shows a level whose spec is broken. */
 function canonical(list: Record<string, string | number>): Record<string, string> {
   try {
-    return formatResourceList(parseResourceList(list));
+    return canonicalResources(list);
   } catch {
     return Object.fromEntries(Object.entries(list).map(([k, v]) => [k, String(v)]));
   }

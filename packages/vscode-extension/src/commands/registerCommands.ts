@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container.ts';
+import { COMMAND_IDS, type CommandId } from './commandIds.ts';
 import { addScope, removeScope, selectKubeconfig, switchContext } from './connection/connectionCommands.ts';
 import { createSpace } from './spaces/createSpace.ts';
 import { deleteSpace } from './spaces/deleteSpace.ts';
@@ -9,8 +10,8 @@ import { copyKubeconfig, openTerminal, saveKubeconfig, workInSpace } from './wor
 
 type Command = (container: Container, arg?: unknown) => unknown;
 
-/** Every command package.json contributes, by id. */
-export const COMMANDS: Record<string, Command> = {
+/** What each command does; its type makes the table and {@link COMMAND_IDS} name the same commands. */
+export const COMMANDS: Record<CommandId, Command> = {
   'spacekit.refresh': (c) => c.connection.reset('refresh requested'),
   'spacekit.createSpace': createSpace,
   'spacekit.resizeSpace': resizeSpace,
@@ -30,5 +31,6 @@ export const COMMANDS: Record<string, Command> = {
 
 /** Registers every command with the container it acts through. */
 export function registerCommands(container: Container): vscode.Disposable {
-  return vscode.Disposable.from(...Object.entries(COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (arg?: unknown) => run(container, arg))));
+  const registrations = COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, (arg?: unknown) => COMMANDS[id](container, arg)));
+  return vscode.Disposable.from(...registrations);
 }

@@ -1,5 +1,5 @@
-import { parseResourceList } from '@spacekit/sdk';
-import { human, milli, shortName, SUMMARY_RESOURCES } from './usage.ts';
+import { budgetShortfalls, freeBudget, humanAmount, parseResourceList } from '@spacekit/sdk';
+import { milli, shortName, SUMMARY_RESOURCES } from './usage.ts';
 
 /** Resource → exact milli-units, keyed by the SDK's canonical names (`requests.cpu`). */
 export type Amounts = ReadonlyMap<string, bigint>;
@@ -23,19 +23,12 @@ export function remainingBudget(
   allocated: Readonly<Record<string, string | number>> | undefined,
   own?: Readonly<Record<string, string | number>>,
 ): Map<string, bigint> {
-  const held = amounts(allocated);
-  const mine = own ? parseResourceList(own) : new Map<string, bigint>();
-  const free = new Map<string, bigint>();
-  for (const [resource, total] of amounts(budget)) {
-    const left = total - (held.get(resource) ?? 0n) + (mine.get(resource) ?? 0n);
-    free.set(resource, left > 0n ? left : 0n);
-  }
-  return free;
+  return freeBudget(amounts(budget), amounts(allocated), own ? parseResourceList(own) : undefined);
 }
 
 /** `cpu 2 · mem 4Gi`: the CPU and memory of a list of amounts, for prompts. */
 export function describeAmounts(list: Amounts): string {
-  const parts = SUMMARY_RESOURCES.filter((r) => list.has(r)).map((r) => `${shortName(r)} ${human(r, list.get(r))}`);
+  const parts = SUMMARY_RESOURCES.filter((r) => list.has(r)).map((r) => `${shortName(r)} ${humanAmount(r, list.get(r))}`);
   return parts.join(' · ') || 'no budget';
 }
 
@@ -53,12 +46,11 @@ export interface Shortfall {
  * @throws the SDK's ResourceListError for a request that is not a resource list; validate first.
  */
 export function shortfalls(requested: Readonly<Record<string, string | number>>, free: Amounts): Shortfall[] {
-  const out: Shortfall[] = [];
-  for (const [resource, amount] of parseResourceList(requested)) {
-    const left = free.get(resource);
-    if (left !== undefined && amount > left) out.push({ resource, requested: human(resource, amount), free: human(resource, left) });
-  }
-  return out;
+  return budgetShortfalls(parseResourceList(requested), free).map(({ resource, requested: asked, free: left }) => ({
+    resource,
+    requested: humanAmount(resource, asked),
+    free: humanAmount(resource, left),
+  }));
 }
 
 /** Says why a size is refused and what would fit, as the create and resize flows show it. */
@@ -69,11 +61,5 @@ export function shortfallMessage(found: readonly Shortfall[], owner: string): st
 
 /** What would be left of `free` after `requested`, per resource `free` bounds, never below zero. */
 export function leftAfter(free: Amounts, requested: Readonly<Record<string, string | number>>): Map<string, bigint> {
-  const asked = parseResourceList(requested);
-  const left = new Map<string, bigint>();
-  for (const [resource, amount] of free) {
-    const rest = amount - (asked.get(resource) ?? 0n);
-    left.set(resource, rest > 0n ? rest : 0n);
-  }
-  return left;
+  return freeBudget(free, parseResourceList(requested));
 }

@@ -1,6 +1,16 @@
-import { CreateSpaceInputSchema, type CreateSpaceInput, NameError, nameProblem, NETWORK_PRESETS, spaceNamespace } from '@spacekit/sdk';
+import {
+  CreateSpaceInputSchema,
+  type CreateSpaceInput,
+  humanAmount,
+  NameError,
+  nameProblem,
+  NETWORK_PRESETS,
+  SANDBOX_MODES,
+  type SandboxMode,
+  spaceNamespace,
+} from '@spacekit/sdk';
 import { type Amounts, shortfallMessage, shortfalls } from './budget.ts';
-import { human, milli, shortName } from './usage.ts';
+import { milli, shortName } from './usage.ts';
 
 /** A Space size as the flows offer it: CPU and memory, in Kubernetes quantity syntax. */
 export interface Size {
@@ -110,16 +120,18 @@ export const NETWORK_CHOICES: readonly { preset: (typeof NETWORK_PRESETS)[number
 }));
 
 /** The sandbox choices: gVisor (the default) or the node's own runtime. */
-export const SANDBOX_CHOICES = [
-  { sandbox: 'gvisor', detail: 'Every pod runs under gVisor, a user-space kernel (recommended)' },
-  { sandbox: 'none', detail: "Pods run with the node's default runtime" },
-] as const;
+export const SANDBOX_CHOICES: readonly { sandbox: SandboxMode; detail: string }[] = SANDBOX_MODES.map((sandbox) => ({
+  sandbox,
+  detail: sandbox === 'gvisor'
+    ? 'Every pod runs under gVisor, a user-space kernel (recommended)'
+    : "Pods run with the node's default runtime",
+}));
 
 /** What a finished flow sends: the SDK's own create input. */
 export function createInput(
   base: { organization: string; tenant: string; name: string },
   size: Pick<Size, 'cpu' | 'memory'>,
-  sandbox: 'gvisor' | 'none',
+  sandbox: SandboxMode,
   network: (typeof NETWORK_PRESETS)[number],
 ): CreateSpaceInput {
   return { ...base, resources: sizeResources(size), sandbox, network: { preset: network } };
@@ -151,7 +163,9 @@ export function belowUsage(size: Pick<Size, 'cpu' | 'memory'>, used: Readonly<Re
   for (const [resource, asked] of [['requests.cpu', size.cpu], ['requests.memory', size.memory]] as const) {
     const now = milli(used[resource]);
     const cap = milli(asked);
-    if (now !== undefined && cap !== undefined && cap < now) out.push(`${shortName(resource)} ${human(resource, cap)} < ${human(resource, now)} used`);
+    if (now !== undefined && cap !== undefined && cap < now) {
+      out.push(`${shortName(resource)} ${humanAmount(resource, cap)} < ${humanAmount(resource, now)} used`);
+    }
   }
   return out;
 }

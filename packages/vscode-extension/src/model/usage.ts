@@ -1,7 +1,7 @@
-import { humanQuantity, parseQuantity, type TreeNode } from '@spacekit/sdk';
+import { humanAmount, orderResources, parseQuantity, PRIMARY_RESOURCES, type TreeNode } from '@spacekit/sdk';
 
 /** Resources worth a place in a one-line summary, in this order. The tooltip and dashboard show every resource. */
-export const SUMMARY_RESOURCES = ['requests.cpu', 'requests.memory'] as const;
+export const SUMMARY_RESOURCES = PRIMARY_RESOURCES;
 
 const SHORT_NAMES: Record<string, string> = {
   'requests.cpu': 'cpu',
@@ -27,13 +27,6 @@ export function milli(value: string | undefined): bigint | undefined {
   }
 }
 
-/** A short rendering for people (`1.2`, `500m`, `3Gi`); `0` for zero; the raw text when it is not a quantity. */
-export function human(resource: string, value: string | bigint | undefined): string {
-  const m = typeof value === 'bigint' ? value : milli(value ?? '0');
-  if (m === undefined) return String(value);
-  return m === 0n ? '0' : humanQuantity(resource, m);
-}
-
 const UNIT = /[A-Za-z]+$/;
 
 /**
@@ -41,9 +34,9 @@ const UNIT = /[A-Za-z]+$/;
  * `3/8Gi`, `500m/1`, `256Mi/1Gi`. A missing budget reads `∞`.
  */
 export function fraction(resource: string, used: string | undefined, budget: string | undefined): string {
-  const top = human(resource, used);
+  const top = humanAmount(resource, used);
   if (budget === undefined) return `${top}/∞`;
-  const bottom = human(resource, budget);
+  const bottom = humanAmount(resource, budget);
   const unit = UNIT.exec(bottom)?.[0];
   // `m` is a magnitude for CPU, not a unit both sides share in the reader's eye (`500m/800m` stays as is).
   if (unit !== undefined && unit !== 'm' && top.endsWith(unit)) {
@@ -102,10 +95,7 @@ function noBound(value: string | undefined): boolean {
  */
 export function resourceRows(node: Pick<TreeNode, 'kind' | 'budget' | 'used' | 'allocated'>): ResourceRow[] {
   const names = new Set([...Object.keys(node.budget), ...Object.keys(node.used), ...Object.keys(node.allocated ?? {})]);
-  const ordered = [
-    ...SUMMARY_RESOURCES.filter((r) => names.has(r)),
-    ...[...names].filter((r) => !(SUMMARY_RESOURCES as readonly string[]).includes(r)).sort(),
-  ];
+  const ordered = orderResources(names);
   const rows: ResourceRow[] = [];
   for (const resource of ordered) {
     const budget = node.budget[resource];
@@ -118,10 +108,10 @@ export function resourceRows(node: Pick<TreeNode, 'kind' | 'budget' | 'used' | '
     rows.push({
       resource,
       label: shortName(resource),
-      used: human(resource, usedMilli),
-      ...(allocatedMilli !== undefined && { allocated: human(resource, allocatedMilli) }),
-      ...(budget !== undefined && { budget: human(resource, budget) }),
-      ...(budgetMilli !== undefined && { free: human(resource, budgetMilli > held ? budgetMilli - held : 0n) }),
+      used: humanAmount(resource, usedMilli),
+      ...(allocatedMilli !== undefined && { allocated: humanAmount(resource, allocatedMilli) }),
+      ...(budget !== undefined && { budget: humanAmount(resource, budget) }),
+      ...(budgetMilli !== undefined && { free: humanAmount(resource, budgetMilli > held ? budgetMilli - held : 0n) }),
       usedMilli,
       ...(allocatedMilli !== undefined && { allocatedMilli }),
       ...(budgetMilli !== undefined && { budgetMilli }),

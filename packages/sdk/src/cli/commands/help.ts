@@ -11,8 +11,8 @@ export const help = defineCommand({
   flags: {},
   parse: (): HelpCommand => ({ command: 'help' }),
   async run(_command, { io }) {
-    const { USAGE } = await import('../usage.ts');
-    io.stdout(USAGE);
+    const { HELP_TEXT } = await import('../help.ts');
+    io.stdout(HELP_TEXT);
     return 0;
   },
 });

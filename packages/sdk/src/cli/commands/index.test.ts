@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_FLAGS, nameOf } from '../define.ts';
-import { commandHelp, USAGE } from '../usage.ts';
+import { commandHelp, HELP_TEXT } from '../help.ts';
 import { COMMANDS } from './index.ts';
 
 describe('the command table', () => {
@@ -11,13 +11,13 @@ describe('the command table', () => {
 
   it('lists every command in the help, with its flags', () => {
     for (const command of COMMANDS) {
-      expect(USAGE).toContain(commandHelp(command));
+      expect(HELP_TEXT).toContain(commandHelp(command));
       for (const [name, flag] of Object.entries(command.flags)) {
         if (command.unlisted?.includes(name)) continue;
-        expect(USAGE, `${nameOf(command)} --${name}`).toMatch(flag.short && flag.type === 'string' ? `-${flag.short} ` : `--${name}`);
+        expect(HELP_TEXT, `${nameOf(command)} --${name}`).toMatch(flag.short && flag.type === 'string' ? `-${flag.short} ` : `--${name}`);
       }
     }
-    expect(USAGE.split('\n')[0]).toBe('usage: spacekit [--kubeconfig PATH] [--context NAME] <command> [options]');
+    expect(HELP_TEXT.split('\n')[0]).toBe('usage: spacekit [--kubeconfig PATH] [--context NAME] <command> [options]');
   });
 
   it('keeps the global flags global: no command defines them again', () => {

@@ -1,4 +1,4 @@
-import type { Spacekit } from '@spacekit/sdk';
+import type { SandboxMode, Spacekit } from '@spacekit/sdk';
 import * as vscode from 'vscode';
 import type { Container } from '../../container.ts';
 import { describeAmounts, remainingBudget } from '../../model/budget.ts';
@@ -30,7 +30,7 @@ export async function createSpace(container: Container, arg?: unknown): Promise<
   let room: TenantRoom | undefined;
   let name = '';
   let size: Size | undefined;
-  let sandbox: 'gvisor' | 'none' = 'gvisor';
+  let sandbox: SandboxMode = 'gvisor';
   let network: (typeof NETWORK_CHOICES)[number]['preset'] = 'isolated';
   let step = fixedTenant ? 2 : 1;
   if (tenant && !may(container.spaces.model.rights(tenant), 'createSpace')) {

@@ -1,9 +1,9 @@
+import { humanAmount } from '@spacekit/sdk';
 import * as vscode from 'vscode';
 import type { Container } from '../../container.ts';
 import { scopeKey, spaceAddress } from '../../model/scope.ts';
 import { may, refusalOf, WHO_CAN } from '../../model/rights.ts';
 import { belowUsage, describeSize, sizeOf, withSize } from '../../model/spaceInput.ts';
-import { human } from '../../model/usage.ts';
 import { reportError } from '../report.ts';
 import { target } from '../targets.ts';
 import { sizeStep } from './sizeStep.ts';
@@ -28,8 +28,9 @@ export async function resizeSpace(container: Container, arg?: unknown): Promise<
     const resources = space.spec.resources as Record<string, string | number>;
     const current = sizeOf(resources);
     const room = await tenantRoom(kit, { organization: ref.organization, tenant: ref.tenant }, resources);
+    const now = describeSize({ cpu: humanAmount('requests.cpu', current.cpu), memory: humanAmount('requests.memory', current.memory) });
     const size = await sizeStep(
-      { title: `Resize Space ${key} (now ${describeSize({ cpu: human('requests.cpu', current.cpu), memory: human('requests.memory', current.memory) })})` },
+      { title: `Resize Space ${key} (now ${now})` },
       { base: ref, presets: container.settings().sizePresets, free: room.free, owner: `tenant ${ref.organization}/${ref.tenant}`, current },
     );
     if (!size || typeof size === 'symbol') return;

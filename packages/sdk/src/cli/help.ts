@@ -43,7 +43,7 @@ export function commandHelp(definition: AnyCommandDefinition): string {
 }
 
 /** The whole help text for a table of commands. */
-export function usageText(commands: readonly AnyCommandDefinition[]): string {
+export function helpText(commands: readonly AnyCommandDefinition[]): string {
   return `usage: spacekit ${flagsSynopsis(GLOBAL_FLAGS).join(' ')} <command> [options]
 
 Organizations hold Tenants and Tenants hold Spaces; each budget caps the level below.
@@ -63,4 +63,4 @@ Exit status: 0 done, 1 the operation failed, 2 the command line is wrong.
 }
 
 /** The help text: every command with its flags, and what the exit status means. */
-export const USAGE = usageText(COMMANDS);
+export const HELP_TEXT = helpText(COMMANDS);
