@@ -1,17 +1,17 @@
-import { applyOwned, type AppliedLevel, type ApplyOptions } from '../apply/index.ts';
-import { NameError } from '../errors.ts';
-import { toSpacekitError } from '../kube/index.ts';
-import { CONDITION_REASONS as R, CONDITION_TYPES as C, type Organization, organizationNamespace, OrganizationSpecSchema } from '../model/index.ts';
+import type { ApplyOptions } from '../apply/index.ts';
+import { type Organization, organizationNamespace } from '../model/index.ts';
 import { renderOrganization } from '../render/index.ts';
+import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
+import { decideNamespace } from './decision.ts';
 import { finalizeOrganization } from './finalize.ts';
-import { canonicalResources } from './ledger.ts';
 import { ensureMetadata } from './metadata.ts';
-import { noApply, type ReconcileResult } from './outcome.ts';
-import { overcommitCondition, parentUsage, sweepOrphanAllocations } from './parent.ts';
+import type { ReconcileResult } from './outcome.ts';
+import { decideOrganization, organizationReady } from './organization-decision.ts';
+import { sweepOrphanAllocations } from './parent.ts';
 import { organizationLedger } from './parents.ts';
 import { settle } from './status.ts';
-import { invalid, issuesOf, namespaceBlocker, notReady } from './checks.ts';
+import { absent, applyOrFail, withRequeue } from './steps.ts';
 
 /** What the caller already holds, to save reads. */
 export interface KnownOrganization {
@@ -23,57 +23,33 @@ export interface KnownOrganization {
  * Makes one Organization match its spec: its namespace (which holds its
  * Tenant objects), its members' bindings and reader role, and its status with
  * budget, allocations and its Tenants' usage. Same rules as the other levels:
- * refusals go to status, retryable failures throw.
+ * refusals go to status, retryable failures throw; the decisions are
+ * organization-decision.ts's.
  */
-export async function reconcileOrganization(ctx: EngineContext, name: string, known: KnownOrganization = {}): Promise<ReconcileResult<Organization>> {
+export async function reconcileOrganization(
+  ctx: EngineContext,
+  name: string,
+  known: KnownOrganization = {},
+): Promise<ReconcileResult<Organization>> {
   const org = known.organization ?? (await ctx.reader.organization(name));
   // Everything an Organization makes is owned by it, so the garbage collector cleans up after one deleted without Spacekit.
-  if (!org) return { object: undefined, apply: noApply(), statusWritten: false, outcome: 'absent' };
+  if (!org) return absent('absent');
   if (org.metadata.deletionTimestamp) return finalizeOrganization(ctx, org, { waitForNamespace: true });
-
-  let namespace: string;
-  try {
-    namespace = organizationNamespace(name);
-  } catch (err) {
-    if (!(err instanceof NameError)) throw err;
-    return settle(ctx, org, { phase: 'Failed', conditions: [notReady(R.invalidSpec, err.message)] }, 'invalid');
-  }
+  const named = decideNamespace(() => organizationNamespace(name));
+  if (named.kind === 'settle') return settle(ctx, org, named.status, named.outcome);
 
   const current = await ensureMetadata(ctx, org, {});
-  const parsed = OrganizationSpecSchema.safeParse(current.spec);
-  const blocked = parsed.success ? await namespaceBlocker(ctx, namespace, 'Organization', known.apply?.fresh ?? false) : invalid(`organization ${name}`, R.invalidSpec, issuesOf(parsed.error));
-  if (blocked || !parsed.success) return settle(ctx, current, blocked?.decision ?? { phase: 'Failed', conditions: [] }, blocked?.outcome ?? 'invalid');
+  const admitted = decideOrganization({ name, organization: current });
+  if (admitted.kind === 'settle') return settle(ctx, current, admitted.status, admitted.outcome);
+  const blocked = await namespaceBlocker(ctx, named.namespace, 'Organization', known.apply?.fresh ?? false);
+  if (blocked) return settle(ctx, current, blocked.decision, blocked.outcome);
 
-  let applied: AppliedLevel;
-  try {
-    applied = await applyOwned(ctx, { level: 'organization', organization: name }, renderOrganization(current), known.apply);
-  } catch (err) {
-    const typed = toSpacekitError(err, `provision organization ${name}`);
-    await settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.provisioningFailed, typed.message)] }, 'invalid').catch(() => undefined);
-    throw typed;
-  }
-
+  const applied = await applyOrFail(ctx, current, { level: 'organization', organization: name }, renderOrganization(current), known.apply);
   const tenants = await ctx.reader.tenants(name);
-  const hard = canonicalResources(parsed.data.resources, 'spec.resources');
-  const result = await settle(
-    ctx,
-    current,
-    {
-      phase: 'Ready',
-      conditions: [{ type: C.ready, status: 'True', reason: R.provisioned, message: `namespace ${namespace} is provisioned` }],
-      fields: { namespace },
-      derive: (fresh) => {
-        const usage = parentUsage(fresh as Organization, hard, tenants);
-        return { fields: { usage }, conditions: [overcommitCondition(fresh as Organization, usage, 'tenant')] };
-      },
-    },
-    'ready',
-    applied,
-  );
-  const dueMs = result.object
-    ? await sweepOrphanAllocations(ctx, organizationLedger(ctx, name), result.object, new Set(tenants.map((t) => t.metadata.name)), async (tenant) =>
-        Boolean(await ctx.tenants.get(namespace, tenant)),
-      )
-    : undefined;
-  return { ...result, ...(dueMs !== undefined && { requeueAfterMs: dueMs }) };
+  const result = await settle(ctx, current, organizationReady(named.namespace, admitted.spec, tenants), 'ready', applied);
+  const children = new Set(tenants.map((t) => t.metadata.name));
+  const exists = async (tenant: string) => Boolean(await ctx.tenants.get(named.namespace, tenant));
+  const ledger = organizationLedger(ctx, name);
+  const dueMs = result.object ? await sweepOrphanAllocations(ctx, ledger, result.object, children, exists) : undefined;
+  return withRequeue(result, dueMs);
 }

@@ -1,41 +1,27 @@
-import { applyOwned, type AppliedLevel, type ApplyOptions } from '../apply/index.ts';
-import { NameError, SpacekitError } from '../errors.ts';
-import { toSpacekitError } from '../kube/index.ts';
-import {
-  CONDITION_REASONS as R,
-  CONDITION_TYPES as C,
-  LABELS,
-  type Organization,
-  type Space,
-  type SpaceSpec,
-  SpaceSpecSchema,
-  spaceNamespace,
-  type Tenant,
-} from '../model/index.ts';
-import { type KubeObject, OBJECT_NAMES, renderSpace } from '../render/index.ts';
-import { type ConditionUpdate } from './conditions.ts';
+import type { ApplyOptions } from '../apply/index.ts';
+import { LABELS, type Organization, type Space, type SpaceSpec, SpaceSpecSchema, spaceNamespace, type Tenant } from '../model/index.ts';
+import { OBJECT_NAMES, renderSpace } from '../render/index.ts';
+import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
-import { expiryOf } from './expiry.ts';
+import { decideGrant, decideNamespace } from './decision.ts';
+import type { SpacekitEvent } from './events.ts';
+import { finalizeSpace, removeOrphanSpaceNamespace } from './finalize.ts';
 import { allocate, type AllocationDecision, canonicalResources, sameResources } from './ledger.ts';
-import { tenantLedger } from './parents.ts';
 import { ensureMetadata } from './metadata.ts';
 import { noApply, type ReconcileResult } from './outcome.ts';
-import { conditionOf, settle } from './status.ts';
-import { invalid, issuesOf, namespaceBlocker, notReady } from './checks.ts';
-import { finalizeSpace, removeOrphanSpaceNamespace } from './finalize.ts';
+import { tenantLedger } from './parents.ts';
+import { awaitsEnforcement, decideExpiry, decideProvisioned, decideSpace, type QuotaObject } from './space-decision.ts';
+import { settle } from './status.ts';
+import { absent, applyOrFail, askLedger, withRequeue } from './steps.ts';
+
+// Callers import these from here, where they were before the decisions had a module of their own.
+export { policyIssues, type QuotaObject, quotaEnforced } from './space-decision.ts';
 
 /** Addresses a Space. */
 export interface SpaceKey {
   organization: string;
   tenant: string;
   name: string;
-}
-
-export type QuotaObject = KubeObject & { spec?: { hard?: Record<string, string> }; status?: { hard?: Record<string, string>; used?: Record<string, string> } };
-
-/** Whether the quota controller has processed the quota as it now stands, so that admission enforces it. */
-export function quotaEnforced(quota: QuotaObject | undefined): boolean {
-  return Boolean(quota?.spec?.hard && quota.status?.hard && quota.status.used && sameResources(quota.spec.hard, quota.status.hard));
 }
 
 /** What the caller already holds, to save reads (the SDK right after creating). */
@@ -53,26 +39,6 @@ export interface KnownSpace {
   awaitQuota?: (quota: QuotaObject) => Promise<QuotaObject>;
 }
 
-/** Why an organization's policy refuses a spec, as validation issues; empty when it allows it. */
-export function policyIssues(org: Organization, spec: Pick<SpaceSpec, 'sandbox' | 'podSecurity'>): { path: string; message: string }[] {
-  const issues = [];
-  if (spec.sandbox === 'none' && !org.spec.policy.allowUnsandboxed) {
-    issues.push({
-      path: 'sandbox',
-      message: `organization ${org.metadata.name} requires the gVisor sandbox; an organization admin can allow sandbox: none with policy.allowUnsandboxed`,
-    });
-  }
-  if (spec.podSecurity === 'privileged' && !org.spec.policy.allowPrivileged) {
-    issues.push({
-      path: 'podSecurity',
-      message: `organization ${org.metadata.name} does not allow privileged Spaces; use restricted or baseline, or ask an organization admin to set policy.allowPrivileged`,
-    });
-  }
-  return issues;
-}
-
-const within: ConditionUpdate = { type: C.quotaExceeded, status: 'False', reason: R.withinBudget, message: "the allocation fits the tenant's budget" };
-
 /**
  * Makes one Space match its spec: the level-based heart of both hosts. It
  * reads what is (the Space, its parents, its namespace and objects), decides
@@ -80,125 +46,46 @@ const within: ConditionUpdate = { type: C.quotaExceeded, status: 'False', reason
  * Space when it has expired, cleans up when it is being deleted, and writes
  * status only when status changed. Refusals (over budget, invalid spec,
  * policy) are outcomes written to status, not exceptions; only failures the
- * caller should retry throw.
+ * caller should retry throw. What to do at each step is decided by the pure
+ * functions of space-decision.ts; this function only reads and writes.
  */
 export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: KnownSpace = {}): Promise<ReconcileResult<Space>> {
   const { organization: o, tenant: t, name: s } = key;
   const space = known.space ?? (await ctx.reader.space(o, t, s));
-  if (!space) return { object: undefined, apply: noApply(), statusWritten: false, outcome: await removeOrphanSpaceNamespace(ctx, key) };
+  if (!space) return absent(await removeOrphanSpaceNamespace(ctx, key));
   if (space.metadata.deletionTimestamp) return finalizeSpace(ctx, key, space, { waitForNamespace: true });
-
-  let namespace: string;
-  try {
-    namespace = spaceNamespace(o, t, s);
-  } catch (err) {
-    if (!(err instanceof NameError)) throw err;
-    return settle(ctx, space, { phase: 'Failed', conditions: [notReady(R.invalidSpec, err.message)] }, 'invalid');
-  }
-
-  const expiresAt = expiryOf(space);
-  if (expiresAt !== undefined && ctx.now() >= expiresAt) {
-    ctx.events.record(space, { type: 'Normal', reason: 'Expired', action: 'Delete', note: `the Space expired at ${new Date(expiresAt).toISOString()}; deleting it` });
-    await ctx.spaces.delete(space.metadata.namespace, s);
-    return { object: space, apply: noApply(), statusWritten: false, outcome: 'deleting' };
-  }
-  const expiry = expiresAt === undefined ? {} : { requeueAfterMs: expiresAt - ctx.now(), expiresAtIso: new Date(expiresAt).toISOString() };
+  const named = decideNamespace(() => spaceNamespace(o, t, s));
+  if (named.kind === 'settle') return settle(ctx, space, named.status, named.outcome);
+  const expiry = decideExpiry(space, ctx.now());
+  if (expiry.kind === 'delete') return expire(ctx, space, expiry.event);
 
   const current = await ensureMetadata(ctx, space, { [LABELS.organization]: o, [LABELS.tenant]: t });
-  const [org, tenant] = await Promise.all([known.organization ?? ctx.reader.organization(o), known.tenant ?? ctx.reader.tenant(o, t)]);
-  if (!org || !tenant) {
-    const missing = !org ? `organization ${o}` : `tenant ${o}/${t}`;
-    return settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.parentNotFound, `${missing} does not exist; create it first`)] }, 'invalid');
-  }
-  if (org.metadata.deletionTimestamp || tenant.metadata.deletionTimestamp) {
-    const going = org.metadata.deletionTimestamp ? `organization ${o}` : `tenant ${o}/${t}`;
-    return settle(ctx, current, { phase: 'Pending', conditions: [notReady(R.parentNotReady, `${going} is being deleted`)] }, 'waiting');
-  }
+  const parents = [known.organization ?? ctx.reader.organization(o), known.tenant ?? ctx.reader.tenant(o, t)] as const;
+  const [organization, tenant] = await Promise.all(parents);
+  const admitted = decideSpace({ key, space: current, organization, tenant });
+  if (admitted.kind === 'settle') return settle(ctx, current, admitted.status, admitted.outcome);
+  const blocked = await namespaceBlocker(ctx, named.namespace, 'Space', known.apply?.fresh ?? false);
+  if (blocked) return settle(ctx, current, blocked.decision, blocked.outcome);
+  const allocated = await askLedger(() => allocation(ctx, admitted.tenant, current, admitted.spec));
+  const grant = decideGrant({ child: 'Space', parent: 'tenant' }, allocated);
+  if (grant.kind === 'settle') return settle(ctx, current, grant.status, grant.outcome);
 
-  const parsed = SpaceSpecSchema.safeParse(current.spec);
-  const issues = parsed.success ? policyIssues(org, parsed.data) : issuesOf(parsed.error);
-  const blocked = !parsed.success || issues.length > 0 ? invalid(`space ${o}/${t}/${s}`, parsed.success ? R.policyViolation : R.invalidSpec, issues) : await namespaceBlocker(ctx, namespace, 'Space', known.apply?.fresh ?? false);
-  if (blocked || !parsed.success) return settle(ctx, current, blocked?.decision ?? { phase: 'Failed', conditions: [] }, blocked?.outcome ?? 'invalid');
-  const spec = parsed.data;
+  const granted = { ...current, spec: { ...admitted.spec, resources: grant.granted } };
+  const desired = renderSpace(admitted.organization, admitted.tenant, granted, ctx.settings);
+  const applied = await applyOrFail(ctx, current, { level: 'space', organization: o, tenant: t, space: s }, desired, known.apply);
+  let quota = applied.objects.get(`ResourceQuota/${named.namespace}/${OBJECT_NAMES.quota}`) as QuotaObject | undefined;
+  if (awaitsEnforcement(current, quota) && known.awaitQuota) quota = await known.awaitQuota(quota);
+  const done = decideProvisioned({ space: current, namespace: named.namespace, quota, applied, quotaCondition: grant.quota, expiry });
+  const result = await settle(ctx, current, done.status, done.outcome, applied);
+  if (done.event) ctx.events.record(current, done.event);
+  return withRequeue(result, done.requeueAfterMs);
+}
 
-  let decision: AllocationDecision;
-  try {
-    decision = await allocation(ctx, tenant, current, spec);
-  } catch (err) {
-    if (!(err instanceof SpacekitError)) throw err;
-    // The tenant has no budget to give yet, or is gone; its own reconcile re-queues its Spaces when that changes.
-    return settle(ctx, current, { phase: 'Pending', conditions: [notReady(R.parentNotReady, (err as Error).message)] }, 'waiting');
-  }
-  if (!decision.granted) {
-    const message = decision.refusal?.message ?? 'the allocation does not fit';
-    return settle(
-      ctx,
-      current,
-      { phase: 'Failed', conditions: [notReady(R.quotaExceeded, message), { type: C.quotaExceeded, status: 'True', reason: R.quotaExceeded, message }] },
-      'refused',
-    );
-  }
-
-  const desired = renderSpace(org, tenant, { ...current, spec: { ...spec, resources: decision.granted } }, ctx.settings);
-  let applied: AppliedLevel;
-  try {
-    applied = await applyOwned(ctx, { level: 'space', organization: o, tenant: t, space: s }, desired, known.apply);
-  } catch (err) {
-    const typed = toSpacekitError(err, `provision space ${o}/${t}/${s}`);
-    await settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.provisioningFailed, typed.message)] }, 'invalid').catch(() => undefined);
-    throw typed;
-  }
-
-  let quota = applied.objects.get(`ResourceQuota/${namespace}/${OBJECT_NAMES.quota}`) as QuotaObject | undefined;
-  const wasReady = conditionOf(current, C.ready)?.status === 'True';
-  if (!wasReady && quota && !quotaEnforced(quota) && known.awaitQuota) quota = await known.awaitQuota(quota);
-  const usage = { hard: { ...(quota?.spec?.hard ?? {}) }, ...(quota?.status?.used && { used: { ...quota.status.used } }) };
-  if (!wasReady && !quotaEnforced(quota)) {
-    // Until the quota controller has counted the namespace, the API server refuses every pod in it
-    // ("status unknown for quota"); Ready must mean a workload can be deployed.
-    return settle(
-      ctx,
-      current,
-      {
-        phase: 'Pending',
-        conditions: [notReady(R.quotaPending, `waiting for Kubernetes to start enforcing the quota of namespace ${namespace}`)],
-        fields: { namespace, usage },
-        // Enforcement never goes back: a copy another writer found Ready since this read stays Ready.
-        overtakenBy: (stored) => conditionOf(stored, C.ready)?.status === 'True',
-      },
-      'waiting',
-      applied,
-    );
-  }
-  const resize: ConditionUpdate = decision.refusal
-    ? {
-        type: C.quotaExceeded,
-        status: 'True',
-        reason: R.quotaExceeded,
-        message: `the resize was refused and the Space keeps its current allocation: ${decision.refusal.message}`,
-      }
-    : within;
-  const result = await settle(
-    ctx,
-    current,
-    {
-      phase: 'Ready',
-      conditions: [{ type: C.ready, status: 'True', reason: R.provisioned, message: `namespace ${namespace} is provisioned` }, resize],
-      fields: { namespace, usage, expiresAt: expiry.expiresAtIso },
-    },
-    'ready',
-    applied,
-  );
-  const sameGeneration = current.status?.observedGeneration === current.metadata.generation;
-  if (wasReady && sameGeneration && applied.writes > 0) {
-    ctx.events.record(current, {
-      type: 'Normal',
-      reason: 'DriftRepaired',
-      action: 'Repair',
-      note: `put back what was changed by hand: ${[...applied.created, ...applied.updated, ...applied.pruned].join(', ')}`,
-    });
-  }
-  return { ...result, ...(expiry.requeueAfterMs !== undefined && { requeueAfterMs: expiry.requeueAfterMs }) };
+/** Deletes an expired Space; its finalizer then cleans up. */
+async function expire(ctx: EngineContext, space: Space, event: SpacekitEvent): Promise<ReconcileResult<Space>> {
+  ctx.events.record(space, event);
+  await ctx.spaces.delete(space.metadata.namespace, space.metadata.name);
+  return { object: space, apply: noApply(), statusWritten: false, outcome: 'deleting' };
 }
 
 /**
@@ -219,7 +106,8 @@ async function allocation(ctx: EngineContext, tenant: Tenant, space: Space, spec
       .filter((x) => !x.metadata.deletionTimestamp)
       .flatMap((x) => {
         const parsed = SpaceSpecSchema.safeParse(x.spec);
-        return parsed.success ? [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', resources: parsed.data.resources }] : [];
+        if (!parsed.success) return [];
+        return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', resources: parsed.data.resources }];
       });
     const decisions = await allocate(tenantLedger(ctx, o, t), requests);
     return decisions.get(space.metadata.name) ?? { granted: undefined, refusal: undefined };

@@ -1,18 +1,18 @@
-import { applyOwned, type AppliedLevel, type ApplyOptions } from '../apply/index.ts';
-import { NameError, SpacekitError } from '../errors.ts';
-import { toSpacekitError } from '../kube/index.ts';
-import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, type Organization, type Space, type Tenant, TenantSpecSchema, tenantNamespace } from '../model/index.ts';
+import type { ApplyOptions } from '../apply/index.ts';
+import { LABELS, type Organization, type Tenant, TenantSpecSchema, tenantNamespace } from '../model/index.ts';
 import { renderTenant } from '../render/index.ts';
-import type { ConditionUpdate } from './conditions.ts';
+import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
+import { decideGrant, decideNamespace } from './decision.ts';
 import { finalizeTenant, removeOrphanTenantNamespace } from './finalize.ts';
 import { allocate, type AllocationDecision, canonicalResources, sameResources } from './ledger.ts';
 import { ensureMetadata } from './metadata.ts';
-import { noApply, type ReconcileResult } from './outcome.ts';
-import { overcommitCondition, parentUsage, sweepOrphanAllocations } from './parent.ts';
+import type { ReconcileResult } from './outcome.ts';
+import { sweepOrphanAllocations } from './parent.ts';
 import { organizationLedger, tenantLedger } from './parents.ts';
-import { settle, type StatusDecision } from './status.ts';
-import { invalid, issuesOf, namespaceBlocker, notReady } from './checks.ts';
+import { settle } from './status.ts';
+import { absent, applyOrFail, askLedger, withRequeue } from './steps.ts';
+import { decideTenant, tenantReady } from './tenant-decision.ts';
 
 /** Addresses a Tenant. */
 export interface TenantKey {
@@ -32,87 +32,42 @@ export interface KnownTenant {
  * ledger, its namespace (which holds its Space objects) with its members'
  * bindings, and its status with budget, allocations and its Spaces' usage.
  * Same rules as {@link reconcileSpace}: refusals go to status, retryable
- * failures throw.
+ * failures throw; the decisions are tenant-decision.ts's.
  */
 export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known: KnownTenant = {}): Promise<ReconcileResult<Tenant>> {
   const { organization: o, name: t } = key;
   const tenant = known.tenant ?? (await ctx.reader.tenant(o, t));
-  if (!tenant) return { object: undefined, apply: noApply(), statusWritten: false, outcome: await removeOrphanTenantNamespace(ctx, key) };
+  if (!tenant) return absent(await removeOrphanTenantNamespace(ctx, key));
   if (tenant.metadata.deletionTimestamp) return finalizeTenant(ctx, key, tenant, { waitForNamespace: true });
-
-  let namespace: string;
-  try {
-    namespace = tenantNamespace(o, t);
-  } catch (err) {
-    if (!(err instanceof NameError)) throw err;
-    return settle(ctx, tenant, { phase: 'Failed', conditions: [notReady(R.invalidSpec, err.message)] }, 'invalid');
-  }
+  const named = decideNamespace(() => tenantNamespace(o, t));
+  if (named.kind === 'settle') return settle(ctx, tenant, named.status, named.outcome);
 
   const current = await ensureMetadata(ctx, tenant, { [LABELS.organization]: o });
-  const org = known.organization ?? (await ctx.reader.organization(o));
-  if (!org) return settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.parentNotFound, `organization ${o} does not exist; create it first`)] }, 'invalid');
-  if (org.metadata.deletionTimestamp) {
-    return settle(ctx, current, { phase: 'Pending', conditions: [notReady(R.parentNotReady, `organization ${o} is being deleted`)] }, 'waiting');
-  }
+  const admitted = decideTenant({ key, tenant: current, organization: known.organization ?? (await ctx.reader.organization(o)) });
+  if (admitted.kind === 'settle') return settle(ctx, current, admitted.status, admitted.outcome);
+  const blocked = await namespaceBlocker(ctx, named.namespace, 'Tenant', known.apply?.fresh ?? false);
+  if (blocked) return settle(ctx, current, blocked.decision, blocked.outcome);
+  const allocated = await askLedger(() => allocation(ctx, admitted.organization, current, admitted.spec.resources));
+  const grant = decideGrant({ child: 'Tenant', parent: 'organization' }, allocated);
+  if (grant.kind === 'settle') return settle(ctx, current, grant.status, grant.outcome);
 
-  const parsed = TenantSpecSchema.safeParse(current.spec);
-  const blocked = parsed.success ? await namespaceBlocker(ctx, namespace, 'Tenant', known.apply?.fresh ?? false) : invalid(`tenant ${o}/${t}`, R.invalidSpec, issuesOf(parsed.error));
-  if (blocked || !parsed.success) return settle(ctx, current, blocked?.decision ?? { phase: 'Failed', conditions: [] }, blocked?.outcome ?? 'invalid');
-
-  let decision: AllocationDecision;
-  try {
-    decision = await allocation(ctx, org, current, parsed.data.resources);
-  } catch (err) {
-    if (!(err instanceof SpacekitError)) throw err;
-    return settle(ctx, current, { phase: 'Pending', conditions: [notReady(R.parentNotReady, err.message)] }, 'waiting');
-  }
-  if (!decision.granted) {
-    const message = decision.refusal?.message ?? 'the allocation does not fit';
-    return settle(
-      ctx,
-      current,
-      { phase: 'Failed', conditions: [notReady(R.quotaExceeded, message), { type: C.quotaExceeded, status: 'True', reason: R.quotaExceeded, message }] },
-      'refused',
-    );
-  }
-  const granted = decision.granted;
-
-  let applied: AppliedLevel;
-  try {
-    applied = await applyOwned(ctx, { level: 'tenant', organization: o, tenant: t }, renderTenant(org, current), known.apply);
-  } catch (err) {
-    const typed = toSpacekitError(err, `provision tenant ${o}/${t}`);
-    await settle(ctx, current, { phase: 'Failed', conditions: [notReady(R.provisioningFailed, typed.message)] }, 'invalid').catch(() => undefined);
-    throw typed;
-  }
-
+  const desired = renderTenant(admitted.organization, current);
+  const applied = await applyOrFail(ctx, current, { level: 'tenant', organization: o, tenant: t }, desired, known.apply);
   const spaces = await ctx.reader.spaces(o, t);
-  const resize: ConditionUpdate = decision.refusal
-    ? { type: C.quotaExceeded, status: 'True', reason: R.quotaExceeded, message: `the resize was refused and the Tenant keeps its current allocation: ${decision.refusal.message}` }
-    : { type: C.quotaExceeded, status: 'False', reason: R.withinBudget, message: "the allocation fits the organization's budget" };
-  const result = await settle(ctx, current, statusFor(namespace, granted, spaces, resize), 'ready', applied);
-  const dueMs = result.object
-    ? await sweepOrphanAllocations(ctx, tenantLedger(ctx, o, t), result.object, new Set(spaces.map((s) => s.metadata.name)), async (name) =>
-        Boolean(await ctx.spaces.get(namespace, name)),
-      )
-    : undefined;
-  return { ...result, ...(dueMs !== undefined && { requeueAfterMs: dueMs }) };
-}
-
-function statusFor(namespace: string, granted: Record<string, string>, spaces: readonly Space[], resize: ConditionUpdate): StatusDecision {
-  return {
-    phase: 'Ready',
-    conditions: [{ type: C.ready, status: 'True', reason: R.provisioned, message: `namespace ${namespace} is provisioned` }, resize],
-    fields: { namespace },
-    derive: (current) => {
-      const usage = parentUsage(current as Tenant, granted, spaces);
-      return { fields: { usage }, conditions: [overcommitCondition(current as Tenant, usage, 'space')] };
-    },
-  };
+  const result = await settle(ctx, current, tenantReady(named.namespace, grant, spaces), 'ready', applied);
+  const children = new Set(spaces.map((s) => s.metadata.name));
+  const exists = async (name: string) => Boolean(await ctx.spaces.get(named.namespace, name));
+  const dueMs = result.object ? await sweepOrphanAllocations(ctx, tenantLedger(ctx, o, t), result.object, children, exists) : undefined;
+  return withRequeue(result, dueMs);
 }
 
 /** The Tenant's allocation from its organization; see the Space counterpart. */
-async function allocation(ctx: EngineContext, org: Organization, tenant: Tenant, resources: Record<string, string | number>): Promise<AllocationDecision> {
+async function allocation(
+  ctx: EngineContext,
+  org: Organization,
+  tenant: Tenant,
+  resources: Record<string, string | number>,
+): Promise<AllocationDecision> {
   const wanted = canonicalResources(resources, 'spec.resources');
   const entry = org.status?.allocations?.[tenant.metadata.name];
   if (entry && sameResources(entry, wanted)) return { granted: wanted, refusal: undefined };
@@ -123,7 +78,8 @@ async function allocation(ctx: EngineContext, org: Organization, tenant: Tenant,
       .filter((x) => !x.metadata.deletionTimestamp)
       .flatMap((x) => {
         const parsed = TenantSpecSchema.safeParse(x.spec);
-        return parsed.success ? [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', resources: parsed.data.resources }] : [];
+        if (!parsed.success) return [];
+        return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', resources: parsed.data.resources }];
       });
     const decisions = await allocate(organizationLedger(ctx, o), requests);
     return decisions.get(tenant.metadata.name) ?? { granted: undefined, refusal: undefined };
