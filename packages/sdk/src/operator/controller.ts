@@ -13,6 +13,7 @@ import type { Logger } from './log.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { type AttemptEnd, WorkQueue } from './queue.ts';
 import { allInformers, cacheReader, createInformers, type Watched } from './watched.ts';
+import { decodeWorkKey, encodeWorkKey, type WorkKey } from './work-key.ts';
 
 /** Options for {@link Controller}. */
 export interface ControllerOptions {
@@ -31,9 +32,9 @@ export interface ControllerOptions {
 }
 
 const key = {
-  organization: (o: string) => `Organization/${o}`,
-  tenant: (o: string, t: string) => `Tenant/${o}/${t}`,
-  space: (o: string, t: string, s: string) => `Space/${o}/${t}/${s}`,
+  organization: (organization: string) => encodeWorkKey({ kind: 'Organization', organization }),
+  tenant: (organization: string, tenant: string) => encodeWorkKey({ kind: 'Tenant', organization, tenant }),
+  space: (organization: string, tenant: string, space: string) => encodeWorkKey({ kind: 'Space', organization, tenant, space }),
 };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -192,49 +193,67 @@ export class Controller {
   }
 
   async #process(k: string): Promise<{ requeueAfterMs?: number } | void> {
-    const [kind, o = '', t = '', s = ''] = k.split('/');
-    if (!this.#selected(o)) return;
+    const work = decodeWorkKey(k);
+    if (!work) {
+      // Only this file queues keys, so this is a bug; reconciling a guess could touch the wrong object.
+      this.#log.error('dropped a malformed work key', { key: k });
+      return;
+    }
+    if (!this.#selected(work.organization)) return;
     const started = performance.now();
-    let result: ReconcileResult<unknown>;
-    if (kind === 'Organization') result = await reconcileOrganization(this.ctx, o);
-    else if (kind === 'Tenant') result = await reconcileTenant(this.ctx, { organization: o, name: t });
-    else result = await reconcileSpace(this.ctx, { organization: o, tenant: t, name: s });
-    this.#options.metrics?.reconciles.inc({ kind: kind ?? '', outcome: result.outcome });
-    this.#options.metrics?.reconcileDuration.observe({ kind: kind ?? '' }, (performance.now() - started) / 1000);
+    const result = await this.#reconcile(work);
+    this.#options.metrics?.reconciles.inc({ kind: work.kind, outcome: result.outcome });
+    this.#options.metrics?.reconcileDuration.observe({ kind: work.kind }, (performance.now() - started) / 1000);
     if (result.apply.writes > 0 || result.statusWritten) {
       this.#log.debug('reconciled', { key: k, outcome: result.outcome, writes: result.apply.writes, status: result.statusWritten });
     }
     return result.requeueAfterMs === undefined ? undefined : { requeueAfterMs: result.requeueAfterMs };
   }
 
+  #reconcile(work: WorkKey): Promise<ReconcileResult<unknown>> {
+    switch (work.kind) {
+      case 'Organization':
+        return reconcileOrganization(this.ctx, work.organization);
+      case 'Tenant':
+        return reconcileTenant(this.ctx, { organization: work.organization, name: work.tenant });
+      case 'Space':
+        return reconcileSpace(this.ctx, { organization: work.organization, tenant: work.tenant, name: work.space });
+    }
+  }
+
   #attempted(end: AttemptEnd): void {
     if (end.result === 'done') return;
-    const kind = end.key.split('/')[0] ?? '';
-    this.#options.metrics?.reconcileErrors.inc({ kind });
+    const work = decodeWorkKey(end.key);
+    this.#options.metrics?.reconcileErrors.inc({ kind: work?.kind ?? 'unknown' });
     if (end.result === 'retry') {
       this.#log.warn('reconcile failed; retrying', { key: end.key, attempt: end.attempt, retryInMs: end.retryInMs, error: end.error });
       return;
     }
     this.#log.error('reconcile failed too often; leaving it until it changes again', { key: end.key, attempts: end.attempt, error: end.error });
-    const object = this.#objectOf(end.key);
+    const object = work && this.#objectOf(work);
     if (object) {
+      const error = end.error instanceof Error ? end.error.message : String(end.error);
       this.ctx.events.record(object, {
         type: 'Warning',
         reason: 'ReconcileFailed',
         action: 'Reconcile',
-        note: `gave up after ${end.attempt} attempts: ${end.error instanceof Error ? end.error.message : String(end.error)}; Spacekit tries again when the object changes`,
+        note: `gave up after ${end.attempt} attempts: ${error}; Spacekit tries again when the object changes`,
       });
     }
   }
 
-  #objectOf(k: string): Organization | Tenant | Space | undefined {
-    const [kind, o = '', t = '', s = ''] = k.split('/');
-    if (kind === 'Organization') return this.watched.organizations.get(undefined, o);
-    if (kind === 'Tenant') return this.watched.tenants.get(o, t);
-    try {
-      return this.watched.spaces.get(tenantNamespace(o, t), s);
-    } catch {
-      return undefined;
+  #objectOf(work: WorkKey): Organization | Tenant | Space | undefined {
+    switch (work.kind) {
+      case 'Organization':
+        return this.watched.organizations.get(undefined, work.organization);
+      case 'Tenant':
+        return this.watched.tenants.get(work.organization, work.tenant);
+      case 'Space':
+        try {
+          return this.watched.spaces.get(tenantNamespace(work.organization, work.tenant), work.space);
+        } catch {
+          return undefined;
+        }
     }
   }
 }
