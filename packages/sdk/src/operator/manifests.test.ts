@@ -6,17 +6,8 @@ import { CLUSTER_ROLES } from '../install/cluster-roles.ts';
 import { INSTALL_LABELS, INSTALL_LABEL_SELECTOR } from '../install/labels.ts';
 import { ClusterSettingsSchema, DEFAULT_SETTINGS } from '../model/settings.ts';
 import type { KubeObject } from '../render/objects.ts';
-import {
-  OPERATOR_IMAGE_DEFAULT,
-  OPERATOR_LEASE_NAME,
-  OPERATOR_METER_DIR,
-  OPERATOR_NAMESPACE_DEFAULT,
-  OPERATOR_SERVICE_ACCOUNT,
-  OPERATOR_VERSION,
-  operatorClusterRoleName,
-  operatorManifestKinds,
-  renderOperatorManifests,
-} from './manifests.ts';
+import { OPERATOR_IMAGE_DEFAULT, OPERATOR_METER_DIR, OPERATOR_VERSION, operatorManifestKinds, renderOperatorManifests } from './manifests.ts';
+import { OPERATOR_LEASE_NAME, OPERATOR_NAMESPACE_DEFAULT, OPERATOR_SERVICE_ACCOUNT, operatorClusterRoleName } from './names.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 type Container = {

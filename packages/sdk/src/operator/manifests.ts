@@ -4,6 +4,17 @@ import { INSTALL_LABELS } from '../install/labels.ts';
 import { API_GROUP } from '../model/common.ts';
 import type { ClusterSettings } from '../model/settings.ts';
 import type { KubeObject } from '../render/objects.ts';
+import {
+  OPERATOR_LEADER_ELECTION_ROLE,
+  OPERATOR_LEASE_NAME,
+  OPERATOR_METRICS_SERVICE,
+  OPERATOR_NAME,
+  OPERATOR_NAMESPACE_DEFAULT,
+  OPERATOR_SELECTOR_LABELS,
+  OPERATOR_SERVICE_ACCOUNT,
+  operatorClusterRoleName,
+  operatorManagerEntry,
+} from './names.ts';
 
 /**
  * The version of `@spacekit/sdk` these manifests run. It must equal the
@@ -14,15 +25,6 @@ export const OPERATOR_VERSION = '0.1.0';
 
 /** The image the operator Deployment runs unless told otherwise; its entrypoint is `spacekit`. */
 export const OPERATOR_IMAGE_DEFAULT = `ghcr.io/spacekit/spacekit:${OPERATOR_VERSION}`;
-
-/** The namespace the operator runs in unless told otherwise; the settings' default manager lives here. */
-export const OPERATOR_NAMESPACE_DEFAULT = 'spacekit-system';
-
-/** The operator's ServiceAccount, in the operator's namespace. */
-export const OPERATOR_SERVICE_ACCOUNT = 'spacekit-operator';
-
-/** The name of the operator's Deployment, and of its ClusterRole and binding in the default namespace. */
-export const OPERATOR_NAME = 'spacekit-operator';
 
 /**
  * Node's heap settings for the operator, sized to its 256Mi limit: a small
@@ -41,26 +43,11 @@ export const OPERATOR_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-si
  */
 export const OPERATOR_ENV: Readonly<Record<string, string>> = { NODE_OPTIONS: OPERATOR_NODE_OPTIONS, MALLOC_ARENA_MAX: '2' };
 
-/** The Lease the operator's replicas elect a leader with; the leader-election Role grants only this one. */
-export const OPERATOR_LEASE_NAME = 'spacekit-operator';
-
-/** The Role and RoleBinding that let the operator hold {@link OPERATOR_LEASE_NAME}. */
-export const OPERATOR_LEADER_ELECTION_ROLE = 'spacekit-operator-leader-election';
-
-/** The Service in front of the operator's metrics and health endpoints. */
-export const OPERATOR_METRICS_SERVICE = 'spacekit-operator-metrics';
-
 /** Where the operator keeps its metering store inside the container. */
 export const OPERATOR_METER_DIR = '/var/lib/spacekit/meter';
 
 /** The numeric user the operator runs as; Pod Security `restricted` needs a non-root user it can verify. */
 export const OPERATOR_RUN_AS_USER = 65532;
-
-/** The labels the operator's pods are selected by; a Deployment's selector is immutable, so these never change. */
-export const OPERATOR_SELECTOR_LABELS: Readonly<Record<string, string>> = Object.freeze({
-  'app.kubernetes.io/name': OPERATOR_NAME,
-  'app.kubernetes.io/component': 'operator',
-});
 
 /** Labels on every operator object: the install labels, so uninstall finds them, and the selector labels. */
 export const OPERATOR_LABELS: Readonly<Record<string, string>> = Object.freeze({ ...INSTALL_LABELS, ...OPERATOR_SELECTOR_LABELS });
@@ -115,21 +102,6 @@ export function resolveOperatorManifestOptions(options: OperatorManifestOptions 
     meterIntervalSeconds: options.meterIntervalSeconds ?? 60,
     logLevel: options.logLevel ?? 'info',
   };
-}
-
-/**
- * The name of the operator's ClusterRole and ClusterRoleBinding. They are
- * cluster-scoped, so an operator in another namespace (a second installation,
- * or a test) gets its own pair, `spacekit-operator-<namespace>`, instead of
- * taking over the default one.
- */
-export function operatorClusterRoleName(namespace: string): string {
-  return namespace === OPERATOR_NAMESPACE_DEFAULT ? OPERATOR_NAME : `${OPERATOR_NAME}-${namespace}`;
-}
-
-/** The `namespace:name` entry that must be in `settings.managers.serviceAccounts` for the operator in `namespace`. */
-export function operatorManagerEntry(namespace: string): string {
-  return `${namespace}:${OPERATOR_SERVICE_ACCOUNT}`;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

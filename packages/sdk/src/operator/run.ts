@@ -8,7 +8,7 @@ import { Controller } from './controller.ts';
 import { KubeEventRecorder } from './events.ts';
 import { LeaderElector } from './leader-election.ts';
 import { type Logger, SILENT } from './log.ts';
-import { OPERATOR_LEASE_NAME, OPERATOR_NAMESPACE_DEFAULT } from './manifests.ts';
+import { OPERATOR_LEASE_NAME, OPERATOR_NAMESPACE_DEFAULT } from './names.ts';
 import { OperatorMetrics } from './metrics.ts';
 import { type OperatorServer, serve } from './server.ts';
 

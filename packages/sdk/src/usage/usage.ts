@@ -2,7 +2,7 @@ import { NotFoundError, SpacekitError, ValidationError } from '../errors.ts';
 import { Informer } from '../informer/index.ts';
 import { HttpMethod, type KubeClient, statusCode, toSpacekitError } from '../kube/index.ts';
 import { type MeteredReport, MeteredReportSchema, parseDuration } from '../meter/index.ts';
-import { OPERATOR_METRICS_SERVICE, OPERATOR_NAMESPACE_DEFAULT } from '../operator/manifests.ts';
+import { OPERATOR_METRICS_SERVICE, OPERATOR_NAMESPACE_DEFAULT } from '../operator/names.ts';
 import { API_GROUP, API_VERSION, GROUP_VERSION, type Organization, organizationNamespace, type Space, spaceNamespace, type Tenant, tenantNamespace } from '../model/index.ts';
 import type { CrStore } from '../cluster/index.ts';
 import { organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
