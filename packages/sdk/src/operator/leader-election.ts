@@ -1,153 +1,15 @@
-import { ValidationError, type ValidationIssue } from '../errors.ts';
-import type { AnyObject, KubeClient } from '../kube/client.ts';
 import { serverMessage, statusCode } from '../kube/errors.ts';
-
-/** The API version of the Lease objects leader election uses. */
-export const LEASE_API_VERSION = 'coordination.k8s.io/v1';
-
-/**
- * How much a candidate's retry period is stretched at random, as in client-go
- * (`wait.Jitter(retryPeriod, 1.2)`), so candidates that start together do not
- * keep colliding.
- */
-export const RETRY_JITTER_FACTOR = 1.2;
-
-/** The leader-election record a Lease carries, as client-go's `LeaseLock` writes it. */
-export interface LeaseSpec {
-  /** Who holds the lease; empty once released. */
-  holderIdentity?: string;
-  /** How long, after a candidate sees the record change, it must wait before taking over. */
-  leaseDurationSeconds?: number;
-  /** When the current holder acquired the lease. */
-  acquireTime?: string;
-  /** When the holder last renewed; informative only, candidates never compare it with their clock. */
-  renewTime?: string;
-  /** How many times the lease changed hands. */
-  leaseTransitions?: number;
-}
-
-/** A coordination.k8s.io/v1 Lease as plain data. */
-export interface Lease extends AnyObject {
-  metadata: { name: string; namespace?: string; resourceVersion?: string };
-  spec?: LeaseSpec;
-}
-
-/** How to elect a leader; the timing defaults are client-go's. */
-export interface LeaderElectionOptions {
-  client: KubeClient;
-  /** The namespace of the Lease. */
-  namespace: string;
-  /** The name of the Lease; every candidate for one leadership uses the same. */
-  name: string;
-  /** This candidate's identity, unique among candidates (the pod name, say). */
-  identity: string;
-  /** How long a standby waits, after it last saw the lease change, before it takes over; whole seconds. Default 15000. */
-  leaseDurationMs?: number;
-  /** How long the leader keeps trying to renew before it gives up leading. Default 10000. */
-  renewDeadlineMs?: number;
-  /** How often the leader renews, and candidates retry (with jitter). Default 2000. */
-  retryPeriodMs?: number;
-  /**
-   * Called once leadership is won. `signal` aborts when leadership ends; stop
-   * all work then. Resolving early is fine (the work may run in the
-   * background); rejecting gives leadership up, so that a healthy standby
-   * takes over.
-   */
-  onStartedLeading: (signal: AbortSignal) => void | Promise<void>;
-  /** Called once when leadership that was won ends, for whatever reason. */
-  onStoppedLeading: () => void;
-  /** Called when the lease is seen to name a holder other than the last one reported, this candidate included. */
-  onNewLeader?: (identity: string) => void;
-  /** Where to log what happens; silent by default. */
-  log?: (message: string, fields?: Record<string, unknown>) => void;
-}
-
-type Resolved = Required<LeaderElectionOptions>;
+import {
+  type LeaderElectionOptions,
+  resolveLeaderElection,
+  type ResolvedLeaderElection,
+  RETRY_JITTER_FACTOR,
+} from './leader-election-options.ts';
+import { acquiredSpec, LEASE_API_VERSION, type Lease, leaseRecord, type LeaseSpec, microTime, releasedSpec, renewedSpec } from './lease.ts';
+import { beforeDeadline, now, pause, untilAborted } from './waits.ts';
 
 /** What ended a leadership: a stop request, failed work, or a lease this candidate could no longer vouch for. */
 type Ending = { kind: 'stop' } | { kind: 'work-failed' } | { kind: 'lost'; reason: string };
-
-/** A monotonic clock in ms: wall-clock jumps must never make a lease look expired or valid. */
-function now(): number {
-  return performance.now();
-}
-
-/** A `MicroTime` as the apiserver parses it: RFC 3339 with exactly six fractional digits. */
-export function microTime(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
-function resolve(options: LeaderElectionOptions): Resolved {
-  const resolved: Resolved = {
-    leaseDurationMs: 15_000,
-    renewDeadlineMs: 10_000,
-    retryPeriodMs: 2_000,
-    onNewLeader: () => {},
-    log: () => {},
-    ...options,
-  };
-  const issues: ValidationIssue[] = [];
-  for (const key of ['namespace', 'name', 'identity'] as const) {
-    if (!resolved[key]) issues.push({ path: key, message: 'must not be empty' });
-  }
-  const { leaseDurationMs: lease, renewDeadlineMs: deadline, retryPeriodMs: retry } = resolved;
-  // The Lease records whole seconds; a fraction rounded down would let standbys take over before the leader gives up.
-  if (!Number.isInteger(lease / 1000) || lease < 1000) issues.push({ path: 'leaseDurationMs', message: `must be a whole number of seconds, not ${lease} ms` });
-  // The leader must stop before any standby may start: that gap is what keeps two leaders apart.
-  if (!(deadline < lease)) issues.push({ path: 'renewDeadlineMs', message: `must be shorter than leaseDurationMs (${lease}), not ${deadline}` });
-  if (!(retry > 0)) issues.push({ path: 'retryPeriodMs', message: `must be positive, not ${retry}` });
-  else if (!(deadline > RETRY_JITTER_FACTOR * retry)) {
-    issues.push({ path: 'renewDeadlineMs', message: `must exceed ${RETRY_JITTER_FACTOR} × retryPeriodMs (${retry}), so a renewal can be retried, not ${deadline}` });
-  }
-  if (issues.length > 0) throw new ValidationError('leader election options', issues);
-  return resolved;
-}
-
-/**
- * Waits `ms`, or less if one of `wake` aborts; true when woken early.
- * Listeners are removed afterwards, so a long leadership does not pile them up.
- */
-function pause(ms: number, wake: readonly AbortSignal[]): Promise<boolean> {
-  return new Promise((done) => {
-    if (wake.some((s) => s.aborted)) return done(true);
-    const finish = (woken: boolean) => {
-      clearTimeout(timer);
-      for (const s of wake) s.removeEventListener('abort', onWake);
-      done(woken);
-    };
-    const onWake = () => finish(true);
-    const timer = setTimeout(() => finish(false), Math.max(0, ms));
-    for (const s of wake) s.addEventListener('abort', onWake, { once: true });
-  });
-}
-
-/** `work`'s result, or `'late'` if it has not settled by `deadline` (monotonic ms). */
-async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | 'late'> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((done) => {
-    timer = setTimeout(() => done('late'), Math.max(0, deadline - now()));
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** `work`'s result, or `'aborted'` once `signal` aborts. */
-async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
-  if (signal.aborted) return 'aborted';
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<'aborted'>((done) => {
-    onAbort = () => done('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
-}
 
 /**
  * Leader election on a coordination.k8s.io/v1 Lease, with client-go's
@@ -179,7 +41,7 @@ async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T
  * One elector runs once; to stand again after losing, make a new one.
  */
 export class LeaderElector {
-  readonly #o: Resolved;
+  readonly #o: ResolvedLeaderElection;
   #started = false;
   #ended = false;
   #leading = false;
@@ -193,7 +55,7 @@ export class LeaderElector {
 
   /** @throws {ValidationError} when the timings cannot keep two leaders apart, or a name is empty. */
   constructor(options: LeaderElectionOptions) {
-    this.#o = resolve(options);
+    this.#o = resolveLeaderElection(options);
   }
 
   /** True from winning the lease until leadership ends. */
@@ -329,14 +191,8 @@ export class LeaderElector {
   async #tryAcquireOrRenew(): Promise<boolean> {
     const { client, identity, leaseDurationMs, log } = this.#o;
     const stamp = microTime(new Date());
-    const fresh: LeaseSpec = {
-      holderIdentity: identity,
-      leaseDurationSeconds: leaseDurationMs / 1000,
-      acquireTime: stamp,
-      renewTime: stamp,
-      leaseTransitions: 0,
-    };
-    const renewal = (old: LeaseSpec): LeaseSpec => ({ ...fresh, acquireTime: old.acquireTime ?? stamp, leaseTransitions: old.leaseTransitions ?? 0 });
+    const fresh = acquiredSpec(identity, leaseDurationMs, stamp);
+    const renewal = (old: LeaseSpec): LeaseSpec => renewedSpec(fresh, old);
     try {
       if (this.#leading && this.#observed) {
         // The leader writes over what it wrote last, saving a read; a conflict means someone else wrote.
@@ -394,7 +250,7 @@ export class LeaderElector {
   #observe(lease: Lease): void {
     if (this.#ended) return;
     const s = lease.spec ?? {};
-    const record = JSON.stringify([s.holderIdentity ?? '', s.leaseDurationSeconds, s.acquireTime, s.renewTime, s.leaseTransitions ?? 0]);
+    const record = leaseRecord(s);
     if (record !== this.#observedRecord) {
       this.#observedRecord = record;
       this.#observedAt = now();
@@ -422,7 +278,7 @@ export class LeaderElector {
     const observed = this.#observed;
     if (!observed || observed.spec?.holderIdentity !== identity) return;
     const stamp = microTime(new Date());
-    const spec: LeaseSpec = { holderIdentity: '', leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp, leaseTransitions: observed.spec.leaseTransitions ?? 0 };
+    const spec = releasedSpec(observed.spec, stamp);
     try {
       const released = await beforeDeadline(client.replace<Lease>({ ...observed, spec }), deadline);
       if (released === 'late') {
