@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkAllocation } from '../budget/budget.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
-import { canonicalResources, ledgerOf, type ParentRef } from '../engine/ledger.ts';
+import { canonicalResources, ledgerOf, type ParentRef } from '../engine/allocation.ts';
 import { onConflictRetry } from '../cluster/index.ts';
 import { type QuotaObject, quotaEnforced } from '../engine/space.ts';
 import { type KubeClient, statusCode, watchUntil } from '../kube/index.ts';

@@ -1,9 +1,9 @@
 import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace } from '../engine/finalize.ts';
-import { release, reserveInProcess } from '../engine/ledger.ts';
+import { release, reserveInProcess } from '../engine/allocation.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
-import { tenantLedger } from '../engine/parents.ts';
+import { tenantLedger } from '../engine/ledgers.ts';
 import { policyIssues, reconcileSpace } from '../engine/space.ts';
 import { CLEANUP_FINALIZER } from '../cluster/index.ts';
 import { statusCode, toSpacekitError } from '../kube/index.ts';

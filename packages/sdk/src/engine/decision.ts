@@ -1,7 +1,7 @@
 import { NameError } from '../errors.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C } from '../model/index.ts';
 import type { ConditionUpdate } from './conditions.ts';
-import type { AllocationDecision } from './ledger.ts';
+import type { AllocationDecision } from './allocation.ts';
 import { notReady } from './checks.ts';
 import type { Outcome } from './outcome.ts';
 import type { StatusDecision } from './status.ts';

@@ -12,8 +12,8 @@ import {
 } from '../model/index.ts';
 import type { KubeObject, Owner } from '../render/index.ts';
 import type { EngineContext } from './context.ts';
-import { release } from './ledger.ts';
-import { organizationLedger, tenantLedger } from './parents.ts';
+import { release } from './allocation.ts';
+import { organizationLedger, tenantLedger } from './ledgers.ts';
 import { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
 import { type AnyCr, storeOf } from './status.ts';
 import { CLEANUP_FINALIZER, onConflictRetry } from '../cluster/index.ts';

@@ -2,9 +2,9 @@ export { engineContext, type EngineContext, type EngineOptions } from './context
 export { type EventRecorder, NO_EVENTS, type SpacekitEvent } from './events.ts';
 export { expiryOf } from './expiry.ts';
 export { finalizeOrganization, finalizeSpace, finalizeTenant, removeFinalizer } from './finalize.ts';
-export { allocate, canonicalResources, effectiveBudget, ledgerOf, release, reserve, sameResources } from './ledger.ts';
+export { allocate, canonicalResources, effectiveBudget, ledgerOf, release, reserve, sameResources } from './allocation.ts';
 export { reconcileOrganization, type KnownOrganization } from './organization.ts';
 export { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
-export { organizationLedger, tenantLedger } from './parents.ts';
+export { organizationLedger, tenantLedger } from './ledgers.ts';
 export { type KnownSpace, policyIssues, reconcileSpace, type SpaceKey } from './space.ts';
 export { reconcileTenant, type KnownTenant, type TenantKey } from './tenant.ts';

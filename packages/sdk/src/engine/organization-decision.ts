@@ -1,8 +1,8 @@
 import { CONDITION_REASONS as R, type Organization, type OrganizationSpec, OrganizationSpecSchema, type Tenant } from '../model/index.ts';
 import { invalid, issuesOf } from './checks.ts';
 import { type Decision, provisioned, settleWith } from './decision.ts';
-import { canonicalResources } from './ledger.ts';
-import { overcommitCondition, parentUsage } from './parent.ts';
+import { canonicalResources } from './allocation.ts';
+import { overcommitCondition, parentUsage } from './rollup.ts';
 import type { StatusDecision } from './status.ts';
 
 /** What an Organization reconcile read before it decides whether the Organization may be provisioned. */

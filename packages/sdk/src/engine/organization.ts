@@ -8,8 +8,8 @@ import { finalizeOrganization } from './finalize.ts';
 import { ensureMetadata } from './metadata.ts';
 import type { ReconcileResult } from './outcome.ts';
 import { decideOrganization, organizationReady } from './organization-decision.ts';
-import { sweepOrphanAllocations } from './parent.ts';
-import { organizationLedger } from './parents.ts';
+import { sweepOrphanAllocations } from './rollup.ts';
+import { organizationLedger } from './ledgers.ts';
 import { settle } from './status.ts';
 import { absent, applyOrFail, withRequeue } from './steps.ts';
 

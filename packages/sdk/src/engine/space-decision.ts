@@ -14,7 +14,7 @@ import type { ConditionUpdate } from './conditions.ts';
 import { type Decision, parentGoing, parentMissing, provisioned, settleWith } from './decision.ts';
 import type { SpacekitEvent } from './events.ts';
 import { expiryOf } from './expiry.ts';
-import { sameResources } from './ledger.ts';
+import { sameResources } from './allocation.ts';
 import type { Outcome } from './outcome.ts';
 import { conditionOf, type StatusDecision } from './status.ts';
 

@@ -6,7 +6,7 @@ import type { KubeObject, Owner } from '../render/index.ts';
 import { notReady } from './checks.ts';
 import type { EngineContext } from './context.ts';
 import type { AllocationResult } from './decision.ts';
-import type { AllocationDecision } from './ledger.ts';
+import type { AllocationDecision } from './allocation.ts';
 import { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
 import { type AnyCr, settle } from './status.ts';
 

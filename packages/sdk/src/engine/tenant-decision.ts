@@ -1,7 +1,7 @@
 import { CONDITION_REASONS as R, type Organization, type Space, type Tenant, type TenantSpec, TenantSpecSchema } from '../model/index.ts';
 import { invalid, issuesOf } from './checks.ts';
 import { type Decision, type Grant, parentGoing, parentMissing, provisioned, settleWith } from './decision.ts';
-import { overcommitCondition, parentUsage } from './parent.ts';
+import { overcommitCondition, parentUsage } from './rollup.ts';
 import type { StatusDecision } from './status.ts';
 
 /** What a Tenant reconcile read before it decides whether the Tenant may be provisioned. */

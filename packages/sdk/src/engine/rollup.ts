@@ -2,7 +2,7 @@ import { allocatedTotal } from '../budget/budget.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C, type Organization, type Status, type Tenant, type Usage } from '../model/index.ts';
 import type { ConditionUpdate } from './conditions.ts';
 import type { EngineContext } from './context.ts';
-import { effectiveBudget, type ParentRef, release } from './ledger.ts';
+import { effectiveBudget, type ParentRef, release } from './allocation.ts';
 import { overBudget, sumUsed } from './usage.ts';
 
 /**

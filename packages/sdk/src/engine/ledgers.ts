@@ -1,6 +1,9 @@
 import type { Organization, Tenant } from '../model/index.ts';
 import type { EngineContext } from './context.ts';
-import type { ParentRef } from './ledger.ts';
+import type { ParentRef } from './allocation.ts';
+
+// "Ledger" means only the record a parent keeps in status.allocations (child name to its share), so
+// that it is never confused with allocation.ts, the arithmetic that reads and writes it.
 
 /** The tenant's ledger, from which its Spaces are allocated. */
 export function tenantLedger(ctx: EngineContext, organization: string, tenant: string): ParentRef<Tenant> {
