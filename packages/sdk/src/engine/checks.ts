@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER } from '../model/index.ts';
+import type { KubeObject } from '../render/index.ts';
 import type { ConditionUpdate } from './conditions.ts';
 import type { EngineContext } from './context.ts';
 import type { Outcome } from './outcome.ts';
@@ -32,8 +33,19 @@ export function issuesOf(error: { issues: readonly { path: readonly PropertyKey[
  * deleted (a level of the same name was deleted a moment ago), or someone
  * else made a namespace of that name. Undefined when it can be.
  */
-export async function namespaceBlocker(ctx: EngineContext, namespace: string, level: 'Space' | 'Tenant' | 'Organization', fresh: boolean): Promise<Blocked | undefined> {
-  const live = fresh ? undefined : await ctx.reader.namespace(namespace);
+export async function namespaceBlocker(
+  ctx: EngineContext,
+  namespace: string,
+  level: NamespaceLevel,
+  fresh: boolean,
+): Promise<Blocked | undefined> {
+  return namespaceProblem(fresh ? undefined : await ctx.reader.namespace(namespace), namespace, level);
+}
+
+type NamespaceLevel = 'Space' | 'Tenant' | 'Organization';
+
+/** {@link namespaceBlocker}'s decision, from the namespace as it stands (undefined when there is none). */
+export function namespaceProblem(live: KubeObject | undefined, namespace: string, level: NamespaceLevel): Blocked | undefined {
   if (live?.metadata.deletionTimestamp) {
     const message = `namespace ${namespace} is still being deleted; the ${level} is provisioned again once it is gone`;
     return { decision: { phase: 'Pending', conditions: [notReady(R.parentNotReady, message)] }, outcome: 'waiting' };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QuotaExceededError } from '../errors.ts';
 import { organizationNamespace, type Space, spaceNamespace, tenantNamespace } from '../model/index.ts';
 import { organizationFixture, spaceFixture, tenantFixture } from '../render/fixtures.ts';
+import { namespaceProblem } from './checks.ts';
 import { type AllocationResult, decideGrant, decideNamespace, type Decision, type Settle } from './decision.ts';
 import { decideOrganization, organizationReady } from './organization-decision.ts';
 import {
@@ -55,6 +56,34 @@ describe('decideNamespace', () => {
         throw new TypeError('boom');
       }),
     ).toThrow(TypeError);
+  });
+});
+
+describe('namespaceProblem', () => {
+  const ns = (labels: Record<string, string>, deletionTimestamp?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'acme--ci--run', labels, ...(deletionTimestamp && { deletionTimestamp }) },
+  });
+  const ours = { 'app.kubernetes.io/managed-by': 'spacekit' };
+
+  it('lets a level have a namespace that is missing or already its own', () => {
+    expect(namespaceProblem(undefined, 'acme--ci--run', 'Space')).toBeUndefined();
+    expect(namespaceProblem(ns(ours), 'acme--ci--run', 'Space')).toBeUndefined();
+  });
+
+  it('waits for a namespace still being deleted, and fails on one someone else made', () => {
+    expect(namespaceProblem(ns(ours, '2026-11-29T10:00:00Z'), 'acme--ci--run', 'Space')).toMatchObject({
+      outcome: 'waiting',
+      decision: { phase: 'Pending', conditions: [ready({ reason: 'ParentNotReady', message: expect.stringContaining('being deleted') })] },
+    });
+    expect(namespaceProblem(ns({}), 'acme--ci--run', 'Tenant')).toMatchObject({
+      outcome: 'invalid',
+      decision: {
+        phase: 'Failed',
+        conditions: [ready({ reason: 'ProvisioningFailed', message: expect.stringContaining('choose another Tenant name') })],
+      },
+    });
   });
 });
 
