@@ -11,12 +11,18 @@ const admin = adminKubeConfig();
 let kit: Spacekit;
 let operator: ShardOperator;
 
+// Watches end after 5 to 10 s instead of 5 to 10 minutes, so that the idle interval below can span
+// re-watches and the bookmark the API server sends 2 s before each watch ends (its other bookmarks
+// come a minute apart, longer than these watches last), without the test waiting for many minutes.
+const WATCH_TIMEOUT_S = 5;
+const IDLE_MS = 2 * (2 * WATCH_TIMEOUT_S * 1000) + 5_000;
+
 beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 4, memory: '8Gi' } });
   await kit.tenants.create({ organization: org, name: 'team', resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'User', name: 'lead', role: 'admin' }] });
   await kit.spaces.create({ organization: org, tenant: 'team', name: 'dev', resources: { cpu: 1, memory: '1Gi' }, members: [{ kind: 'User', name: 'dev', role: 'developer' }] });
-  operator = await startShardOperator(shard);
+  operator = await startShardOperator(shard, { watchTimeout: `${WATCH_TIMEOUT_S}s` });
 });
 
 afterAll(async () => {
@@ -57,11 +63,12 @@ describe('drift repair', () => {
 });
 
 describe('steady state', () => {
-  it('makes zero API writes over an idle interval, and is still watching afterwards', async () => {
+  it('makes zero API writes over an idle interval that spans re-watches and bookmarks, and is still watching afterwards', async () => {
     await quiescent(operator);
     const before = await writesByKind(operator);
-    // An idle interval long enough for several informer bookmarks and any periodic work to show up.
-    await new Promise((r) => setTimeout(r, 8_000));
+    // Longer than two of the longest watches: every informer watches again at least twice, and gets the
+    // bookmark that precedes each end, so a write made on a re-watch, a bookmark or a relist shows up.
+    await new Promise((r) => setTimeout(r, IDLE_MS));
     const after = await writesByKind(operator);
     expect(total(after) - total(before), `writes during the idle interval: ${JSON.stringify({ before, after })}`).toBe(0);
 

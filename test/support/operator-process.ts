@@ -55,6 +55,8 @@ export interface OperatorProcessOptions {
   meterInterval?: string;
   meterBucket?: string;
   orphanGrace?: string;
+  /** `--watch-timeout`: how long each watch stays open at least (up to twice this). */
+  watchTimeout?: string;
   /** The `spacekit` entry point to run: the TypeScript sources by default, or a bundle (dist/spacekit.mjs). */
   entry?: string;
   /** Flags for Node itself, such as the heap settings the Deployment ships with. */
@@ -96,6 +98,7 @@ export async function startOperator(options: OperatorProcessOptions): Promise<Op
   if (options.meterInterval) args.push('--meter-interval', options.meterInterval);
   if (options.meterBucket) args.push('--meter-bucket', options.meterBucket);
   if (options.orphanGrace) args.push('--orphan-grace', options.orphanGrace);
+  if (options.watchTimeout) args.push('--watch-timeout', options.watchTimeout);
   const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   running.add(child);
   const lines: string[] = [];

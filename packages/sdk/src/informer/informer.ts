@@ -27,6 +27,11 @@ export interface InformerOptions<T> {
   pageSize?: number;
   /** First and largest wait between failed attempts. */
   backoff?: Backoff;
+  /**
+   * The shortest time the server keeps one watch open, in seconds; each watch
+   * asks for a time between this and twice this. Default 300.
+   */
+  watchTimeoutSeconds?: number;
   /** Reports trouble: every failed list or watch, with what happens next. Never silent. */
   onError?: (error: unknown, what: string) => void;
 }
@@ -195,7 +200,8 @@ export class Informer<T extends Keyed> {
   async #watch(signal: AbortSignal): Promise<void> {
     this.stats.watches++;
     // The server ends a watch after timeoutSeconds; spreading them keeps many informers from reconnecting at once.
-    const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
+    const shortest = this.#options.watchTimeoutSeconds ?? 300;
+    const timeoutSeconds = shortest + Math.floor(Math.random() * shortest);
     const inactivityMs = (timeoutSeconds + 60) * 1000;
     const abort = new AbortController();
     const stop = () => abort.abort();

@@ -26,6 +26,8 @@ export interface ControllerOptions {
   maxAttempts?: number;
   /** How long a ledger entry without a child is kept before it is released. */
   orphanGraceMs?: number;
+  /** The shortest time one watch stays open (each picks up to twice this); default five minutes. */
+  watchTimeoutMs?: number;
   events: EventRecorder;
   log: Logger;
   metrics?: OperatorMetrics;
@@ -59,6 +61,7 @@ export class Controller {
     const { client, metrics } = options;
     this.watched = createInformers(client, {
       ...(options.organizationSelector && { organizationSelector: options.organizationSelector }),
+      ...(options.watchTimeoutMs !== undefined && { watchTimeoutSeconds: Math.max(1, Math.round(options.watchTimeoutMs / 1000)) }),
       onError: (err, what) => {
         metrics?.watchErrors.inc({ resource: what.split(' ')[1] ?? 'unknown' });
         this.#log.warn(what, { error: err });

@@ -29,6 +29,8 @@ export interface OperatorOptions {
   workers?: number;
   maxAttempts?: number;
   orphanGraceMs?: number;
+  /** The shortest time one watch stays open; see {@link ControllerOptions.watchTimeoutMs}. */
+  watchTimeoutMs?: number;
   /** Metering into a local file store; false turns it off. */
   meter?: false | { dir: string; intervalMs?: number; bucketMs?: number };
   log?: Logger;
@@ -83,6 +85,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
         ...(options.workers !== undefined && { workers: options.workers }),
         ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
         ...(options.orphanGraceMs !== undefined && { orphanGraceMs: options.orphanGraceMs }),
+        ...(options.watchTimeoutMs !== undefined && { watchTimeoutMs: options.watchTimeoutMs }),
         events: new KubeEventRecorder(client, identity, log),
         log,
         metrics,

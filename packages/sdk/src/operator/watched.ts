@@ -34,8 +34,14 @@ const OWNED_SELECTOR = `${LABELS.managedBy}=${MANAGER},${LABELS.level}`;
  * by Organization labels. Cached objects share identical subtrees through one
  * interner, which keeps thousands of Spaces in little memory.
  */
-export function createInformers(client: KubeClient, options: { organizationSelector?: string; onError: InformerOptions<never>['onError'] }): Watched {
-  const onError = options.onError ? { onError: options.onError } : {};
+export function createInformers(
+  client: KubeClient,
+  options: { organizationSelector?: string; watchTimeoutSeconds?: number; onError: InformerOptions<never>['onError'] },
+): Watched {
+  const onError = {
+    ...(options.onError && { onError: options.onError }),
+    ...(options.watchTimeoutSeconds !== undefined && { watchTimeoutSeconds: options.watchTimeoutSeconds }),
+  };
   const interner = new Interner();
   const crd = (plural: string) => `/apis/${API_GROUP}/${API_VERSION}/${plural}`;
   // Lists leave apiVersion and kind out of their items; put them back so cached objects are whole.

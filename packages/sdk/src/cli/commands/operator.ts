@@ -14,6 +14,7 @@ export interface OperatorOptions {
   meterIntervalMs: number;
   meterBucketMs?: number;
   orphanGraceMs?: number;
+  watchTimeoutMs?: number;
   logFormat: 'json' | 'text';
   logLevel: 'info' | 'debug';
 }
@@ -42,6 +43,7 @@ export const operator = defineCommand({
     'meter-bucket': { type: 'string', value: 'DURATION' },
     'no-meter': { type: 'boolean' },
     'orphan-grace': { type: 'string', value: 'DURATION' },
+    'watch-timeout': { type: 'string', value: 'DURATION' },
     'log-format': { type: 'string', value: LOG_FORMATS.join('|') },
     'log-level': { type: 'string', value: LOG_LEVELS.join('|') },
   },
@@ -58,6 +60,7 @@ export const operator = defineCommand({
       meterIntervalMs: duration('--meter-interval', v['meter-interval'] ?? '60s'),
       ...(v['meter-bucket'] !== undefined && { meterBucketMs: duration('--meter-bucket', v['meter-bucket']) }),
       ...(v['orphan-grace'] !== undefined && { orphanGraceMs: duration('--orphan-grace', v['orphan-grace']) }),
+      ...(v['watch-timeout'] !== undefined && { watchTimeoutMs: duration('--watch-timeout', v['watch-timeout']) }),
       logFormat: v['log-format'] === undefined ? 'json' : choice('--log-format', v['log-format'], LOG_FORMATS),
       logLevel: v['log-level'] === undefined ? 'info' : choice('--log-level', v['log-level'], LOG_LEVELS),
     };
@@ -80,6 +83,7 @@ export const operator = defineCommand({
       ...(options.organizationSelector !== undefined && { organizationSelector: options.organizationSelector }),
       ...(options.workers !== undefined && { workers: options.workers }),
       ...(options.orphanGraceMs !== undefined && { orphanGraceMs: options.orphanGraceMs }),
+      ...(options.watchTimeoutMs !== undefined && { watchTimeoutMs: options.watchTimeoutMs }),
       meter:
         options.meterDir === undefined
           ? false
