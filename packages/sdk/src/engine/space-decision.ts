@@ -52,9 +52,7 @@ export function policyIssues(org: Organization, spec: Pick<SpaceSpec, 'sandbox' 
 }
 
 /** What a Space's expiry asks for: deleting it now, or (when it has one) looking again when it is due. */
-export type ExpiryDecision =
-  | { kind: 'delete'; event: SpacekitEvent }
-  | { kind: 'keep'; requeueAfterMs?: number; expiresAtIso?: string };
+export type ExpiryDecision = { kind: 'delete'; event: SpacekitEvent } | { kind: 'keep'; requeueAfterMs?: number; expiresAtIso?: string };
 
 /** Whether a Space has expired at `now`, from its `ttl` and `expiresAt`. */
 export function decideExpiry(space: Pick<Space, 'spec' | 'metadata'>, now: number): ExpiryDecision {

@@ -85,4 +85,3 @@ async function allocation(
     return decisions.get(tenant.metadata.name) ?? { granted: undefined, refusal: undefined };
   });
 }
-

@@ -1,7 +1,7 @@
 export { Controller, type ControllerOptions } from './controller.ts';
 export { KubeEventRecorder, REPORTING_CONTROLLER } from './events.ts';
 export { LeaderElector } from './leader-election.ts';
-export { type LeaderElectionOptions } from './leader-election-options.ts';
+export type { LeaderElectionOptions } from './leader-election-options.ts';
 export { createLogger, type Logger, type LogLevel, SILENT } from './log.ts';
 export * from './manifests.ts';
 export * from './names.ts';

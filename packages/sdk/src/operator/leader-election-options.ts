@@ -72,4 +72,3 @@ export function resolveLeaderElection(options: LeaderElectionOptions): ResolvedL
   if (issues.length > 0) throw new ValidationError('leader election options', issues);
   return resolved;
 }
-

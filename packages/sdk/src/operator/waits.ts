@@ -48,4 +48,3 @@ export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Pr
     if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }
-
