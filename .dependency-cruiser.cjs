@@ -57,7 +57,9 @@ module.exports = {
       comment: "The extension's model/ and util/ are pure view logic, unit-tested without VS Code.",
       severity: 'error',
       from: { path: '^packages/vscode-extension/src/(model|util)/' },
-      to: { path: `${VSCODE}|^packages/vscode-extension/src/(commands|connection|discovery|statusbar|tree|webview)/|container\\.ts$|extension\\.ts$` },
+      to: {
+        path: `${VSCODE}|^packages/vscode-extension/src/(commands|connection|discovery|statusbar|tree|webview)/|container\\.ts$|extension\\.ts$`,
+      },
     },
     {
       name: 'webview-client-in-the-browser',

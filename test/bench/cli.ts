@@ -83,7 +83,8 @@ export async function cliCommands(ctx: BenchContext, rounds: number, organizatio
     get: () => sample(node, [SHIPPED_CLI, '--kubeconfig', ctx.kubeconfigPath, 'get']),
     kubectlGet: () => sample(ctx.kubectl, ['--kubeconfig', ctx.kubeconfigPath, 'get', 'spaces', '-A']),
     help: () => sample(node, [SHIPPED_CLI, '--help']),
-    render: () => sample(node, [SHIPPED_CLI, 'render', '--org', 'acme', '--tenant', 'web', '--space', 'dev', '--cpu', '1', '--memory', '2Gi']),
+    render: () =>
+      sample(node, [SHIPPED_CLI, 'render', '--org', 'acme', '--tenant', 'web', '--space', 'dev', '--cpu', '1', '--memory', '2Gi']),
   };
   const samples: Record<keyof typeof commands, Sample[]> = { get: [], kubectlGet: [], help: [], render: [] };
   const order = Object.keys(commands) as (keyof typeof commands)[];

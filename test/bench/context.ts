@@ -41,9 +41,24 @@ export function scratchDir(): string {
  * keep them in Git and apply them.
  */
 export function renderedSpace(organization: string, tenant: string, name: string, resources: Record<string, string>): KubeObject[] {
-  const org: Organization = { apiVersion: GROUP_VERSION, kind: 'Organization', metadata: { name: organization }, spec: OrganizationSpecSchema.parse({}) };
-  const t: Tenant = { apiVersion: GROUP_VERSION, kind: 'Tenant', metadata: { name: tenant, namespace: organization }, spec: TenantSpecSchema.parse({}) };
-  const space: Space = { apiVersion: GROUP_VERSION, kind: 'Space', metadata: { name, namespace: `${organization}--${tenant}` }, spec: SpaceSpecSchema.parse({ resources }) };
+  const org: Organization = {
+    apiVersion: GROUP_VERSION,
+    kind: 'Organization',
+    metadata: { name: organization },
+    spec: OrganizationSpecSchema.parse({}),
+  };
+  const t: Tenant = {
+    apiVersion: GROUP_VERSION,
+    kind: 'Tenant',
+    metadata: { name: tenant, namespace: organization },
+    spec: TenantSpecSchema.parse({}),
+  };
+  const space: Space = {
+    apiVersion: GROUP_VERSION,
+    kind: 'Space',
+    metadata: { name, namespace: `${organization}--${tenant}` },
+    spec: SpaceSpecSchema.parse({ resources }),
+  };
   return renderSpace(org, t, space, DEFAULT_SETTINGS);
 }
 
@@ -59,7 +74,12 @@ export async function quotaEnforcedIn(client: KubeClient, namespace: string, res
   await watchUntil(
     client,
     `/api/v1/namespaces/${namespace}/resourcequotas`,
-    { fieldSelector: 'metadata.name=spacekit-quota', ...(resourceVersion && { resourceVersion }), timeoutMs: 120_000, what: `the quota of ${namespace}` },
+    {
+      fieldSelector: 'metadata.name=spacekit-quota',
+      ...(resourceVersion && { resourceVersion }),
+      timeoutMs: 120_000,
+      what: `the quota of ${namespace}`,
+    },
     quotaEnforced,
   );
 }
@@ -73,14 +93,18 @@ export async function createRaw(client: KubeClient, objects: readonly KubeObject
   const namespace = objects.find((o) => o.kind === 'Namespace');
   if (namespace) await client.create(namespace);
   const created = await Promise.all(objects.filter((o) => o !== namespace).map((o) => client.create(o)));
-  const quota = created.find((o) => o.kind === 'ResourceQuota') as { metadata: { namespace?: string; resourceVersion?: string } } | undefined;
+  const quota = created.find((o) => o.kind === 'ResourceQuota') as
+    | { metadata: { namespace?: string; resourceVersion?: string } }
+    | undefined;
   if (quota?.metadata.namespace) await quotaEnforcedIn(client, quota.metadata.namespace, quota.metadata.resourceVersion);
 }
 
 /** Runs a command; resolves when it exits 0, rejects with its stderr otherwise. */
 export function runCommand(command: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(command, [...args], { maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => (err ? reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`)) : resolve()));
+    execFile(command, [...args], { maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) =>
+      err ? reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`)) : resolve(),
+    );
   });
 }
 
@@ -88,7 +112,9 @@ export function runCommand(command: string, args: readonly string[]): Promise<vo
 export async function deleteNamespaces(client: KubeClient, names: readonly string[]): Promise<void> {
   await Promise.all(names.map((name) => client.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
   for (;;) {
-    const left = (await Promise.all(names.map((name) => client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))).filter(Boolean);
+    const left = (await Promise.all(names.map((name) => client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))).filter(
+      Boolean,
+    );
     if (left.length === 0) return;
     await new Promise((r) => setTimeout(r, 500));
   }

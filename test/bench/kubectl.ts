@@ -20,10 +20,22 @@ export async function ensureKubectl(version: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const tmp = `${binary}.tmp-${process.pid}`;
   // Stripped, as release builds are: smaller to load, so kubectl starts as fast as it does for users.
-  await run('go', ['build', '-buildvcs=false', '-ldflags', `-s -w -X k8s.io/component-base/version.gitVersion=${version}`, '-o', tmp, 'k8s.io/kubernetes/cmd/kubectl'], {
-    cwd: GO_MODULE,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  await run(
+    'go',
+    [
+      'build',
+      '-buildvcs=false',
+      '-ldflags',
+      `-s -w -X k8s.io/component-base/version.gitVersion=${version}`,
+      '-o',
+      tmp,
+      'k8s.io/kubernetes/cmd/kubectl',
+    ],
+    {
+      cwd: GO_MODULE,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   renameSync(tmp, binary);
   return binary;
 }

@@ -17,7 +17,13 @@ export function machine(): Machine {
   } catch {
     // Not on a Unix: leave it unknown.
   }
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel };
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    kernel,
+  };
 }
 
 /** A process's resident memory now and at its peak, in MiB, from /proc. */

@@ -12,7 +12,13 @@ export async function ephemeralRoundTrip(ctx: BenchContext, rounds: number): Pro
   const organization = 'bench-ephemeral';
   await ctx.kit.organizations.create({ name: organization, resources: { cpu: 8, memory: '16Gi' } });
   await ctx.kit.tenants.create({ organization, name: 'ci', resources: { cpu: 8, memory: '16Gi' } });
-  const t = { toReady: [] as number[], dispose: [] as number[], roundTrip: [] as number[], noWait: [] as number[], namespace: [] as number[] };
+  const t = {
+    toReady: [] as number[],
+    dispose: [] as number[],
+    roundTrip: [] as number[],
+    noWait: [] as number[],
+    namespace: [] as number[],
+  };
   for (let i = 0; i < rounds + 1; i++) {
     const start = performance.now();
     const space = await ephemeralSpace(ctx.kit, { tenant: { organization, name: 'ci' } });
@@ -85,7 +91,9 @@ export async function editorModel(ctx: BenchContext, organization: string, round
   })();
   while (latest.length === 0) await new Promise((r) => setTimeout(r, 20));
   const delays: number[] = [];
-  const targets = flatten(latest).filter((n) => n.kind === 'Space').slice(0, rounds);
+  const targets = flatten(latest)
+    .filter((n) => n.kind === 'Space')
+    .slice(0, rounds);
   for (const [i, row] of targets.entries()) {
     const before = row.usage?.used['requests.cpu'] ?? '0';
     const namespace = `${organization}--t0--${row.scope.space}`;
@@ -116,7 +124,13 @@ function pod(name: string, namespace: string) {
     spec: {
       automountServiceAccountToken: false,
       securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.k8s.io/pause:3.10',
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ],
     },
   };
 }

@@ -36,7 +36,14 @@ try {
   await kit.install({ operator: { replicas: 0 } });
   log('building (or reusing) a standalone kubectl of the same version');
   const kubectl = await ensureKubectl(cluster.version);
-  const ctx: BenchContext = { kit, client: new KubeClient(cluster.kubeConfig), kubeconfigPath: cluster.kubeconfigPath, kubectl, log, scratch };
+  const ctx: BenchContext = {
+    kit,
+    client: new KubeClient(cluster.kubeConfig),
+    kubeconfigPath: cluster.kubeconfigPath,
+    kubectl,
+    log,
+    scratch,
+  };
   const sdkVersion = (JSON.parse(readFileSync(join(ROOT, 'packages/sdk/package.json'), 'utf8')) as { version: string }).version;
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -107,13 +114,34 @@ function targets(r: BenchResults): Target[] {
     out.push({ what: 'spacekit render', target: '≤ 150 ms', measured: ms(render.wallMs.median), met: render.wallMs.median <= 150 });
   }
   if (r.oneSpace) {
-    out.push({ what: 'one Space: SDK latency vs kubectl', target: '≤ 0.5× kubectl', measured: `${r.oneSpace.sdkToKubectl.toFixed(2)}×`, met: r.oneSpace.sdkToKubectl <= 0.5 });
-    out.push({ what: 'one Space: SDK latency vs the floor', target: '≤ 1.5× the floor', measured: `${r.oneSpace.sdkToFloor.toFixed(2)}×`, met: r.oneSpace.sdkToFloor <= 1.5 });
+    out.push({
+      what: 'one Space: SDK latency vs kubectl',
+      target: '≤ 0.5× kubectl',
+      measured: `${r.oneSpace.sdkToKubectl.toFixed(2)}×`,
+      met: r.oneSpace.sdkToKubectl <= 0.5,
+    });
+    out.push({
+      what: 'one Space: SDK latency vs the floor',
+      target: '≤ 1.5× the floor',
+      measured: `${r.oneSpace.sdkToFloor.toFixed(2)}×`,
+      met: r.oneSpace.sdkToFloor <= 1.5,
+    });
   }
   for (const b of r.bulk ?? []) {
-    out.push({ what: `bulk ${b.spaces} Spaces: SDK throughput vs the floor`, target: '≥ 70% of the floor', measured: `${(b.ratio * 100).toFixed(0)}%`, met: b.ratio >= 0.7 });
+    out.push({
+      what: `bulk ${b.spaces} Spaces: SDK throughput vs the floor`,
+      target: '≥ 70% of the floor',
+      measured: `${(b.ratio * 100).toFixed(0)}%`,
+      met: b.ratio >= 0.7,
+    });
   }
-  for (const s of r.steady ?? []) out.push({ what: `steady state, ${s.spaces} Spaces: API writes while idle`, target: '0', measured: String(s.writes), met: s.writes === 0 });
+  for (const s of r.steady ?? [])
+    out.push({
+      what: `steady state, ${s.spaces} Spaces: API writes while idle`,
+      target: '0',
+      measured: String(s.writes),
+      met: s.writes === 0,
+    });
   const biggest = r.steady?.at(-1);
   if (biggest) {
     out.push({
@@ -131,22 +159,30 @@ function targets(r: BenchResults): Target[] {
       measured: `${(e.roundTrip.p95 / 1000).toFixed(2)} s (kubectl namespace baseline ${(e.kubectlNamespace.p95 / 1000).toFixed(2)} s)`,
       met: e.roundTrip.p95 < 3000,
     });
-    out.push({ what: 'ephemeral round trip p95 with dispose({ wait: false })', target: '< 3 s', measured: `${(e.roundTripNoWait.p95 / 1000).toFixed(2)} s`, met: e.roundTripNoWait.p95 < 3000 });
+    out.push({
+      what: 'ephemeral round trip p95 with dispose({ wait: false })',
+      target: '< 3 s',
+      measured: `${(e.roundTripNoWait.p95 / 1000).toFixed(2)} s`,
+      met: e.roundTripNoWait.p95 < 3000,
+    });
   }
   return out;
 }
 
 function notes(r: BenchResults): string[] {
   const out: string[] = [];
-  if (r.mode === 'quick') out.push('Quick mode: small numbers so that CI runs the suite; the committed docs/BENCHMARKS.md comes from a full run.');
-  out.push('Two cores are shared by the client, the API server, etcd and the controllers, so client CPU competes with the server it measures; ratios within one run are more telling than absolute numbers.');
+  if (r.mode === 'quick')
+    out.push('Quick mode: small numbers so that CI runs the suite; the committed docs/BENCHMARKS.md comes from a full run.');
+  out.push(
+    'Two cores are shared by the client, the API server, etcd and the controllers, so client CPU competes with the server it measures; ratios within one run are more telling than absolute numbers.',
+  );
   const o = r.oneSpace;
   if (o) {
     const create = o.writeCosts.find((w) => w.way.startsWith('create'))?.summary.median ?? Number.NaN;
     const apply = o.writeCosts.find((w) => w.way.includes('as Spacekit sends it'))?.summary.median ?? Number.NaN;
     out.push(
       `Where the SDK's time goes beyond the floor (see the profile): ${o.sdkRequests} requests against the floor's ${o.floorRequests}. ` +
-        'Three are sequential bookkeeping writes the floor does without: the reservation in the tenant\'s budget ledger (what makes nested budgets enforceable, and concurrent creates serialise), the Space object, and its status (what users without cluster rights read). ' +
+        "Three are sequential bookkeeping writes the floor does without: the reservation in the tenant's budget ledger (what makes nested budgets enforceable, and concurrent creates serialise), the Space object, and its status (what users without cluster rights read). " +
         (apply / create > 1.15
           ? `And each object is written by server-side apply, which here costs the API server ${(apply / create).toFixed(2)}× a create (${apply.toFixed(1)} ms against ${create.toFixed(1)} ms for one NetworkPolicy): ` +
             'the price of applies that can later remove what Spacekit no longer renders (a member, a network peer, a quota entry) and take back fields edited by hand.'
@@ -164,9 +200,12 @@ function notes(r: BenchResults): string[] {
       out.push(
         `Bulk (${b.spaces} Spaces): the SDK writes ${b.sdk.writesPerSpace.toFixed(1)} times and sends ${b.sdk.requestsPerSpace.toFixed(1)} requests per Space against the floor's ${b.floor.requestsPerSpace.toFixed(1)}, ` +
           `and its requests add up to ${sdkMs.toFixed(0)} ms per Space against the floor's ${floorMs.toFixed(0)} ms (see the profile). ` +
-          `${msPerSpace(extra).toFixed(0)} ms of that go to requests the floor does not send (${extra.slice(0, 4).map((c) => c.request).join(', ')}): the budget ledger, the Space object and its status, which is what makes nested budgets and self-service work; ` +
+          `${msPerSpace(extra).toFixed(0)} ms of that go to requests the floor does not send (${extra
+            .slice(0, 4)
+            .map((c) => c.request)
+            .join(', ')}): the budget ledger, the Space object and its status, which is what makes nested budgets and self-service work; ` +
           `the objects both make, and the wait for the quota, take ${msPerSpace(same).toFixed(0)} ms per Space in the SDK (server-side apply) against ${floorMs.toFixed(0)} ms in the floor (creates). ` +
-          'Summed request time is not wall time (both send several requests at once), but with the API server the bottleneck on two cores it shows where the server\'s time goes; ' +
+          "Summed request time is not wall time (both send several requests at once), but with the API server the bottleneck on two cores it shows where the server's time goes; " +
           `throughput measured ${(b.ratio * 100).toFixed(0)}% of the floor's. ` +
           `${b.sdk.conflicts} conflicts on budget ledgers: creates in one tenant queue in the process instead of colliding.`,
       );

@@ -38,7 +38,13 @@ export async function oneSpace(ctx: BenchContext, rounds: number): Promise<OneSp
   await ctx.kit.organizations.create({ name: org, resources: { cpu: 64, memory: '256Gi' } });
   await ctx.kit.tenants.create({ organization: org, name: 't', resources: { cpu: 64, memory: '256Gi' } });
   const made: string[] = [];
-  const times = { sdk: [] as number[], kubectl: [] as number[], floor: [] as number[], kubectlApplyOnly: [] as number[], floorCreateOnly: [] as number[] };
+  const times = {
+    sdk: [] as number[],
+    kubectl: [] as number[],
+    floor: [] as number[],
+    kubectlApplyOnly: [] as number[],
+    floorCreateOnly: [] as number[],
+  };
   let sdkRequests = 0;
   let floorRequests = 0;
   const traces: { took: number; requests: OneSpaceResult['profile'] }[] = [];
@@ -56,14 +62,26 @@ export async function oneSpace(ctx: BenchContext, rounds: number): Promise<OneSp
       if (!measured) return;
       times.sdk.push(took);
       sdkRequests = ctx.kit.client.raw.requests.count - before;
-      traces.push({ took, requests: trace.map((r) => ({ method: r.method, path: r.path, startMs: r.startedAt - start, durationMs: r.durationMs })) });
+      traces.push({
+        took,
+        requests: trace.map((r) => ({ method: r.method, path: r.path, startMs: r.startedAt - start, durationMs: r.durationMs })),
+      });
     },
     kubectl: async (i: number, measured: boolean) => {
       const name = `kc-${i}`;
       const file = manifestFile(ctx.scratch, name, renderedSpace(org, 't', name, SIZE));
       made.push(`${org}--t--${name}`);
       const start = performance.now();
-      await runCommand(ctx.kubectl, ['--kubeconfig', ctx.kubeconfigPath, 'apply', '--server-side', '--field-manager', 'bench-kubectl', '-f', file]);
+      await runCommand(ctx.kubectl, [
+        '--kubeconfig',
+        ctx.kubeconfigPath,
+        'apply',
+        '--server-side',
+        '--field-manager',
+        'bench-kubectl',
+        '-f',
+        file,
+      ]);
       const applied = performance.now() - start;
       await quotaEnforcedIn(ctx.client, `${org}--t--${name}`);
       const took = performance.now() - start;
@@ -111,7 +129,15 @@ export async function oneSpace(ctx: BenchContext, rounds: number): Promise<OneSp
     kubectlApplyOnly: summarize(times.kubectlApplyOnly),
     floorCreateOnly: summarize(times.floorCreateOnly),
   };
-  return { ...result, sdkToKubectl: result.sdk.median / result.kubectl.median, sdkToFloor: result.sdk.median / result.floor.median, sdkRequests, floorRequests, profile, writeCosts };
+  return {
+    ...result,
+    sdkToKubectl: result.sdk.median / result.kubectl.median,
+    sdkToFloor: result.sdk.median / result.floor.median,
+    sdkRequests,
+    floorRequests,
+    profile,
+    writeCosts,
+  };
 }
 
 /**
@@ -176,11 +202,23 @@ export interface BulkResult {
  * through the SDK, then the same objects through the floor, and reports
  * Spaces per second and requests per Space, counted by the clients.
  */
-export async function bulk(ctx: BenchContext, organization: string, count: number, concurrency: number, labels: Record<string, string> = {}): Promise<BulkResult> {
+export async function bulk(
+  ctx: BenchContext,
+  organization: string,
+  count: number,
+  concurrency: number,
+  labels: Record<string, string> = {},
+): Promise<BulkResult> {
   const tenants = 10;
   await ctx.kit.organizations.create({ name: organization, labels, resources: { cpu: count, memory: `${count}Gi` } });
   await Promise.all(
-    Array.from({ length: tenants }, (_, t) => ctx.kit.tenants.create({ organization, name: `t${t}`, resources: { cpu: Math.ceil(count / tenants), memory: `${Math.ceil(count / tenants)}Gi` } })),
+    Array.from({ length: tenants }, (_, t) =>
+      ctx.kit.tenants.create({
+        organization,
+        name: `t${t}`,
+        resources: { cpu: Math.ceil(count / tenants), memory: `${Math.ceil(count / tenants)}Gi` },
+      }),
+    ),
   );
   const names = Array.from({ length: count }, (_, i) => ({ tenant: `t${i % tenants}`, name: `s${i}` }));
 
@@ -222,10 +260,24 @@ export async function bulk(ctx: BenchContext, organization: string, count: numbe
   });
   const floorSeconds = (performance.now() - start) / 1000;
   ctx.client.raw.onRequest = undefined;
-  const floor = { seconds: floorSeconds, perSecond: count / floorSeconds, requestsPerSpace: (ctx.client.raw.requests.count - floorRequestsBefore) / count };
+  const floor = {
+    seconds: floorSeconds,
+    perSecond: count / floorSeconds,
+    requestsPerSpace: (ctx.client.raw.requests.count - floorRequestsBefore) / count,
+  };
   ctx.log(`bulk ${organization}: cleaning up the floor's namespaces`);
-  await deleteNamespaces(ctx.client, names.map(({ tenant, name }) => `${floorOrg}--${tenant}--${name}`));
-  return { spaces: count, concurrency, sdk, floor, ratio: sdk.perSecond / floor.perSecond, profile: { sdk: costsOf(sdkRecords, count), floor: costsOf(floorRecords, count) } };
+  await deleteNamespaces(
+    ctx.client,
+    names.map(({ tenant, name }) => `${floorOrg}--${tenant}--${name}`),
+  );
+  return {
+    spaces: count,
+    concurrency,
+    sdk,
+    floor,
+    ratio: sdk.perSecond / floor.perSecond,
+    profile: { sdk: costsOf(sdkRecords, count), floor: costsOf(floorRecords, count) },
+  };
 }
 
 /**

@@ -35,7 +35,9 @@ export function steadyLabels(): Record<string, string> {
  * Deployment's environment), as a
  * real process under its ServiceAccount, for the labelled organizations.
  */
-export async function startBenchOperator(admin: KubeConfig): Promise<{ operator: OperatorProcess; cleanup: () => Promise<void>; startedAt: number }> {
+export async function startBenchOperator(
+  admin: KubeConfig,
+): Promise<{ operator: OperatorProcess; cleanup: () => Promise<void>; startedAt: number }> {
   await runCommand(process.execPath, [join(ROOT, 'packages/sdk/scripts/bundle.ts')]);
   const kubeconfig = await operatorKubeconfig(admin);
   const startedAt = performance.now();
@@ -63,7 +65,13 @@ const total = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a
  * measures an idle interval: writes (which must be 0), CPU seconds and
  * memory.
  */
-export async function measureIdle(ctx: BenchContext, operator: OperatorProcess, startedAt: number, spaces: number, idleMs: number): Promise<SteadyResult> {
+export async function measureIdle(
+  ctx: BenchContext,
+  operator: OperatorProcess,
+  startedAt: number,
+  spaces: number,
+  idleMs: number,
+): Promise<SteadyResult> {
   await quiescent(operator, 2_000);
   const settleSeconds = (performance.now() - startedAt) / 1000;
   ctx.log(`steady state: ${spaces} Spaces settled after ${settleSeconds.toFixed(1)} s; idling ${idleMs / 1000} s`);

@@ -89,8 +89,18 @@ async function spaceExists(ref: typeof preview): Promise<boolean> {
 beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 8, memory: '16Gi' } });
-  await kit.tenants.create({ organization: org, name: 'payments', resources: { cpu: 3, memory: '6Gi' }, members: [{ kind: 'User', name: tina, role: 'admin' }] });
-  await kit.tenants.create({ organization: org, name: 'billing', resources: { cpu: 1, memory: '2Gi' }, members: [{ kind: 'User', name: `bob-${shard}`, role: 'admin' }] });
+  await kit.tenants.create({
+    organization: org,
+    name: 'payments',
+    resources: { cpu: 3, memory: '6Gi' },
+    members: [{ kind: 'User', name: tina, role: 'admin' }],
+  });
+  await kit.tenants.create({
+    organization: org,
+    name: 'billing',
+    resources: { cpu: 1, memory: '2Gi' },
+    members: [{ kind: 'User', name: `bob-${shard}`, role: 'admin' }],
+  });
   await kit.spaces.create({
     ...web,
     resources: { cpu: 1, memory: '2Gi' },
@@ -104,7 +114,13 @@ beforeAll(async () => {
   cleanups.push(operatorConfig.remove);
   const meterDir = mkdtempSync(join(tmpdir(), 'spacekit-e2e-meter-'));
   cleanups.push(() => rmSync(meterDir, { recursive: true, force: true }));
-  operator = await startOperator({ kubeconfigPath: operatorConfig.path, organizationSelector: `${SHARD_LABEL}=${shard}`, meterDir, meterInterval: '2s', meterBucket: '10s' });
+  operator = await startOperator({
+    kubeconfigPath: operatorConfig.path,
+    organizationSelector: `${SHARD_LABEL}=${shard}`,
+    meterDir,
+    meterInterval: '2s',
+    meterBucket: '10s',
+  });
 
   users.tina = await certificateUser(admin, tina, { namespace: `${org}--payments` });
   users.dave = await certificateUser(admin, dave, { namespace: `${org}--payments--web` });
@@ -170,12 +186,20 @@ async function rightsReviewed(): Promise<void> {
 
 /** Waits until the extension uses the user's context (named after the user) and has asked what they may do there. */
 async function signedIn(name: string): Promise<void> {
-  await eventually(`the extension to sign in as ${name}`, async () => (spacekitLog().split(`context ${name}`).at(1)?.includes('rights reviewed') ? true : undefined), { timeoutMs: 60_000 });
+  await eventually(
+    `the extension to sign in as ${name}`,
+    async () => (spacekitLog().split(`context ${name}`).at(1)?.includes('rights reviewed') ? true : undefined),
+    { timeoutMs: 60_000 },
+  );
 }
 
 /** Waits until a row's context menu offers an entry: the menus follow the rights, which are reviewed after each (re)connection. */
 async function offered(row: string, entry: string): Promise<void> {
-  await eventually(`"${entry}" on ${row}`, async () => ((await ui().contextMenuEntries(ui().row(row))).some((e) => e.startsWith(entry)) ? true : undefined), { timeoutMs: 60_000, intervalMs: 1000 });
+  await eventually(
+    `"${entry}" on ${row}`,
+    async () => ((await ui().contextMenuEntries(ui().row(row))).some((e) => e.startsWith(entry)) ? true : undefined),
+    { timeoutMs: 60_000, intervalMs: 1000 },
+  );
 }
 
 describe('the Spacekit extension in VS Code (code-server), as a tenant admin signed in with a client certificate', () => {
@@ -200,7 +224,9 @@ describe('the Spacekit extension in VS Code (code-server), as a tenant admin sig
 
     // Its watches run only while it is visible: hiding the view stops them, showing it starts them again.
     await ui().openViewContainer('Explorer');
-    await eventually('the watches to stop', async () => (spacekitLog().includes('watches stopped: the Spaces view is hidden') ? true : undefined));
+    await eventually('the watches to stop', async () =>
+      spacekitLog().includes('watches stopped: the Spaces view is hidden') ? true : undefined,
+    );
     await ui().openViewContainer('Spacekit');
     await ui().row('Space web, Ready').waitFor();
     const restarted = await eventually('the watches to start again', async () => {
@@ -277,7 +303,10 @@ describe('the Spacekit extension in VS Code (code-server), as a tenant admin sig
     await ui().row('Space web, Ready, cpu 100m/1').waitFor({ timeout: 120_000 });
     await cpuBar.filter({ hasText: 'used 100m' }).waitFor({ timeout: 120_000 });
     expect(await cpuBar.textContent()).toContain('budget 1');
-    await ui().page.locator('.statusbar').getByText(/web\s+cpu 100m\/1/).waitFor({ timeout: 120_000 });
+    await ui()
+      .page.locator('.statusbar')
+      .getByText(/web\s+cpu 100m\/1/)
+      .waitFor({ timeout: 120_000 });
     // The meter's resource-minutes for a chosen period, read from the operator (spacekit.operatorUrl).
     const report = ui().webview().locator('#report');
     const metered = await eventually(
@@ -299,9 +328,19 @@ describe('the Spacekit extension in VS Code (code-server), as a tenant admin sig
 
     // The tenant's dashboard adds what its Spaces hold: web 1 and preview 500m of its 3 cores.
     await ui().rowAction(ui().row('Tenant payments'), 'Open Usage Dashboard');
-    await ui().webview().getByText('Tenant ' + `${org}/payments`).waitFor();
-    await ui().webview().locator('.bar-row[data-resource="requests.cpu"] .bar-numbers').filter({ hasText: 'used 100m · allocated 1.5 · budget 3 · free 1.5' }).waitFor();
-    expect(await ui().webview().locator('#children tr').allTextContents()).toEqual([expect.stringMatching(/preview\s*Space\s*cpu 0\/500m/), expect.stringMatching(/web\s*Space\s*cpu 100m\/1/)]);
+    await ui()
+      .webview()
+      .getByText('Tenant ' + `${org}/payments`)
+      .waitFor();
+    await ui()
+      .webview()
+      .locator('.bar-row[data-resource="requests.cpu"] .bar-numbers')
+      .filter({ hasText: 'used 100m · allocated 1.5 · budget 3 · free 1.5' })
+      .waitFor();
+    expect(await ui().webview().locator('#children tr').allTextContents()).toEqual([
+      expect.stringMatching(/preview\s*Space\s*cpu 0\/500m/),
+      expect.stringMatching(/web\s*Space\s*cpu 100m\/1/),
+    ]);
     await ui().screenshot('dashboard-tenant');
   });
 
@@ -317,14 +356,32 @@ describe('the Spacekit extension in VS Code (code-server), as a tenant admin sig
     const apps = admin.makeApiClient(AppsV1Api);
     const namespace = `${org}--payments--web`;
     for (const replicas of [2, 3]) {
-      await apps.patchNamespacedDeploymentScale({ name: 'web', namespace, body: [{ op: 'replace', path: '/spec/replicas', value: replicas }] });
-      await eventually(`${replicas} replicas counted`, async () => ((await kit.usage.snapshot({ organization: org, tenant: 'payments', space: 'web' })).root.used['requests.cpu'] === `${replicas * 100}m` ? true : undefined), { timeoutMs: 120_000 });
+      await apps.patchNamespacedDeploymentScale({
+        name: 'web',
+        namespace,
+        body: [{ op: 'replace', path: '/spec/replicas', value: replicas }],
+      });
+      await eventually(
+        `${replicas} replicas counted`,
+        async () =>
+          (await kit.usage.snapshot({ organization: org, tenant: 'payments', space: 'web' })).root.used['requests.cpu'] ===
+          `${replicas * 100}m`
+            ? true
+            : undefined,
+        { timeoutMs: 120_000 },
+      );
     }
     await ui().editorTab(`Usage: ${org}/payments/web`);
-    const last = await eventually('the chart to end at 30 %', async () => {
-      const value = await cpuLine().getAttribute('data-last-percent', { timeout: 5000 }).catch(() => undefined);
-      return value === '30' ? value : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const last = await eventually(
+      'the chart to end at 30 %',
+      async () => {
+        const value = await cpuLine()
+          .getAttribute('data-last-percent', { timeout: 5000 })
+          .catch(() => undefined);
+        return value === '30' ? value : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
     expect(Number(last)).toBe(30);
     expect(await ui().webview().locator('.history-source').textContent()).toContain('As this window has seen it since');
     // The period control is a radio group: the arrows move the choice.
@@ -357,7 +414,9 @@ describe('the Spacekit extension in VS Code (code-server), as a tenant admin sig
     await ui().contextMenu(ui().row('Space web'), 'Save Scoped Kubeconfig…');
     const path = join(codeServer?.home ?? '', '.kube', 'spacekit', `${org}--payments--web.kubeconfig`);
     // VS Code's own save dialog in a browser: a quick input holding the proposed path.
-    await eventually('the proposed path', async () => ((await ui().quickInputBox().inputValue()).endsWith(`.kube/spacekit/${org}--payments--web.kubeconfig`) ? true : undefined));
+    await eventually('the proposed path', async () =>
+      (await ui().quickInputBox().inputValue()).endsWith(`.kube/spacekit/${org}--payments--web.kubeconfig`) ? true : undefined,
+    );
     await ui().page.keyboard.press('Enter');
     await ui().toast('Saved a kubeconfig for Space').waitFor();
     expect(path.startsWith(codeServer?.workspace ?? '/')).toBe(false);
@@ -371,7 +430,11 @@ describe('the Spacekit extension in VS Code (code-server), as a tenant admin sig
   it('opens a terminal whose KUBECONFIG works in that Space and nowhere else', async () => {
     await ui().openViewContainer('Spacekit');
     await ui().contextMenu(ui().row('Space web'), 'Open Terminal in Space');
-    await ui().page.getByRole('tab', { name: /Space web/ }).or(ui().page.locator('.single-terminal-tab', { hasText: 'Space web' })).first().waitFor();
+    await ui()
+      .page.getByRole('tab', { name: /Space web/ })
+      .or(ui().page.locator('.single-terminal-tab', { hasText: 'Space web' }))
+      .first()
+      .waitFor();
     const out = mkdtempSync(join(tmpdir(), 'spacekit-e2e-term-'));
     cleanups.push(() => rmSync(out, { recursive: true, force: true }));
     await ui().typeInTerminal(`echo "$KUBECONFIG" > ${out}/kubeconfig-path`);
@@ -463,15 +526,22 @@ describe('the Spacekit extension, as a developer of one Space signed in with a c
   });
 
   it('opens a terminal where kubectl works in his Space and is refused in another', async () => {
-    const serviceAccounts = async () => (await admin.makeApiClient(CoreV1Api).listNamespacedServiceAccount({ namespace: `${org}--payments--web` })).items.map((a) => a.metadata?.name).sort();
+    const serviceAccounts = async () =>
+      (await admin.makeApiClient(CoreV1Api).listNamespacedServiceAccount({ namespace: `${org}--payments--web` })).items
+        .map((a) => a.metadata?.name)
+        .sort();
     const accountsBefore = await serviceAccounts();
     await ui().clearNotifications();
     await ui().contextMenu(ui().row('Space web'), 'Open Terminal in Space');
     // The tenant admin's terminal is still open: with two, VS Code lists them beside the panel.
-    await eventually('his terminal', async () => ((await ui().page.locator('.terminal-tabs-entry', { hasText: 'Space web' }).count()) >= 2 ? true : undefined));
+    await eventually('his terminal', async () =>
+      (await ui().page.locator('.terminal-tabs-entry', { hasText: 'Space web' }).count()) >= 2 ? true : undefined,
+    );
     const out = mkdtempSync(join(tmpdir(), 'spacekit-e2e-term-'));
     cleanups.push(() => rmSync(out, { recursive: true, force: true }));
-    await ui().typeInTerminal(`${kubectl} get pods > ${out}/mine 2>&1; echo $? > ${out}/mine.rc; ${kubectl} get pods -n ${org}--payments--preview > ${out}/other 2>&1; echo $? > ${out}/other.rc`);
+    await ui().typeInTerminal(
+      `${kubectl} get pods > ${out}/mine 2>&1; echo $? > ${out}/mine.rc; ${kubectl} get pods -n ${org}--payments--preview > ${out}/other 2>&1; echo $? > ${out}/other.rc`,
+    );
     const read = (name: string) => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8').trim() : '');
     await eventually('the terminal to answer', async () => (read('other.rc') ? true : undefined), { timeoutMs: 60_000 });
     expect(read('mine.rc')).toBe('0');
@@ -497,7 +567,9 @@ describe('the Spacekit extension, as a developer of one Space signed in with a c
     // The tenant admin saved hers there; this is another user's home in real life.
     rmSync(path, { force: true });
     await ui().contextMenu(ui().row('Space web'), 'Save Scoped Kubeconfig…');
-    await eventually('the proposed path', async () => ((await ui().quickInputBox().inputValue()).endsWith('.kubeconfig') ? true : undefined));
+    await eventually('the proposed path', async () =>
+      (await ui().quickInputBox().inputValue()).endsWith('.kubeconfig') ? true : undefined,
+    );
     await ui().page.keyboard.press('Enter');
     await ui().toast('Saved a kubeconfig for Space').waitFor();
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -510,7 +582,15 @@ describe('the Spacekit extension, as a developer of one Space signed in with a c
     await ui().clearNotifications();
     await kit.spaces.update(web, { members: [{ kind: 'User', name: vera, role: 'viewer' }] });
     const daveCore = user('dave').kubeConfig.makeApiClient(CoreV1Api);
-    await eventually('dave to lose the Space', async () => (await daveCore.listNamespacedPod({ namespace: `${org}--payments--web` }).then(() => undefined, () => true)), { timeoutMs: 120_000 });
+    await eventually(
+      'dave to lose the Space',
+      async () =>
+        await daveCore.listNamespacedPod({ namespace: `${org}--payments--web` }).then(
+          () => undefined,
+          () => true,
+        ),
+      { timeoutMs: 120_000 },
+    );
     await ui().contextMenu(ui().row('Space web'), 'Copy Scoped Kubeconfig');
     const toast = ui().toast('Could not copy a kubeconfig');
     await toast.waitFor();
@@ -520,12 +600,17 @@ describe('the Spacekit extension, as a developer of one Space signed in with a c
     expect(await toast.getByRole('button', { name: 'Refresh' }).count()).toBe(1);
     await ui().screenshot('mapped-forbidden');
     expect(spacekitLog()).toMatch(/forbidden/i);
-    await kit.spaces.update(web, { members: [{ kind: 'User', name: dave, role: 'developer' }, { kind: 'User', name: vera, role: 'viewer' }] });
+    await kit.spaces.update(web, {
+      members: [
+        { kind: 'User', name: dave, role: 'developer' },
+        { kind: 'User', name: vera, role: 'viewer' },
+      ],
+    });
   });
 });
 
 describe('the Spacekit extension, as a viewer of one Space signed in with a client certificate', () => {
-  it('sees the Space\'s usage, and is offered no action that writes', async () => {
+  it("sees the Space's usage, and is offered no action that writes", async () => {
     await ui().clearNotifications();
     signInAs('vera');
     await ui().openViewContainer('Spacekit');
@@ -540,7 +625,10 @@ describe('the Spacekit extension, as a viewer of one Space signed in with a clie
     await ui().page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
     await ui().row('Space web').click();
     await ui().page.keyboard.press('Enter');
-    await ui().page.locator('.tabs-container .tab').filter({ hasText: `Usage: ${org}/payments/web` }).waitFor();
+    await ui()
+      .page.locator('.tabs-container .tab')
+      .filter({ hasText: `Usage: ${org}/payments/web` })
+      .waitFor();
     await ui().webview().locator('.bar-row[data-resource="requests.cpu"] .bar-numbers').filter({ hasText: 'used 300m' }).waitFor();
   });
 });

@@ -149,7 +149,11 @@ describe('the spacekit command', () => {
     expect(text.stdout).toMatch(/└─ dev\s+\S+\s+0 · 2\s+0 · 1Gi/);
 
     // --watch -o json: one document per change; the first arrives at once, Ctrl-C ends it cleanly.
-    const child = spawn(process.execPath, [MAIN, '--kubeconfig', inject('kubeconfigPath'), 'usage', `${org}/pay/dev`, '--watch', '-o', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [MAIN, '--kubeconfig', inject('kubeconfigPath'), 'usage', `${org}/pay/dev`, '--watch', '-o', 'json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const first = await new Promise<string>((resolve) => createInterface(child.stdout).once('line', resolve));
     const snapshot = JSON.parse(first) as { at: string; usage: Node[] };
     expect(Date.parse(snapshot.at)).not.toBeNaN();
@@ -158,12 +162,18 @@ describe('the spacekit command', () => {
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
   });
 
-  it('installs the operator\'s manifests too with --operator', async () => {
+  it("installs the operator's manifests too with --operator", async () => {
     const result = await onCluster('install', '--operator', '--operator-replicas', '0', '-o', 'json');
     expect(result.stderr).toBe('');
     const installed = JSON.parse(result.stdout) as { changed: string[]; unchanged: string[] };
     expect([...installed.changed, ...installed.unchanged]).toEqual(
-      expect.arrayContaining(['Namespace/spacekit-system', 'ServiceAccount/spacekit-operator', 'ClusterRole/spacekit-operator', 'Deployment/spacekit-operator', 'Service/spacekit-operator-metrics']),
+      expect.arrayContaining([
+        'Namespace/spacekit-system',
+        'ServiceAccount/spacekit-operator',
+        'ClusterRole/spacekit-operator',
+        'Deployment/spacekit-operator',
+        'Service/spacekit-operator-metrics',
+      ]),
     );
   });
 
@@ -178,7 +188,9 @@ describe('the spacekit command', () => {
   it('exits 2 with the usage for a malformed command line', async () => {
     const wrong = await onCluster('create', 'space', `${org}/dev`);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(new RegExp(`^spacekit: expected ORG/TENANT/SPACE, such as acme/payments/dev, not "${org}/dev"\n\nusage: spacekit `));
+    expect(wrong.stderr).toMatch(
+      new RegExp(`^spacekit: expected ORG/TENANT/SPACE, such as acme/payments/dev, not "${org}/dev"\n\nusage: spacekit `),
+    );
   });
 
   it('deletes the organization with everything in it', async () => {
@@ -196,7 +208,20 @@ describe('the spacekit command', () => {
 
   it('renders a Space without a cluster', async () => {
     const bogus = ['--kubeconfig', '/nonexistent/kubeconfig'];
-    const rendered = await spacekit(...bogus, 'render', '--org', 'acme', '--tenant', 'payments', '--space', 'dev', '--cpu', '2', '--memory', '4Gi');
+    const rendered = await spacekit(
+      ...bogus,
+      'render',
+      '--org',
+      'acme',
+      '--tenant',
+      'payments',
+      '--space',
+      'dev',
+      '--cpu',
+      '2',
+      '--memory',
+      '4Gi',
+    );
     expect(rendered.stderr).toBe('');
     expect(rendered.code).toBe(0);
     const docs = rendered.stdout.split(/^---$/m);

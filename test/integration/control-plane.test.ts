@@ -203,9 +203,7 @@ describe('admission policies for gVisor', () => {
         spec: { policyName: `${label}-set`, matchResources: { namespaceSelector: selector } },
       } as KubernetesObject);
 
-      await eventually('the mutating policy to be in force', () =>
-        core.createNamespacedPod({ namespace: ns, body: plain, dryRun: 'All' }),
-      );
+      await eventually('the mutating policy to be in force', () => core.createNamespacedPod({ namespace: ns, body: plain, dryRun: 'All' }));
       const admitted: V1Pod = await core.createNamespacedPod({ namespace: ns, body: plain });
       expect(admitted.spec?.runtimeClassName).toBe('gvisor');
 
@@ -239,7 +237,7 @@ describe('Pod Security admission', () => {
 });
 
 describe('scheduling onto nodes', () => {
-  it('schedules a Deployment\'s pods onto the nodes, where they reach Running', async () => {
+  it("schedules a Deployment's pods onto the nodes, where they reach Running", async () => {
     const ns = uniqueName('running');
     await createNamespace(admin, ns);
     await admin.makeApiClient(AppsV1Api).createNamespacedDeployment({

@@ -84,7 +84,13 @@ beforeAll(async () => {
   meterDir = mkdtempSync(join(tmpdir(), 'spacekit-examples-meter-'));
   const kubeconfig = await operatorKubeconfig(admin);
   removeKubeconfig = kubeconfig.remove;
-  operator = await startOperator({ kubeconfigPath: kubeconfig.path, organizationSelector: `${SHARD_LABEL}=${shard}`, meterDir, meterInterval: '1s', meterBucket: '1s' });
+  operator = await startOperator({
+    kubeconfigPath: kubeconfig.path,
+    organizationSelector: `${SHARD_LABEL}=${shard}`,
+    meterDir,
+    meterInterval: '1s',
+    meterBucket: '1s',
+  });
 });
 
 afterAll(async () => {
@@ -147,7 +153,9 @@ describe('usage-watch.ts', () => {
 
     // A new Space changes the tenant's allocation: the watcher prints it without being asked.
     await kit.spaces.create({ organization: org, tenant: 'apps', name: 'burst', resources: { cpu: 2, memory: '1Gi' } });
-    const after = await eventually('a snapshot with the new Space', async () => snapshots.find((s) => s.root.children.some((c) => c.name === 'burst' && c.phase === 'Ready')));
+    const after = await eventually('a snapshot with the new Space', async () =>
+      snapshots.find((s) => s.root.children.some((c) => c.name === 'burst' && c.phase === 'Ready')),
+    );
     expect(cpu(after.root.allocated)).toBe(3000n);
     expect(after.root.children.find((c) => c.name === 'burst')?.budget).toMatchObject({ 'requests.cpu': '2', 'requests.memory': '1Gi' });
 
@@ -158,7 +166,7 @@ describe('usage-watch.ts', () => {
   });
 
   it('stops by itself after --count snapshots, and prints usage against budget for people', async () => {
-    const usage = await eventually('the operator to record the app\'s usage', async () => {
+    const usage = await eventually("the operator to record the app's usage", async () => {
       const space = await kit.spaces.get({ organization: org, tenant: 'apps', name: 'web' });
       return cpu(space.status?.usage?.used) === 200n ? space : undefined;
     });
@@ -171,8 +179,10 @@ describe('usage-watch.ts', () => {
 });
 
 describe('metering-report.ts', () => {
-  it('reports the resource-minutes the operator\'s meter integrated, per Space', async () => {
-    await eventually('the app\'s usage in status', async () => (cpu((await kit.spaces.get({ organization: org, tenant: 'apps', name: 'web' })).status?.usage?.used) === 200n ? true : undefined));
+  it("reports the resource-minutes the operator's meter integrated, per Space", async () => {
+    await eventually("the app's usage in status", async () =>
+      cpu((await kit.spaces.get({ organization: org, tenant: 'apps', name: 'web' })).status?.usage?.used) === 200n ? true : undefined,
+    );
     const url = operator.url;
     const report = await eventually(
       'metered usage of the web Space',
@@ -208,7 +218,23 @@ describe('render-only.ts', () => {
   it('writes YAML without reading a kubeconfig, which kubectl applies and the operator provisions', async () => {
     const name = uniqueName('gitops');
     extraOrganizations.push(name);
-    const args = [join(EXAMPLES, 'render-only.ts'), '--org', name, '--tenant', 'web', '--space', 'preview', '--cpu', '500m', '--memory', '1Gi', '--ttl', '2h', '--label', `${SHARD_LABEL}=${shard}`];
+    const args = [
+      join(EXAMPLES, 'render-only.ts'),
+      '--org',
+      name,
+      '--tenant',
+      'web',
+      '--space',
+      'preview',
+      '--cpu',
+      '500m',
+      '--memory',
+      '1Gi',
+      '--ttl',
+      '2h',
+      '--label',
+      `${SHARD_LABEL}=${shard}`,
+    ];
     // A kubeconfig that does not exist: any attempt to reach a cluster would fail.
     const rendered = await run(args, { KUBECONFIG: '/nonexistent/kubeconfig', SPACEKIT_KUBECONFIG: '/nonexistent/kubeconfig' });
     expect(rendered.stderr).toBe('');
@@ -240,16 +266,28 @@ describe('render-only.ts', () => {
   });
 
   it('writes the plain Kubernetes objects with --objects, for clusters without Spacekit', async () => {
-    const result = await run([join(EXAMPLES, 'render-only.ts'), '--org', 'acme', '--tenant', 'web', '--space', 'dev', '--cpu', '2', '--objects', '-o', 'json'], {});
+    const result = await run(
+      [join(EXAMPLES, 'render-only.ts'), '--org', 'acme', '--tenant', 'web', '--space', 'dev', '--cpu', '2', '--objects', '-o', 'json'],
+      {},
+    );
     expect(result.code).toBe(0);
-    const list = JSON.parse(result.stdout) as { kind: string; items: { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: { hard?: Record<string, string> } }[] };
+    const list = JSON.parse(result.stdout) as {
+      kind: string;
+      items: {
+        kind: string;
+        metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+        spec?: { hard?: Record<string, string> };
+      }[];
+    };
     expect(list.kind).toBe('List');
     expect(list.items.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['acme', 'acme--web', 'acme--web--dev']);
     expect(list.items.some((o) => o.kind === 'Organization' || o.kind === 'Space')).toBe(false);
     const quota = list.items.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'acme--web--dev');
     expect(quota?.spec?.hard).toMatchObject({ 'requests.cpu': '2', 'requests.memory': '2Gi' });
     expect(list.items.find((o) => o.metadata.name === 'acme--web--dev')?.metadata.labels?.['spacekit.dev/sandbox']).toBe('gvisor');
-    expect(list.items.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'acme--web--dev').map((o) => o.metadata.name)).toContain('spacekit-default-deny');
+    expect(
+      list.items.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'acme--web--dev').map((o) => o.metadata.name),
+    ).toContain('spacekit-default-deny');
   });
 });
 
@@ -259,8 +297,24 @@ describe('the example test suites', () => {
   it('the vitest suite deploys its app into ephemeral Spaces, passes, and leaves nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spacekit-example-suite-'));
     const report = join(dir, 'report.json');
-    const result = await run([VITEST, 'run', '--config', 'packages/examples/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], suiteEnv());
-    const summary = JSON.parse(readFileSync(report, 'utf8')) as { numTotalTests: number; numPassedTests: number; numFailedTests: number; testResults: { name: string }[] };
+    const result = await run(
+      [
+        VITEST,
+        'run',
+        '--config',
+        'packages/examples/vitest.config.ts',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${report}`,
+      ],
+      suiteEnv(),
+    );
+    const summary = JSON.parse(readFileSync(report, 'utf8')) as {
+      numTotalTests: number;
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults: { name: string }[];
+    };
     rmSync(dir, { recursive: true, force: true });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(summary.testResults.map((f) => f.name)).toEqual([join(EXAMPLES, 'deploy-app.suite.ts')]);

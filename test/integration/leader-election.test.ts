@@ -110,7 +110,8 @@ function candidate(identity: string, lease: string, kubeConfig: KubeConfig = adm
   return c;
 }
 
-const until = (what: string, condition: () => boolean) => eventually(what, async () => (condition() ? true : undefined), { timeoutMs: 30_000 });
+const until = (what: string, condition: () => boolean) =>
+  eventually(what, async () => (condition() ? true : undefined), { timeoutMs: 30_000 });
 const position = (who: string, what: string) => timeline.findIndex((h) => h.who === who && h.what === what);
 const happenings = (who: string, what: string, from = 0) => timeline.slice(from).filter((h) => h.who === who && h.what === what);
 

@@ -77,7 +77,9 @@ describe('the local control plane launcher', () => {
     );
     expect(stdout).toMatch(/nodes\s+spacekit-node Ready/);
     const dataDir = kubeconfig.replace(/\/admin\.kubeconfig$/, '');
-    const node = { cgroupRoot: JSON.parse(await readFile(join(dataDir, 'nodes', 'spacekit-node', 'node.json'), 'utf8')).cgroupRoot as string };
+    const node = {
+      cgroupRoot: JSON.parse(await readFile(join(dataDir, 'nodes', 'spacekit-node', 'node.json'), 'utf8')).cgroupRoot as string,
+    };
     expect(nodeFootprint(node, dataDir).processes.length).toBeGreaterThan(3);
     process.kill(-up.pid!, 'SIGINT');
     expect(await exited, stderr.slice(-2000)).toBe(0);
@@ -95,7 +97,12 @@ describe('the local control plane launcher', () => {
       createInterface({ input: parent.stdout }).once('line', resolve);
       parent.once('exit', (code) => reject(new Error(`orphan parent exited early with ${code}`)));
     });
-    const { pids, dataDir, node, pidns } = JSON.parse(line) as { pids: number[]; dataDir: string; node?: { cgroupRoot: string }; pidns?: string };
+    const { pids, dataDir, node, pidns } = JSON.parse(line) as {
+      pids: number[];
+      dataDir: string;
+      node?: { cgroupRoot: string };
+      pidns?: string;
+    };
     expect(pids).toHaveLength(asRoot ? 5 : 4);
     for (const p of pids) expect(isAlive(p)).toBe(true);
     if (node) expect(nodeFootprint(node, dataDir, pidns).processes.length).toBeGreaterThan(3);

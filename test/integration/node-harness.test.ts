@@ -32,10 +32,16 @@ describe.runIf(hasNode)(`ephemeral Spaces on the real node${hasNode ? '' : ` (no
     const labels = { app: 'web' };
     await space.api(AppsV1Api).createNamespacedDeployment({
       namespace: space.namespace,
-      body: { metadata: { name: 'web' }, spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: probePodSpec() } } },
+      body: {
+        metadata: { name: 'web' },
+        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: probePodSpec() } },
+      },
     });
     const core = space.api(CoreV1Api);
-    await core.createNamespacedService({ namespace: space.namespace, body: { metadata: { name: 'web' }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } });
+    await core.createNamespacedService({
+      namespace: space.namespace,
+      body: { metadata: { name: 'web' }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    });
     const reply = await eventually(
       'the app to answer through its Service',
       () => core.connectGetNamespacedServiceProxyWithPath({ name: 'web:http', namespace: space.namespace, path: '' }),

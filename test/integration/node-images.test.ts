@@ -71,6 +71,10 @@ describe.runIf(hasNode)(`loading images into the real node${hasNode ? '' : ` (no
 describe('loadImage() on a cluster that is not the local one', () => {
   it('refuses with NOT_LOCAL and says what to do instead', async () => {
     const borrowed = await startLocalCluster({ kubeconfig: inject('kubeconfigPath') });
-    await expect(borrowed.loadImage(join(scratch, 'any.tar'))).rejects.toMatchObject({ name: 'LocalClusterError', code: 'NOT_LOCAL', message: expect.stringContaining('registry') });
+    await expect(borrowed.loadImage(join(scratch, 'any.tar'))).rejects.toMatchObject({
+      name: 'LocalClusterError',
+      code: 'NOT_LOCAL',
+      message: expect.stringContaining('registry'),
+    });
   });
 });

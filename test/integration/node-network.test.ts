@@ -23,7 +23,12 @@ const at = (p: Probe) => `${p.ip}:8080`;
 describe.runIf(hasNode)(`network isolation on the real node${hasNode ? '' : ` (not run: ${inject('nodesSkipped')})`}`, () => {
   beforeAll(async () => {
     kit = await adminKit();
-    const spaces: { o: string; t: string; s: string; network?: { preset?: 'isolated' | 'tenant' | 'organization'; allowFrom?: string[] } }[] = [
+    const spaces: {
+      o: string;
+      t: string;
+      s: string;
+      network?: { preset?: 'isolated' | 'tenant' | 'organization'; allowFrom?: string[] };
+    }[] = [
       { o: orgA, t: 't1', s: 'a' },
       { o: orgA, t: 't1', s: 'b' },
       { o: orgA, t: 't1', s: 'tenant', network: { preset: 'tenant' } },
@@ -87,9 +92,11 @@ describe.runIf(hasNode)(`network isolation on the real node${hasNode ? '' : ` (n
     // so a refusal below is the policy's doing, not a Service not yet programmed.
     const service = (p: Probe) => `probe.${p.namespace}.svc.cluster.local:80`;
     for (const target of new Set(cases.map((c) => c.to))) {
-      expect(await connectEventually(admin, target, service(target)), `control: ${target.namespace} reaches its own Service`).toMatchObject({
-        connected: true,
-      });
+      expect(await connectEventually(admin, target, service(target)), `control: ${target.namespace} reaches its own Service`).toMatchObject(
+        {
+          connected: true,
+        },
+      );
     }
     const seen = await Promise.all(
       cases.map(async (c) => {
@@ -124,7 +131,10 @@ describe.runIf(hasNode)(`network isolation on the real node${hasNode ? '' : ` (n
       },
     });
     await expectStatus(dev.makeApiClient(NetworkingV1Api).createNamespacedNetworkPolicy(openAll(other)), 403);
-    await expectStatus(dev.makeApiClient(NetworkingV1Api).deleteNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: target }), 403);
+    await expectStatus(
+      dev.makeApiClient(NetworkingV1Api).deleteNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: target }),
+      403,
+    );
     const B = one(ns(orgB, 't1', 'a'));
     expect((await connectFrom(admin, B, at(one(target)))).connected).toBe(false);
     await dev.makeApiClient(NetworkingV1Api).createNamespacedNetworkPolicy(openAll(target));

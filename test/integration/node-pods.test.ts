@@ -38,7 +38,7 @@ describe.runIf(hasNode)(`pods in Spaces on the real node${hasNode ? '' : ` (not 
     await kit?.organizations.delete(org);
   });
 
-  it('runs a sandboxed Space\'s pod inside gVisor, and a sandbox: none pod on the host kernel', async () => {
+  it("runs a sandboxed Space's pod inside gVisor, and a sandbox: none pod on the host kernel", async () => {
     expect(nodes[0]!.runtimes).toContain('runsc');
     const [sandboxed] = await runProbes(admin, `${org}--t--sandboxed`);
     const [plain] = await runProbes(admin, `${org}--t--plain`);
@@ -56,7 +56,10 @@ describe.runIf(hasNode)(`pods in Spaces on the real node${hasNode ? '' : ` (not 
   it("gives a container without requests the Space's LimitRange defaults, in its own cgroup", async () => {
     const [p] = await runProbes(admin, `${org}--t--capped`);
     const pod = await admin.makeApiClient(CoreV1Api).readNamespacedPod({ name: p!.pod, namespace: p!.namespace });
-    expect(pod.spec?.containers[0]?.resources).toEqual({ requests: { cpu: '200m', memory: '64Mi' }, limits: { cpu: '300m', memory: '96Mi' } });
+    expect(pod.spec?.containers[0]?.resources).toEqual({
+      requests: { cpu: '200m', memory: '64Mi' },
+      limits: { cpu: '300m', memory: '96Mi' },
+    });
     const { files } = await cgroupOf(admin, p!);
     // cgroup v1: 200m is 204 shares (1024 per core), 300m a CFS quota of 30 ms per 100 ms, 96Mi the memory limit.
     expect(files['cpu/cpu.shares']).toBe('204');
@@ -70,7 +73,10 @@ describe.runIf(hasNode)(`pods in Spaces on the real node${hasNode ? '' : ` (not 
     // Each replica requests 200m (the defaults) and the probe Deployment above holds 200m of 500m: one more fits.
     await admin.makeApiClient(AppsV1Api).createNamespacedDeployment({
       namespace,
-      body: { metadata: { name: 'many' }, spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: probePodSpec() } } },
+      body: {
+        metadata: { name: 'many' },
+        spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: probePodSpec() } },
+      },
     });
     const core = admin.makeApiClient(CoreV1Api);
     const refusal = await eventually('the ReplicaSet to be refused by the quota', async () => {

@@ -27,9 +27,14 @@ interface Result {
 /** Runs a command to its end; never rejects, so that the test can look at a failure. */
 function sh(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Result> {
   return new Promise((done) => {
-    execFile(command, [...args], { cwd: options.cwd, env: options.env ?? strangerEnv(), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      command,
+      [...args],
+      { cwd: options.cwd, env: options.env ?? strangerEnv(), maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -88,7 +93,17 @@ await kit.spaces.create({ organization: 'a', tenant: 'b', name: 'c', resources: 
 const TSCONFIG = (files: string[]) =>
   JSON.stringify({
     // strict, and the stricter flags the workspace itself uses; the packages' declarations are checked too (no skipLibCheck).
-    compilerOptions: { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true, target: 'es2024', lib: ['es2024', 'esnext.disposable'], module: 'nodenext', moduleResolution: 'nodenext', noEmit: true },
+    compilerOptions: {
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      verbatimModuleSyntax: true,
+      target: 'es2024',
+      lib: ['es2024', 'esnext.disposable'],
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      noEmit: true,
+    },
     files,
   });
 
@@ -104,7 +119,12 @@ describe('the packages, installed from their tarballs with npm', () => {
     await sh('mkdir', ['-p', project], { cwd: scratch });
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'stranger', version: '1.0.0', private: true, type: 'module' }));
     // Only the SDK at first: @spacekit/local-cluster is optional, and `up` must say so.
-    ok(await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarballs.sdk, ...THIRD_PARTY], { cwd: project }), 'npm install');
+    ok(
+      await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarballs.sdk, ...THIRD_PARTY], {
+        cwd: project,
+      }),
+      'npm install',
+    );
   }, 600_000);
 
   afterAll(() => {
@@ -112,12 +132,34 @@ describe('the packages, installed from their tarballs with npm', () => {
   });
 
   it('ship JavaScript and declarations, and no tests, sources or build leftovers', async () => {
-    const files = ok(await sh('tar', ['tzf', tarballs.sdk], { cwd: scratch }), 'tar').stdout.trim().split('\n');
-    expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/lib/index.js', 'package/lib/index.d.ts', 'package/lib/testing/vitest.d.ts', 'package/lib/bin/spacekit.js']));
-    const unwanted = (f: string) => /\.test\.|\.tsbuildinfo$|(^|\/)(test|tests|__tests__|fixtures?)\/|^package\/(src|scripts|dist)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    const files = ok(await sh('tar', ['tzf', tarballs.sdk], { cwd: scratch }), 'tar')
+      .stdout.trim()
+      .split('\n');
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package/package.json',
+        'package/lib/index.js',
+        'package/lib/index.d.ts',
+        'package/lib/testing/vitest.d.ts',
+        'package/lib/bin/spacekit.js',
+      ]),
+    );
+    const unwanted = (f: string) =>
+      /\.test\.|\.tsbuildinfo$|(^|\/)(test|tests|__tests__|fixtures?)\/|^package\/(src|scripts|dist)\//.test(f) ||
+      (f.endsWith('.ts') && !f.endsWith('.d.ts'));
     expect(files.filter(unwanted)).toEqual([]);
-    const cluster = ok(await sh('tar', ['tzf', tarballs.localCluster], { cwd: scratch }), 'tar').stdout.trim().split('\n');
-    expect(cluster).toEqual(expect.arrayContaining(['package/lib/index.js', 'package/lib/index.d.ts', 'package/go/go.mod', 'package/go/go.sum', 'package/go/main.go']));
+    const cluster = ok(await sh('tar', ['tzf', tarballs.localCluster], { cwd: scratch }), 'tar')
+      .stdout.trim()
+      .split('\n');
+    expect(cluster).toEqual(
+      expect.arrayContaining([
+        'package/lib/index.js',
+        'package/lib/index.d.ts',
+        'package/go/go.mod',
+        'package/go/go.sum',
+        'package/go/main.go',
+      ]),
+    );
     expect(cluster.filter((f) => unwanted(f) || f.endsWith('_test.go') || f.endsWith('/spacekit-cluster'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules/@spacekit/sdk/package.json'), 'utf8')) as Record<string, unknown>;
     expect(JSON.stringify(manifest)).not.toMatch(/workspace:|src\/.*\.ts/);
@@ -139,7 +181,14 @@ describe('the packages, installed from their tarballs with npm', () => {
       probe(`const sdk = require('@spacekit/sdk'); const testing = require('@spacekit/sdk/testing'); const operator = require('@spacekit/sdk/operator');
       const vitest = require('@spacekit/sdk/testing/vitest'); const nodeTest = require('@spacekit/sdk/testing/node-test');`),
     );
-    const functions = { connect: 'function', SpacekitError: 'function', ephemeralSpace: 'function', runOperator: 'function', vitest: 'function', nodeTest: 'function' };
+    const functions = {
+      connect: 'function',
+      SpacekitError: 'function',
+      ephemeralSpace: 'function',
+      runOperator: 'function',
+      vitest: 'function',
+      nodeTest: 'function',
+    };
     for (const file of ['esm.js', 'cjs.cjs']) {
       const result = await sh(process.execPath, [file], { cwd: project });
       expect({ file, code: result.code, stderr: result.stderr }).toEqual({ file, code: 0, stderr: '' });
@@ -157,7 +206,10 @@ describe('the packages, installed from their tarballs with npm', () => {
     writeFileSync(join(project, 'tsconfig.bad.json'), TSCONFIG(['consumer.ts', 'bad.ts']));
     const planted = await sh(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bad.json'], { cwd: project });
     expect(planted.code).not.toBe(0);
-    const errors = planted.stdout.trim().split('\n').filter((line) => /error TS\d+/.test(line));
+    const errors = planted.stdout
+      .trim()
+      .split('\n')
+      .filter((line) => /error TS\d+/.test(line));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^bad\.ts\(4,\d+\): error TS2322: Type '"kata"' is not assignable to type '.*"gvisor".*'/);
   });
@@ -167,11 +219,34 @@ describe('the packages, installed from their tarballs with npm', () => {
     expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: '' });
     expect(help.stdout).toBe(HELP_TEXT);
 
-    const render = await npx('spacekit', 'render', '--org', 'acme', '--tenant', 'web', '--space', 'dev', '--cpu', '1', '--memory', '2Gi', '--developer', 'bob');
+    const render = await npx(
+      'spacekit',
+      'render',
+      '--org',
+      'acme',
+      '--tenant',
+      'web',
+      '--space',
+      'dev',
+      '--cpu',
+      '1',
+      '--memory',
+      '2Gi',
+      '--developer',
+      'bob',
+    );
     expect({ code: render.code, stderr: render.stderr }).toEqual({ code: 0, stderr: '' });
-    const input = { organization: 'acme', tenant: 'web', name: 'dev', resources: { cpu: '1', memory: '2Gi' }, members: [{ kind: 'User' as const, name: 'bob', role: 'developer' as const }] };
+    const input = {
+      organization: 'acme',
+      tenant: 'web',
+      name: 'dev',
+      resources: { cpu: '1', memory: '2Gi' },
+      members: [{ kind: 'User' as const, name: 'bob', role: 'developer' as const }],
+    };
     expect(render.stdout).toBe(formatObjects(renderSpaceStack(input), 'yaml'));
-    expect([...render.stdout.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1])).toEqual(expect.arrayContaining(['Namespace', 'ResourceQuota', 'LimitRange', 'RoleBinding']));
+    expect([...render.stdout.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1])).toEqual(
+      expect.arrayContaining(['Namespace', 'ResourceQuota', 'LimitRange', 'RoleBinding']),
+    );
 
     const bad = await npx('spacekit', 'create', 'space', 'acme');
     expect(bad.code).toBe(2);
@@ -182,7 +257,9 @@ describe('the packages, installed from their tarballs with npm', () => {
     const up = await npx('spacekit', 'up', '--once');
     expect(up.code).toBe(1);
     expect(up.stdout).toBe('');
-    expect(up.stderr).toMatch(/^spacekit: spacekit up starts a local control plane, which comes in the optional package @spacekit\/local-cluster; .*\(npm install @spacekit\/local-cluster\), and Go 1\.26 or newer/);
+    expect(up.stderr).toMatch(
+      /^spacekit: spacekit up starts a local control plane, which comes in the optional package @spacekit\/local-cluster; .*\(npm install @spacekit\/local-cluster\), and Go 1\.26 or newer/,
+    );
   });
 
   it('reach the cluster: spacekit get, and an ephemeralSpace() from the installed package', async () => {
@@ -226,15 +303,30 @@ describe('the packages, installed from their tarballs with npm', () => {
   });
 
   it('install @spacekit/local-cluster as its own package, with the Go sources up builds from', async () => {
-    ok(await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarballs.localCluster], { cwd: project }), 'npm install local-cluster');
-    writeFileSync(join(project, 'cluster.js'), `import * as lc from '@spacekit/local-cluster'; console.log(JSON.stringify({ start: typeof lc.startLocalCluster, error: typeof lc.LocalClusterError }));`);
+    ok(
+      await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarballs.localCluster], {
+        cwd: project,
+      }),
+      'npm install local-cluster',
+    );
+    writeFileSync(
+      join(project, 'cluster.js'),
+      `import * as lc from '@spacekit/local-cluster'; console.log(JSON.stringify({ start: typeof lc.startLocalCluster, error: typeof lc.LocalClusterError }));`,
+    );
     const loaded = await sh(process.execPath, ['cluster.js'], { cwd: project });
-    expect({ code: loaded.code, stderr: loaded.stderr, stdout: loaded.stdout.trim() }).toEqual({ code: 0, stderr: '', stdout: JSON.stringify({ start: 'function', error: 'function' }) });
+    expect({ code: loaded.code, stderr: loaded.stderr, stdout: loaded.stdout.trim() }).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: JSON.stringify({ start: 'function', error: 'function' }),
+    });
     if (!inject('externalCluster')) {
       // The run's control plane was built from the workspace's Go sources; the installed package's hash to the same binary.
       const built = await npx('spacekit-local-cluster', 'build');
       expect(built.code).toBe(0);
-      const workspace = ok(await sh(process.execPath, [join(PACKAGES.localCluster, 'src/cli.ts'), 'build'], { cwd: ROOT, env: process.env }), 'workspace build');
+      const workspace = ok(
+        await sh(process.execPath, [join(PACKAGES.localCluster, 'src/cli.ts'), 'build'], { cwd: ROOT, env: process.env }),
+        'workspace build',
+      );
       expect(built.stdout.trim()).toBe(workspace.stdout.trim());
     }
   });

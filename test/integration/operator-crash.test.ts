@@ -38,15 +38,30 @@ async function namespaceExists(name: string): Promise<boolean> {
 /** The names of the Spacekit objects in a Space's namespace, by kind. */
 async function owned(namespace: string): Promise<string[]> {
   const client = new KubeClient(admin);
-  const kinds: [string, string][] = [['v1', 'ResourceQuota'], ['v1', 'LimitRange'], ['networking.k8s.io/v1', 'NetworkPolicy'], ['rbac.authorization.k8s.io/v1', 'RoleBinding']];
-  const lists = await Promise.all(kinds.map(([apiVersion, kind]) => client.list(apiVersion, kind, namespace, 'app.kubernetes.io/managed-by=spacekit')));
-  return lists.flat().map((o) => `${o.kind}/${o.metadata.name}`).sort();
+  const kinds: [string, string][] = [
+    ['v1', 'ResourceQuota'],
+    ['v1', 'LimitRange'],
+    ['networking.k8s.io/v1', 'NetworkPolicy'],
+    ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+  ];
+  const lists = await Promise.all(
+    kinds.map(([apiVersion, kind]) => client.list(apiVersion, kind, namespace, 'app.kubernetes.io/managed-by=spacekit')),
+  );
+  return lists
+    .flat()
+    .map((o) => `${o.kind}/${o.metadata.name}`)
+    .sort();
 }
 
 beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 8, memory: '16Gi' } });
-  await kit.tenants.create({ organization: org, name: 'ci', resources: { cpu: 6, memory: '6Gi' }, members: [{ kind: 'User', name: tina, role: 'admin' }] });
+  await kit.tenants.create({
+    organization: org,
+    name: 'ci',
+    resources: { cpu: 6, memory: '6Gi' },
+    members: [{ kind: 'User', name: tina, role: 'admin' }],
+  });
   kubeconfig = await operatorKubeconfig(admin);
 });
 
@@ -61,13 +76,22 @@ describe('an operator killed mid-reconcile', () => {
     // Ten Space objects for a budget of six, written while no operator runs, oldest first.
     const client = new KubeClient(impersonating(admin, tina));
     for (const name of names) {
-      await client.create({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Space', metadata: { name, namespace: tenantNs }, spec: { resources: { cpu: '1', memory: '512Mi' } } } as never);
+      await client.create({
+        apiVersion: 'spacekit.dev/v1alpha1',
+        kind: 'Space',
+        metadata: { name, namespace: tenantNs },
+        spec: { resources: { cpu: '1', memory: '512Mi' } },
+      } as never);
     }
 
     const first = await start();
-    await eventually('some namespaces to exist', async () => ((await Promise.all(names.map((n) => namespaceExists(`${tenantNs}--${n}`)))).some(Boolean) ? true : undefined), {
-      intervalMs: 20,
-    });
+    await eventually(
+      'some namespaces to exist',
+      async () => ((await Promise.all(names.map((n) => namespaceExists(`${tenantNs}--${n}`)))).some(Boolean) ? true : undefined),
+      {
+        intervalMs: 20,
+      },
+    );
     await first.kill();
     const madeBeforeCrash = (await Promise.all(names.map((n) => namespaceExists(`${tenantNs}--${n}`)))).filter(Boolean).length;
 
@@ -76,8 +100,14 @@ describe('an operator killed mid-reconcile', () => {
       const list = await spaces();
       return list.length === 10 && list.every((s) => s.status?.phase === 'Ready' || s.status?.phase === 'Failed') ? list : undefined;
     });
-    const ready = settled.filter((s) => s.status?.phase === 'Ready').map((s) => s.metadata.name).sort();
-    const refused = settled.filter((s) => s.status?.phase === 'Failed').map((s) => s.metadata.name).sort();
+    const ready = settled
+      .filter((s) => s.status?.phase === 'Ready')
+      .map((s) => s.metadata.name)
+      .sort();
+    const refused = settled
+      .filter((s) => s.status?.phase === 'Failed')
+      .map((s) => s.metadata.name)
+      .sort();
     // Oldest first, then by name: the same six win whatever the crash interrupted.
     expect(ready).toEqual(names.slice(0, 6));
     expect(refused).toEqual(names.slice(6));
@@ -107,12 +137,16 @@ describe('an operator killed mid-reconcile', () => {
   it('finishes deletions it was killed in the middle of, and gives the freed budget to the next in line', async () => {
     const client = new KubeClient(impersonating(admin, tina));
     const current = operators.at(-1)!;
-    for (const name of ['s00', 's01', 's02']) await client.delete({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Space', metadata: { name, namespace: tenantNs } });
+    for (const name of ['s00', 's01', 's02'])
+      await client.delete({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Space', metadata: { name, namespace: tenantNs } });
     await current.kill();
     await start();
     const settled = await eventually('the deletions done and the freed budget used', async () => {
       const list = await spaces();
-      const ready = list.filter((s) => s.status?.phase === 'Ready' && !s.metadata.deletionTimestamp).map((s) => s.metadata.name).sort();
+      const ready = list
+        .filter((s) => s.status?.phase === 'Ready' && !s.metadata.deletionTimestamp)
+        .map((s) => s.metadata.name)
+        .sort();
       return list.length === 7 && ready.length === 6 ? { list, ready } : undefined;
     });
     expect(settled.ready).toEqual(['s03', 's04', 's05', 's06', 's07', 's08']);
@@ -140,16 +174,28 @@ describe('two replicas with leader election', () => {
 
     const client = new KubeClient(impersonating(admin, tina));
     const write = (name: string) =>
-      client.create({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Space', metadata: { name, namespace: tenantNs }, spec: { resources: { cpu: '0', memory: '0' } } } as never);
+      client.create({
+        apiVersion: 'spacekit.dev/v1alpha1',
+        kind: 'Space',
+        metadata: { name, namespace: tenantNs },
+        spec: { resources: { cpu: '0', memory: '0' } },
+      } as never);
     await write('led-1');
-    await eventually('led-1 Ready', async () => ((await kit.spaces.get({ organization: org, tenant: 'ci', name: 'led-1' })).status?.phase === 'Ready' ? true : undefined));
+    await eventually('led-1 Ready', async () =>
+      (await kit.spaces.get({ organization: org, tenant: 'ci', name: 'led-1' })).status?.phase === 'Ready' ? true : undefined,
+    );
     expect(standby.logged('reconciled')).toHaveLength(0);
 
     await leader.kill();
     await write('led-2');
     // The standby takes over once the dead leader's lease expires (15 s by default), then provisions.
-    await eventually('the standby to lead', async () => ((await leaderOf(standby)) === 1 ? true : undefined), { timeoutMs: 60_000, intervalMs: 500 });
-    await eventually('led-2 Ready', async () => ((await kit.spaces.get({ organization: org, tenant: 'ci', name: 'led-2' })).status?.phase === 'Ready' ? true : undefined));
+    await eventually('the standby to lead', async () => ((await leaderOf(standby)) === 1 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    await eventually('led-2 Ready', async () =>
+      (await kit.spaces.get({ organization: org, tenant: 'ci', name: 'led-2' })).status?.phase === 'Ready' ? true : undefined,
+    );
     expect(standby.logged('reconciled').some((l) => String(l.key).endsWith('/led-2'))).toBe(true);
   });
 });

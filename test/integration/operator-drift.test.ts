@@ -20,8 +20,19 @@ const IDLE_MS = 2 * (2 * WATCH_TIMEOUT_S * 1000) + 5_000;
 beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 4, memory: '8Gi' } });
-  await kit.tenants.create({ organization: org, name: 'team', resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'User', name: 'lead', role: 'admin' }] });
-  await kit.spaces.create({ organization: org, tenant: 'team', name: 'dev', resources: { cpu: 1, memory: '1Gi' }, members: [{ kind: 'User', name: 'dev', role: 'developer' }] });
+  await kit.tenants.create({
+    organization: org,
+    name: 'team',
+    resources: { cpu: 4, memory: '8Gi' },
+    members: [{ kind: 'User', name: 'lead', role: 'admin' }],
+  });
+  await kit.spaces.create({
+    organization: org,
+    tenant: 'team',
+    name: 'dev',
+    resources: { cpu: 1, memory: '1Gi' },
+    members: [{ kind: 'User', name: 'dev', role: 'developer' }],
+  });
   operator = await startShardOperator(shard, { watchTimeout: `${WATCH_TIMEOUT_S}s` });
 });
 
@@ -31,19 +42,24 @@ afterAll(async () => {
 });
 
 /** Writes excluding the leader lease's heartbeat (this operator runs without leader election, so there is none). */
-const total = (writes: Record<string, number>) => Object.entries(writes).reduce((sum, [kind, n]) => (kind.startsWith('Lease ') ? sum : sum + n), 0);
+const total = (writes: Record<string, number>) =>
+  Object.entries(writes).reduce((sum, [kind, n]) => (kind.startsWith('Lease ') ? sum : sum + n), 0);
 
 describe('drift repair', () => {
   it('puts back a Spacekit NetworkPolicy deleted by hand, from the watch, and records why', async () => {
     const net = admin.makeApiClient(NetworkingV1Api);
     await net.deleteNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: ns });
-    const back = await eventually('the NetworkPolicy to come back', async () => {
-      try {
-        return await net.readNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: ns });
-      } catch {
-        return undefined;
-      }
-    }, { timeoutMs: 15_000, intervalMs: 100 });
+    const back = await eventually(
+      'the NetworkPolicy to come back',
+      async () => {
+        try {
+          return await net.readNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: ns });
+        } catch {
+          return undefined;
+        }
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     expect(back.spec).toMatchObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const events = await admin.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: `${org}--team` });
     const repaired = events.items.filter((e) => e.reason === 'DriftRepaired' && e.involvedObject.name === 'dev');
@@ -53,11 +69,19 @@ describe('drift repair', () => {
   it('reverts a hand edit of the quota', async () => {
     const core = admin.makeApiClient(CoreV1Api);
     const quota = await core.readNamespacedResourceQuota({ name: 'spacekit-quota', namespace: ns });
-    await core.replaceNamespacedResourceQuota({ name: 'spacekit-quota', namespace: ns, body: { ...quota, spec: { hard: { ...quota.spec?.hard, 'requests.cpu': '64' } } } });
-    const restored = await eventually('the quota to be restored', async () => {
-      const q = await core.readNamespacedResourceQuota({ name: 'spacekit-quota', namespace: ns });
-      return q.spec?.hard?.['requests.cpu'] === '1' ? q : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 100 });
+    await core.replaceNamespacedResourceQuota({
+      name: 'spacekit-quota',
+      namespace: ns,
+      body: { ...quota, spec: { hard: { ...quota.spec?.hard, 'requests.cpu': '64' } } },
+    });
+    const restored = await eventually(
+      'the quota to be restored',
+      async () => {
+        const q = await core.readNamespacedResourceQuota({ name: 'spacekit-quota', namespace: ns });
+        return q.spec?.hard?.['requests.cpu'] === '1' ? q : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     expect(restored.spec?.hard?.['requests.memory']).toBe('1Gi');
   });
 });
@@ -75,13 +99,17 @@ describe('steady state', () => {
     // It was idle, not dead: a change is still repaired.
     const core = admin.makeApiClient(CoreV1Api);
     await core.deleteNamespacedLimitRange({ name: 'spacekit-defaults', namespace: ns });
-    await eventually('the LimitRange to come back', async () => {
-      try {
-        return await core.readNamespacedLimitRange({ name: 'spacekit-defaults', namespace: ns });
-      } catch {
-        return undefined;
-      }
-    }, { timeoutMs: 15_000, intervalMs: 100 });
+    await eventually(
+      'the LimitRange to come back',
+      async () => {
+        try {
+          return await core.readNamespacedLimitRange({ name: 'spacekit-defaults', namespace: ns });
+        } catch {
+          return undefined;
+        }
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     expect(total(await writesByKind(operator))).toBeGreaterThan(total(after));
   });
 });

@@ -25,7 +25,12 @@ async function gone(read: () => Promise<unknown>): Promise<boolean> {
 beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 4, memory: '8Gi' } });
-  await kit.tenants.create({ organization: org, name: 'ci', resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'User', name: tina, role: 'admin' }] });
+  await kit.tenants.create({
+    organization: org,
+    name: 'ci',
+    resources: { cpu: 4, memory: '8Gi' },
+    members: [{ kind: 'User', name: tina, role: 'admin' }],
+  });
   operator = await startShardOperator(shard);
 });
 
@@ -37,17 +42,26 @@ afterAll(async () => {
 describe('ephemeral Spaces', () => {
   it('are deleted by the operator when their TTL runs out, and nothing is left of them', async () => {
     const ref = { organization: org, tenant: 'ci', name: 'run-1' };
-    const space = await (await connect({ kubeconfig: impersonating(admin, tina) })).spaces.create({ ...ref, ttl: '5s', resources: { cpu: 1, memory: '1Gi' } });
+    const space = await (await connect({ kubeconfig: impersonating(admin, tina) })).spaces.create({
+      ...ref,
+      ttl: '5s',
+      resources: { cpu: 1, memory: '1Gi' },
+    });
     expect(space.status?.phase).toBe('Ready');
     const expiresAt = Date.parse(space.status?.expiresAt ?? '');
     expect(expiresAt - Date.parse(space.metadata.creationTimestamp ?? '')).toBe(5_000);
     expect((await kit.tenants.get({ organization: org, name: 'ci' })).status?.allocations?.['run-1']).toBeDefined();
 
     const core = admin.makeApiClient(CoreV1Api);
-    await eventually('the expired Space to be gone', async () => ((await gone(() => kit.spaces.get(ref))) ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });
+    await eventually('the expired Space to be gone', async () => ((await gone(() => kit.spaces.get(ref))) ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     // Deleted once it expired, not before.
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
-    await eventually('its namespace to be gone', async () => ((await gone(() => core.readNamespace({ name: `${org}--ci--run-1` }))) ? true : undefined));
+    await eventually('its namespace to be gone', async () =>
+      (await gone(() => core.readNamespace({ name: `${org}--ci--run-1` }))) ? true : undefined,
+    );
     expect((await kit.tenants.get({ organization: org, name: 'ci' })).status?.allocations?.['run-1']).toBeUndefined();
     const events = await core.listNamespacedEvent({ namespace: `${org}--ci` });
     expect(events.items.some((e) => e.reason === 'Expired' && e.involvedObject.name === 'run-1')).toBe(true);
@@ -60,13 +74,20 @@ describe('ephemeral Spaces', () => {
       metadata: { name: 'stale', namespace: `${org}--ci` },
       spec: { resources: { cpu: '1', memory: '1Gi' }, expiresAt: new Date(Date.now() - 60_000).toISOString() },
     });
-    await eventually('the stale Space to be gone', async () => ((await gone(() => kit.spaces.get({ organization: org, tenant: 'ci', name: 'stale' }))) ? true : undefined));
+    await eventually('the stale Space to be gone', async () =>
+      (await gone(() => kit.spaces.get({ organization: org, tenant: 'ci', name: 'stale' }))) ? true : undefined,
+    );
     expect(await gone(() => admin.makeApiClient(CoreV1Api).readNamespace({ name: `${org}--ci--stale` }))).toBe(true);
   });
 
   it('refuses a malformed TTL at the API server, for kubectl users too', async () => {
     const err = await new KubeClient(impersonating(admin, tina))
-      .create({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Space', metadata: { name: 'bad', namespace: `${org}--ci` }, spec: { ttl: 'soon' } })
+      .create({
+        apiVersion: 'spacekit.dev/v1alpha1',
+        kind: 'Space',
+        metadata: { name: 'bad', namespace: `${org}--ci` },
+        spec: { ttl: 'soon' },
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiException);
     expect((err as ApiException<unknown>).code).toBe(422);

@@ -41,7 +41,9 @@ describe('operator manifests on the real apiserver', () => {
   });
 
   it("lets Pod Security restricted admit the operator's pod, and refuses it without runAsNonRoot", async () => {
-    const [deployment] = ofKind('Deployment') as (KubeObject & { spec: { template: { spec: { securityContext: Record<string, unknown> } } } })[];
+    const [deployment] = ofKind('Deployment') as (KubeObject & {
+      spec: { template: { spec: { securityContext: Record<string, unknown> } } };
+    })[];
     const podSpec = deployment!.spec.template.spec;
     const pod = (spec: object): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'operator-probe', namespace }, spec });
     // Deployments are only warned about; Pod Security enforces on pods, so a pod from the template is the real test.
@@ -70,7 +72,9 @@ describe('operator manifests on the real apiserver', () => {
       reviews = kc.makeApiClient(AuthorizationV1Api);
       asOperator = new KubeClient(kc);
       // The RBAC authorizer learns of new bindings through its informers, a moment after they are stored.
-      await eventually('the operator binding to take effect', async () => ((await allowed({ group: 'spacekit.dev', resource: 'spaces', verb: 'list' })) ? true : undefined));
+      await eventually('the operator binding to take effect', async () =>
+        (await allowed({ group: 'spacekit.dev', resource: 'spaces', verb: 'list' })) ? true : undefined,
+      );
     });
 
     afterAll(async () => {

@@ -21,7 +21,9 @@ const operatorOptions = () => ({ kubeconfigPath: kubeconfig.path, organizationSe
 
 /** `spacekit usage report` as a user runs it, parsed from its JSON output. */
 function report(by: 'space' | 'tenant' | 'organization'): MeteredReport {
-  const run = spawnSync(process.execPath, [CLI, 'usage', 'report', '--store', store, '--since', '1h', '--by', by, '-o', 'json'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [CLI, 'usage', 'report', '--store', store, '--since', '1h', '--by', by, '-o', 'json'], {
+    encoding: 'utf8',
+  });
   expect(run.status, run.stderr).toBe(0);
   return MeteredReportSchema.parse(JSON.parse(run.stdout));
 }

@@ -38,8 +38,18 @@ beforeAll(async () => {
     resources: { cpu: 8, memory: '16Gi' },
     members: [{ kind: 'User', name: `olga-${shard}`, role: 'admin' }],
   });
-  await kit.tenants.create({ organization: org, name: 'payments', resources: { cpu: 3, memory: '6Gi' }, members: [{ kind: 'User', name: `tina-${shard}`, role: 'admin' }] });
-  await kit.tenants.create({ organization: org, name: 'billing', resources: { cpu: 1, memory: '2Gi' }, members: [{ kind: 'User', name: `bob-${shard}`, role: 'admin' }] });
+  await kit.tenants.create({
+    organization: org,
+    name: 'payments',
+    resources: { cpu: 3, memory: '6Gi' },
+    members: [{ kind: 'User', name: `tina-${shard}`, role: 'admin' }],
+  });
+  await kit.tenants.create({
+    organization: org,
+    name: 'billing',
+    resources: { cpu: 1, memory: '2Gi' },
+    members: [{ kind: 'User', name: `bob-${shard}`, role: 'admin' }],
+  });
   operator = await startShardOperator(shard);
 });
 
@@ -70,8 +80,18 @@ describe('self-service through the operator', () => {
     const quota = await core.readNamespacedResourceQuota({ name: 'spacekit-quota', namespace: ns });
     expect(quota.spec?.hard).toMatchObject({ 'requests.cpu': '1', 'requests.memory': '2Gi' });
     const policies = await new KubeClient(admin).list('networking.k8s.io/v1', 'NetworkPolicy', ns, 'app.kubernetes.io/managed-by=spacekit');
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['spacekit-allow-egress', 'spacekit-allow-ingress-controller', 'spacekit-allow-same-space', 'spacekit-default-deny']);
-    const bindings = await new KubeClient(admin).list('rbac.authorization.k8s.io/v1', 'RoleBinding', ns, 'app.kubernetes.io/managed-by=spacekit');
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual([
+      'spacekit-allow-egress',
+      'spacekit-allow-ingress-controller',
+      'spacekit-allow-same-space',
+      'spacekit-default-deny',
+    ]);
+    const bindings = await new KubeClient(admin).list(
+      'rbac.authorization.k8s.io/v1',
+      'RoleBinding',
+      ns,
+      'app.kubernetes.io/managed-by=spacekit',
+    );
     expect(bindings.map((b) => (b as unknown as { subjects: { name: string }[] }).subjects[0]?.name)).toContain(tina);
     // The tenant's ledger records the allocation, so the budget holds for every later request.
     const tenant = await kit.tenants.get({ organization: org, name: 'payments' });
@@ -129,7 +149,9 @@ describe('self-service through the operator', () => {
     const resized = await olga.tenants.update({ organization: org, name: 'new' }, { resources: { cpu: 3, memory: '2Gi' } });
     expect(resized.status?.usage?.hard?.['requests.cpu']).toBe('3');
     // 3 (payments) + 1 (billing) + 3 (new) of 8: one core is left.
-    const refused = await olga.tenants.create({ organization: org, name: 'big', resources: { cpu: 2, memory: '1Gi' } }).catch((e: unknown) => e);
+    const refused = await olga.tenants
+      .create({ organization: org, name: 'big', resources: { cpu: 2, memory: '1Gi' } })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(QuotaExceededError);
     expect((refused as Error).message).toMatch(/has only 1 free of 8/);
     await olga.tenants.delete({ organization: org, name: 'new' });
@@ -143,24 +165,47 @@ describe('rights: nobody acts above their level or grants themselves budget', ()
   const tenantPath = (name: string) => `/apis/spacekit.dev/v1alpha1/namespaces/${org}/tenants/${name}`;
 
   it('a tenant admin cannot create a Tenant, nor edit their Tenant budget or status', async () => {
-    const denied = await (await kitAs(`tina-${shard}`)).tenants.create({ organization: org, name: 'mine', resources: { cpu: 1, memory: '1Gi' } }).catch((e: unknown) => e);
+    const denied = await (await kitAs(`tina-${shard}`)).tenants
+      .create({ organization: org, name: 'mine', resources: { cpu: 1, memory: '1Gi' } })
+      .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(ForbiddenError);
     expect((denied as Error).message).toMatch(/forbidden/i);
     const client = new KubeClient(tina());
-    const current = (await client.read({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Tenant', metadata: { name: 'payments', namespace: org } })) as unknown as Tenant & { metadata: { name: string } };
+    const current = (await client.read({
+      apiVersion: 'spacekit.dev/v1alpha1',
+      kind: 'Tenant',
+      metadata: { name: 'payments', namespace: org },
+    })) as unknown as Tenant & { metadata: { name: string } };
     expect(current.spec.resources).toEqual({ cpu: '3', memory: '6Gi' });
     await expectStatus(client.replace({ ...current, spec: { ...current.spec, resources: { cpu: '8', memory: '16Gi' } } } as never), 403);
-    await expectStatus(client.raw.request('PUT' as never, `${tenantPath('payments')}/status`, { body: { ...current, status: { usage: { hard: { 'requests.cpu': '8' } } } } }), 403);
+    await expectStatus(
+      client.raw.request('PUT' as never, `${tenantPath('payments')}/status`, {
+        body: { ...current, status: { usage: { hard: { 'requests.cpu': '8' } } } },
+      }),
+      403,
+    );
   });
 
   it('a tenant admin cannot write status, touch another tenant, or reach above the tenant', async () => {
     const client = new KubeClient(tina());
-    const web = await client.read({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Space', metadata: { name: 'web', namespace: `${org}--payments` } });
-    await expectStatus(client.raw.request('PUT' as never, `/apis/spacekit.dev/v1alpha1/namespaces/${org}--payments/spaces/web/status`, { body: { ...web, status: { phase: 'Ready' } } }), 403);
+    const web = await client.read({
+      apiVersion: 'spacekit.dev/v1alpha1',
+      kind: 'Space',
+      metadata: { name: 'web', namespace: `${org}--payments` },
+    });
+    await expectStatus(
+      client.raw.request('PUT' as never, `/apis/spacekit.dev/v1alpha1/namespaces/${org}--payments/spaces/web/status`, {
+        body: { ...web, status: { phase: 'Ready' } },
+      }),
+      403,
+    );
     // Another tenant's Spaces: neither read, nor create, nor delete.
     await expectStatus(client.raw.request('GET' as never, `/apis/spacekit.dev/v1alpha1/namespaces/${org}--billing/spaces`), 403);
     await expectStatus(client.create(spaceObject('billing', 'sneaky', { cpu: '1', memory: '1Gi' }) as never), 403);
-    await expectStatus(client.raw.request('DELETE' as never, `/apis/spacekit.dev/v1alpha1/namespaces/${org}--billing/spaces/anything`), 403);
+    await expectStatus(
+      client.raw.request('DELETE' as never, `/apis/spacekit.dev/v1alpha1/namespaces/${org}--billing/spaces/anything`),
+      403,
+    );
     // The organization and its other Tenants.
     await expectStatus(client.raw.request('GET' as never, `/apis/spacekit.dev/v1alpha1/organizations/${org}`), 403);
     await expectStatus(client.raw.request('GET' as never, tenantPath('billing')), 403);
@@ -168,19 +213,36 @@ describe('rights: nobody acts above their level or grants themselves budget', ()
 
   it('an organization admin cannot change their Organization, nor create another', async () => {
     const client = new KubeClient(olga());
-    const current = await client.read<{ apiVersion: string; kind: string; metadata: { name: string }; spec: { resources: Record<string, string> } }>({
+    const current = await client.read<{
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string };
+      spec: { resources: Record<string, string> };
+    }>({
       apiVersion: 'spacekit.dev/v1alpha1',
       kind: 'Organization',
       metadata: { name: org },
     });
     expect(current?.spec.resources).toEqual({ cpu: '8', memory: '16Gi' });
     await expectStatus(client.replace({ ...current!, spec: { ...current!.spec, resources: { cpu: '64', memory: '16Gi' } } }), 403);
-    await expectStatus(client.create({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Organization', metadata: { name: uniqueName('mine') }, spec: {} }), 403);
-    await expectStatus(client.raw.request('PUT' as never, `/apis/spacekit.dev/v1alpha1/organizations/${org}/status`, { body: current }), 403);
+    await expectStatus(
+      client.create({ apiVersion: 'spacekit.dev/v1alpha1', kind: 'Organization', metadata: { name: uniqueName('mine') }, spec: {} }),
+      403,
+    );
+    await expectStatus(
+      client.raw.request('PUT' as never, `/apis/spacekit.dev/v1alpha1/organizations/${org}/status`, { body: current }),
+      403,
+    );
   });
 
   it('refuses Space objects outside a tenant namespace, and forged placement labels, even from an admin', async () => {
-    const message = await expectStatus(new KubeClient(admin).create({ ...spaceObject('payments', 'lost', { cpu: '1', memory: '1Gi' }), metadata: { name: 'lost', namespace: org } } as never), 422);
+    const message = await expectStatus(
+      new KubeClient(admin).create({
+        ...spaceObject('payments', 'lost', { cpu: '1', memory: '1Gi' }),
+        metadata: { name: 'lost', namespace: org },
+      } as never),
+      422,
+    );
     expect(message).toMatch(/a Space belongs in its tenant's namespace/);
     const forged = { ...spaceObject('payments', 'forged', { cpu: '1', memory: '1Gi' }) };
     forged.metadata.labels = { 'spacekit.dev/tenant': 'billing' };

@@ -17,9 +17,20 @@ const cpu = (list: Record<string, string | number> | undefined) => parseResource
 beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 8, memory: '16Gi' } });
-  await kit.tenants.create({ organization: org, name: 'payments', resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'User', name: tina, role: 'admin' }] });
+  await kit.tenants.create({
+    organization: org,
+    name: 'payments',
+    resources: { cpu: 4, memory: '8Gi' },
+    members: [{ kind: 'User', name: tina, role: 'admin' }],
+  });
   await kit.tenants.create({ organization: org, name: 'billing', resources: { cpu: 2, memory: '2Gi' } });
-  await kit.spaces.create({ organization: org, tenant: 'payments', name: 'web', resources: { cpu: 2, memory: '4Gi' }, members: [{ kind: 'User', name: dev, role: 'developer' }] });
+  await kit.spaces.create({
+    organization: org,
+    tenant: 'payments',
+    name: 'web',
+    resources: { cpu: 2, memory: '4Gi' },
+    members: [{ kind: 'User', name: dev, role: 'developer' }],
+  });
   await kit.spaces.create({ organization: org, tenant: 'billing', name: 'jobs', resources: { cpu: 1, memory: '1Gi' } });
   operator = await startShardOperator(shard);
 });
@@ -30,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('live usage at every level', () => {
-  it('carries a Deployment\'s requests into the Space, then the Tenant and the Organization, and the watch yields the change', async () => {
+  it("carries a Deployment's requests into the Space, then the Tenant and the Organization, and the watch yields the change", async () => {
     // The tenant admin watches their tenant: no right to list namespaces, only their Tenant and its Spaces.
     const tenantKit = await connect({ kubeconfig: impersonating(admin, tina) });
     const seen: UsageSnapshot[] = [];
@@ -49,7 +60,9 @@ describe('live usage at every level', () => {
 
     // A developer deploys 2 replicas; each container gets the Space's default request of 100m cpu.
     const deployment = webDeployment(2);
-    await impersonating(admin, dev).makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: `${org}--payments--web`, body: deployment });
+    await impersonating(admin, dev)
+      .makeApiClient(AppsV1Api)
+      .createNamespacedDeployment({ namespace: `${org}--payments--web`, body: deployment });
 
     const changed = await watching;
     stop.abort();
@@ -90,12 +103,20 @@ describe('live usage at every level', () => {
 });
 
 describe('Prometheus metrics', () => {
-  it('serves quota gauges that match every level\'s status, plus reconcile and queue metrics', async () => {
+  it("serves quota gauges that match every level's status, plus reconcile and queue metrics", async () => {
     // Wait until the operator has recorded the deployment's usage everywhere.
-    await eventually('usage in the organization status', async () => (cpu((await kit.organizations.get(org)).status?.usage?.used) === 200n ? true : undefined));
+    await eventually('usage in the organization status', async () =>
+      cpu((await kit.organizations.get(org)).status?.usage?.used) === 200n ? true : undefined,
+    );
     const samples = await eventually('gauges for the organization', async () => {
       const all = await scrape(operator);
-      const used = all.find((s) => s.name === 'spacekit_quota_used' && s.labels.level === 'organization' && s.labels.organization === org && s.labels.resource === 'requests.cpu');
+      const used = all.find(
+        (s) =>
+          s.name === 'spacekit_quota_used' &&
+          s.labels.level === 'organization' &&
+          s.labels.organization === org &&
+          s.labels.resource === 'requests.cpu',
+      );
       return used?.value === 0.2 ? all : undefined;
     });
     const gauge = (name: string, labels: Record<string, string>) =>
@@ -103,16 +124,31 @@ describe('Prometheus metrics', () => {
 
     const objects = [
       { level: 'organization', labels: { organization: org, tenant: '', space: '' }, status: (await kit.organizations.get(org)).status },
-      { level: 'tenant', labels: { organization: org, tenant: 'payments', space: '' }, status: (await kit.tenants.get({ organization: org, name: 'payments' })).status },
-      { level: 'tenant', labels: { organization: org, tenant: 'billing', space: '' }, status: (await kit.tenants.get({ organization: org, name: 'billing' })).status },
-      { level: 'space', labels: { organization: org, tenant: 'payments', space: 'web' }, status: (await kit.spaces.get({ organization: org, tenant: 'payments', name: 'web' })).status },
+      {
+        level: 'tenant',
+        labels: { organization: org, tenant: 'payments', space: '' },
+        status: (await kit.tenants.get({ organization: org, name: 'payments' })).status,
+      },
+      {
+        level: 'tenant',
+        labels: { organization: org, tenant: 'billing', space: '' },
+        status: (await kit.tenants.get({ organization: org, name: 'billing' })).status,
+      },
+      {
+        level: 'space',
+        labels: { organization: org, tenant: 'payments', space: 'web' },
+        status: (await kit.spaces.get({ organization: org, tenant: 'payments', name: 'web' })).status,
+      },
     ];
     let compared = 0;
     for (const { level, labels, status } of objects) {
       for (const field of ['hard', 'used', 'allocated'] as const) {
         for (const [resource, value] of Object.entries(status?.usage?.[field] ?? {})) {
           const expected = Number(parseQuantity(value)) / 1000;
-          expect(gauge(`spacekit_quota_${field}`, { level, ...labels, resource }), `${field} ${resource} of ${level} ${JSON.stringify(labels)}`).toBe(expected);
+          expect(
+            gauge(`spacekit_quota_${field}`, { level, ...labels, resource }),
+            `${field} ${resource} of ${level} ${JSON.stringify(labels)}`,
+          ).toBe(expected);
           compared++;
         }
       }
@@ -120,7 +156,9 @@ describe('Prometheus metrics', () => {
     expect(compared).toBeGreaterThan(15);
 
     expect(samples.some((s) => s.name === 'spacekit_reconcile_total' && s.labels.kind === 'Space' && s.value > 0)).toBe(true);
-    expect(samples.some((s) => s.name === 'spacekit_reconcile_duration_seconds_count' && s.labels.kind === 'Tenant' && s.value > 0)).toBe(true);
+    expect(samples.some((s) => s.name === 'spacekit_reconcile_duration_seconds_count' && s.labels.kind === 'Tenant' && s.value > 0)).toBe(
+      true,
+    );
     expect(samples.find((s) => s.name === 'spacekit_queue_depth')?.value).toBeGreaterThanOrEqual(0);
     expect(samples.some((s) => s.name === 'process_resident_memory_bytes' && s.value > 0)).toBe(true);
   });

@@ -20,7 +20,12 @@ beforeAll(async () => {
   const admin = adminKubeConfig();
   for (const who of ['tina', 'dave', 'vera'] as const) users[who] = await certificateUser(admin, `${who}-${org}`);
   await kit.organizations.create({ name: org, resources: { cpu: 4, memory: '8Gi' } });
-  await kit.tenants.create({ organization: org, name: 'team', resources: { cpu: 4, memory: '8Gi' }, members: [{ kind: 'User', name: users.tina.name, role: 'admin' }] });
+  await kit.tenants.create({
+    organization: org,
+    name: 'team',
+    resources: { cpu: 4, memory: '8Gi' },
+    members: [{ kind: 'User', name: users.tina.name, role: 'admin' }],
+  });
   await kit.spaces.create({
     ...web,
     resources: { cpu: 1, memory: '1Gi' },
@@ -40,15 +45,26 @@ afterAll(async () => {
 describe('kit.access: what the caller may do, from the API server', () => {
   it('gives a tenant admin every Space action, and developers and viewers none', async () => {
     const space = { organization: org, tenant: 'team', space: 'web' };
-    expect(await kits.tina.access.rights(space)).toMatchObject({ updateSpace: true, deleteSpace: true, issueCredentials: true, incomplete: false });
+    expect(await kits.tina.access.rights(space)).toMatchObject({
+      updateSpace: true,
+      deleteSpace: true,
+      issueCredentials: true,
+      incomplete: false,
+    });
     expect((await kits.tina.access.rights({ organization: org, tenant: 'team' })).createSpace).toBe(true);
     for (const who of ['dave', 'vera'] as const) {
-      expect(await kits[who].access.rights(space)).toEqual({ createSpace: false, updateSpace: false, deleteSpace: false, issueCredentials: false, incomplete: false });
+      expect(await kits[who].access.rights(space)).toEqual({
+        createSpace: false,
+        updateSpace: false,
+        deleteSpace: false,
+        issueCredentials: false,
+        incomplete: false,
+      });
       expect((await kits[who].access.rights({ organization: org, tenant: 'team' })).createSpace).toBe(false);
     }
   });
 
-  it('agrees with what the server then does: a developer\'s refused delete is refused', async () => {
+  it("agrees with what the server then does: a developer's refused delete is refused", async () => {
     await expectStatus(users.dave.kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name: `${org}--team--web` }), 403);
     const refused = await kits.dave.spaces.delete(web, { wait: false }).catch((e: unknown) => e);
     expect((refused as Error).name).toBe('ForbiddenError');
@@ -65,7 +81,7 @@ describe('kit.spaces.kubeconfig: a kubeconfig for the Space, for every role', ()
     await expectStatus(core.listNamespacedPod({ namespace: `${org}--team--other` }), 403);
   });
 
-  it('is the developer\'s own identity with the Space as namespace: it works there, is refused elsewhere, and made nothing', async () => {
+  it("is the developer's own identity with the Space as namespace: it works there, is refused elsewhere, and made nothing", async () => {
     const accounts = await kit.kubeConfig.makeApiClient(CoreV1Api).listNamespacedServiceAccount({ namespace: `${org}--team--web` });
     const result = await kits.dave.spaces.kubeconfig(web);
     expect(result.identity).toBe('own');
@@ -83,7 +99,10 @@ describe('kit.spaces.kubeconfig: a kubeconfig for the Space, for every role', ()
   it('refuses to issue credentials for a viewer who asks for them, and makes nothing', async () => {
     const refused = await kits.vera.spaces.kubeconfig(web, { identity: 'issued', serviceAccount: 'vera-asked' }).catch((e: unknown) => e);
     expect((refused as Error).name).toBe('ForbiddenError');
-    await expectStatus(kit.kubeConfig.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'vera-asked', namespace: `${org}--team--web` }), 404);
+    await expectStatus(
+      kit.kubeConfig.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'vera-asked', namespace: `${org}--team--web` }),
+      404,
+    );
     expect((await kits.vera.spaces.kubeconfig(web)).identity).toBe('own');
   });
 });

@@ -40,8 +40,16 @@ describe('Pod Security in a default Space', () => {
     ['host-network', (p) => (p.spec!.hostNetwork = true), 'host namespaces'],
     ['host-pid', (p) => (p.spec!.hostPID = true), 'host namespaces'],
     ['host-ipc', (p) => (p.spec!.hostIPC = true), 'host namespaces'],
-    ['add-caps', (p) => (container(p).securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } }), 'unrestricted capabilities'],
-    ['escalation', (p) => (container(p).securityContext = { allowPrivilegeEscalation: true, capabilities: { drop: ['ALL'] } }), 'allowPrivilegeEscalation != false'],
+    [
+      'add-caps',
+      (p) => (container(p).securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } }),
+      'unrestricted capabilities',
+    ],
+    [
+      'escalation',
+      (p) => (container(p).securityContext = { allowPrivilegeEscalation: true, capabilities: { drop: ['ALL'] } }),
+      'allowPrivilegeEscalation != false',
+    ],
   ];
   it.each(cases)('refuses a pod with %s', async (name, mutate, rule) => {
     const message = await expectStatus(core.createNamespacedPod({ namespace: ns, body: podBreaking(name, mutate) }), 403);

@@ -158,7 +158,10 @@ const cases: BadInput[] = [
     name: 'space namespace over 63 characters from org + tenant + space',
     call: () => kit.spaces.create({ organization: org, tenant: 't1', name: 'a'.repeat(50), resources: ok }),
     error: NameError,
-    message: ['Kubernetes allows 63', `Shorten the space name (or the tenant or organization name) by ${spaceIn('a'.repeat(50)).length - 63}`],
+    message: [
+      'Kubernetes allows 63',
+      `Shorten the space name (or the tenant or organization name) by ${spaceIn('a'.repeat(50)).length - 63}`,
+    ],
   },
   {
     name: 'tenant namespace over 63 characters from org + tenant',
@@ -206,7 +209,8 @@ const cases: BadInput[] = [
   },
   {
     name: 'quantity Infinity',
-    call: () => kit.spaces.create({ organization: org, tenant: 't1', name: 'q-inf', resources: { cpu: Number.POSITIVE_INFINITY, memory: '256Mi' } }),
+    call: () =>
+      kit.spaces.create({ organization: org, tenant: 't1', name: 'q-inf', resources: { cpu: Number.POSITIVE_INFINITY, memory: '256Mi' } }),
     error: ValidationError,
     message: ['resources.cpu', /Infinity.*finite|finite.*Infinity/],
     absentNamespaces: [spaceIn('q-inf')],
@@ -273,7 +277,8 @@ const cases: BadInput[] = [
   },
   {
     name: 'unknown network field presets',
-    call: () => kit.spaces.create({ organization: org, tenant: 't1', name: 'f-presets', resources: ok, network: { presets: 'x' } } as never),
+    call: () =>
+      kit.spaces.create({ organization: org, tenant: 't1', name: 'f-presets', resources: ok, network: { presets: 'x' } } as never),
     error: ValidationError,
     message: ['network', '"presets"; check the spelling'],
     absentNamespaces: [spaceIn('f-presets')],
@@ -308,7 +313,8 @@ const cases: BadInput[] = [
   },
   {
     name: "network preset 'world'",
-    call: () => kit.spaces.create({ organization: org, tenant: 't1', name: 'f-world', resources: ok, network: { preset: 'world' } } as never),
+    call: () =>
+      kit.spaces.create({ organization: org, tenant: 't1', name: 'f-world', resources: ok, network: { preset: 'world' } } as never),
     error: ValidationError,
     message: ['network.preset', '"isolated"|"tenant"|"organization"'],
     absentNamespaces: [spaceIn('f-world')],
@@ -316,7 +322,13 @@ const cases: BadInput[] = [
   {
     name: 'member without role',
     call: () =>
-      kit.spaces.create({ organization: org, tenant: 't1', name: 'f-norole', resources: ok, members: [{ kind: 'User', name: 'alice' }] } as never),
+      kit.spaces.create({
+        organization: org,
+        tenant: 't1',
+        name: 'f-norole',
+        resources: ok,
+        members: [{ kind: 'User', name: 'alice' }],
+      } as never),
     error: ValidationError,
     message: ['members.0.role', '"admin"|"developer"|"viewer"'],
     absentNamespaces: [spaceIn('f-norole')],
@@ -351,7 +363,8 @@ const cases: BadInput[] = [
   },
   {
     name: "allowFrom 'no-slash'",
-    call: () => kit.spaces.create({ organization: org, tenant: 't1', name: 'f-noslash', resources: ok, network: { allowFrom: ['no-slash'] } }),
+    call: () =>
+      kit.spaces.create({ organization: org, tenant: 't1', name: 'f-noslash', resources: ok, network: { allowFrom: ['no-slash'] } }),
     error: ValidationError,
     message: ['network.allowFrom.0', 'write tenant/space'],
     absentNamespaces: [spaceIn('f-noslash')],
@@ -652,7 +665,10 @@ let baseline: Baseline;
  */
 async function namespaceNames(): Promise<string[]> {
   const ours = (name: string) =>
-    name.startsWith(org) || name.startsWith(missingOrg) || name.startsWith(squattedOrg) || ['acme', 'default', 'kube-system', 'spacekit-system'].includes(name);
+    name.startsWith(org) ||
+    name.startsWith(missingOrg) ||
+    name.startsWith(squattedOrg) ||
+    ['acme', 'default', 'kube-system', 'spacekit-system'].includes(name);
   return (await core.listNamespace()).items
     .filter((n) => ours(n.metadata?.name ?? ''))
     .map((n) => `${n.metadata?.name}${n.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'spacekit' ? ' (managed by spacekit)' : ''}`)
@@ -698,8 +714,13 @@ async function leftovers(c: BadInput): Promise<string[]> {
   same('tenant t1 spec', now.tenant.spec, baseline.tenant.spec);
   same('space s1 spec', now.space.spec, baseline.space.spec);
   same('namespaces this file could make', now.namespaces, baseline.namespaces);
-  for (const [what, object] of [['organization', now.org], ['tenant t1', now.tenant], ['space s1', now.space]] as const) {
-    if (object.metadata.deletionTimestamp) problems.push(`${what} is being deleted (deletionTimestamp ${object.metadata.deletionTimestamp})`);
+  for (const [what, object] of [
+    ['organization', now.org],
+    ['tenant t1', now.tenant],
+    ['space s1', now.space],
+  ] as const) {
+    if (object.metadata.deletionTimestamp)
+      problems.push(`${what} is being deleted (deletionTimestamp ${object.metadata.deletionTimestamp})`);
   }
   same('spaces of the organization', (await kit.spaces.list({ organization: org })).map((s) => s.metadata.name).sort(), ['s1']);
   same('tenants of the organization', (await kit.tenants.list({ organization: org })).map((t) => t.metadata.name).sort(), ['t1']);
@@ -713,7 +734,8 @@ async function undo(c: BadInput): Promise<void> {
   const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
   for (const s of await kit.spaces.list({ organization: org })) {
     const tenant = s.metadata.labels?.['spacekit.dev/tenant'] ?? 't1';
-    if (!(tenant === 't1' && s.metadata.name === 's1')) await quiet(kit.spaces.delete({ organization: org, tenant, name: s.metadata.name }));
+    if (!(tenant === 't1' && s.metadata.name === 's1'))
+      await quiet(kit.spaces.delete({ organization: org, tenant, name: s.metadata.name }));
   }
   for (const t of await kit.tenants.list({ organization: org })) {
     if (t.metadata.name !== 't1') await quiet(kit.tenants.delete({ organization: org, name: t.metadata.name }));
@@ -785,10 +807,16 @@ describe('the SDK refuses bad input with a typed, actionable error and leaves no
     results.set(c.name, { typed, clean: problems.length === 0 });
     if (outcome.accepted || problems.length > 0) await undo(c);
 
-    expect(outcome.accepted, `the bad input was accepted: ${JSON.stringify(outcome.accepted ? outcome.value : undefined)?.slice(0, 300)}`).toBe(false);
+    expect(
+      outcome.accepted,
+      `the bad input was accepted: ${JSON.stringify(outcome.accepted ? outcome.value : undefined)?.slice(0, 300)}`,
+    ).toBe(false);
     if (outcome.accepted) return;
     const err = outcome.error;
-    expect(err, `expected ${c.error.name}, got ${(err as Error)?.constructor?.name}: ${String((err as Error)?.message ?? err)}`).toBeInstanceOf(c.error);
+    expect(
+      err,
+      `expected ${c.error.name}, got ${(err as Error)?.constructor?.name}: ${String((err as Error)?.message ?? err)}`,
+    ).toBeInstanceOf(c.error);
     expect(err).toBeInstanceOf(SpacekitError);
     const e = err as SpacekitError;
     expect(e.code).toBe(expectedCode);

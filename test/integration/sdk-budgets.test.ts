@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('nested budgets', () => {
-  it('refuses a Space above the tenant\'s remaining budget with a precise error, and changes nothing', async () => {
+  it("refuses a Space above the tenant's remaining budget with a precise error, and changes nothing", async () => {
     await kit.tenants.create({ organization: org, name: 'precise', resources: { cpu: 2, memory: '4Gi' } });
     await kit.spaces.create({ organization: org, tenant: 'precise', name: 'a', resources: { cpu: '1500m', memory: '1Gi' } });
     const err = await kit.spaces
@@ -38,7 +38,9 @@ describe('nested budgets', () => {
   it('refuses to shrink a tenant below what its Spaces hold, and an organization below what its tenants hold', async () => {
     await kit.tenants.create({ organization: org, name: 'shrink', resources: { cpu: 2, memory: '2Gi' } });
     await kit.spaces.create({ organization: org, tenant: 'shrink', name: 'a', resources: { cpu: 1, memory: '1Gi' } });
-    await expect(kit.tenants.update({ organization: org, name: 'shrink' }, { resources: { cpu: '999m', memory: '2Gi' } })).rejects.toMatchObject({
+    await expect(
+      kit.tenants.update({ organization: org, name: 'shrink' }, { resources: { cpu: '999m', memory: '2Gi' } }),
+    ).rejects.toMatchObject({
       code: 'QUOTA_EXCEEDED',
       resource: 'requests.cpu',
       message: expect.stringContaining('cannot shrink requests.cpu to 999m: its spaces hold 1'),
@@ -68,7 +70,9 @@ describe('nested budgets', () => {
     const tenant = await kit.tenants.get({ organization: org, name: 'race' });
     expect(Object.keys(tenant.status?.allocations ?? {}).sort()).toEqual(winners.sort());
     expect(tenant.status?.usage?.allocated).toEqual({ 'requests.cpu': '3', 'requests.memory': '3Gi' });
-    const namespaces = await core.listNamespace({ labelSelector: `spacekit.dev/organization=${org},spacekit.dev/tenant=race,spacekit.dev/level=space` });
+    const namespaces = await core.listNamespace({
+      labelSelector: `spacekit.dev/organization=${org},spacekit.dev/tenant=race,spacekit.dev/level=space`,
+    });
     expect(namespaces.items.map((n) => n.metadata?.labels?.['spacekit.dev/space']).sort()).toEqual(winners.sort());
   });
 
@@ -110,13 +114,15 @@ describe('budgets that change under a connection', () => {
 });
 
 describe('creating a name that exists', () => {
-  it('is refused without touching the existing Space\'s allocation, even from a connection holding an older tenant', async () => {
+  it("is refused without touching the existing Space's allocation, even from a connection holding an older tenant", async () => {
     const other = await adminKit();
     await kit.tenants.create({ organization: org, name: 'names', resources: { cpu: 3, memory: '3Gi' } });
     // This connection now holds the tenant as it wrote it for p, before the other made x.
     await kit.spaces.create({ organization: org, tenant: 'names', name: 'p', resources: { cpu: 1, memory: '1Gi' } });
     await other.spaces.create({ organization: org, tenant: 'names', name: 'x', resources: { cpu: 2, memory: '1Gi' } });
-    const err = await kit.spaces.create({ organization: org, tenant: 'names', name: 'x', resources: { cpu: 1, memory: '1Gi' } }).catch((e: unknown) => e);
+    const err = await kit.spaces
+      .create({ organization: org, tenant: 'names', name: 'x', resources: { cpu: 1, memory: '1Gi' } })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT' });
     expect((err as Error).message).toMatch(/already exists; use update/);
     const allocations = (await kit.tenants.get({ organization: org, name: 'names' })).status?.allocations;

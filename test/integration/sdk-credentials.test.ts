@@ -42,7 +42,11 @@ describe('credentials scoped to one Space', () => {
     await expectStatus(
       creds.kubeConfig.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
         namespace: mine,
-        body: { metadata: { name: 'escalate' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: creds.serviceAccount, namespace: mine }] },
+        body: {
+          metadata: { name: 'escalate' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+          subjects: [{ kind: 'ServiceAccount', name: creds.serviceAccount, namespace: mine }],
+        },
       }),
       403,
     );
@@ -50,9 +54,14 @@ describe('credentials scoped to one Space', () => {
   });
 
   it('refuse bad options before anything is made', async () => {
-    const err = await kit.spaces.credentials({ organization: org, tenant: 'team', name: 'mine' }, { serviceAccount: 'Bad_Name', expirationSeconds: 60 }).catch((e: unknown) => e);
+    const err = await kit.spaces
+      .credentials({ organization: org, tenant: 'team', name: 'mine' }, { serviceAccount: 'Bad_Name', expirationSeconds: 60 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).issues.map((i) => i.path).sort()).toEqual(['expirationSeconds', 'serviceAccount']);
-    await expectStatus(kit.kubeConfig.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'Bad_Name', namespace: `${org}--team--mine` }), 404);
+    await expectStatus(
+      kit.kubeConfig.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'Bad_Name', namespace: `${org}--team--mine` }),
+      404,
+    );
   });
 });

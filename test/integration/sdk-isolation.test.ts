@@ -15,7 +15,8 @@ interface Member {
 const suffix = uniqueName('iso').slice(4);
 const orgs = [`iso-a-${suffix}`, `iso-b-${suffix}`];
 const members: Member[] = [];
-for (const o of orgs) for (const t of ['t1', 't2']) for (const s of ['s1', 's2']) members.push({ user: `dev-${o}-${t}-${s}`, namespace: `${o}--${t}--${s}` });
+for (const o of orgs)
+  for (const t of ['t1', 't2']) for (const s of ['s1', 's2']) members.push({ user: `dev-${o}-${t}-${s}`, namespace: `${o}--${t}--${s}` });
 
 beforeAll(async () => {
   kit = await adminKit();
@@ -94,12 +95,16 @@ describe('isolation matrix (2 organizations × 2 tenants × 2 Spaces, a member i
       for (const other of members.filter((m) => m !== member)) {
         const ns = other.namespace;
         await record(member.user, `list pods in ${ns}`, 'denied', () => as.core.listNamespacedPod({ namespace: ns }));
-        await record(member.user, `get ConfigMap in ${ns}`, 'denied', () => as.core.readNamespacedConfigMap({ name: 'mine', namespace: ns }));
+        await record(member.user, `get ConfigMap in ${ns}`, 'denied', () =>
+          as.core.readNamespacedConfigMap({ name: 'mine', namespace: ns }),
+        );
         await record(member.user, `create ConfigMap in ${ns}`, 'denied', () =>
           as.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'intruder' } } }),
         );
         await record(member.user, `list Secrets in ${ns}`, 'denied', () => as.core.listNamespacedSecret({ namespace: ns }));
-        await record(member.user, `delete Deployment in ${ns}`, 'denied', () => as.apps.deleteNamespacedDeployment({ name: 'web', namespace: ns }));
+        await record(member.user, `delete Deployment in ${ns}`, 'denied', () =>
+          as.apps.deleteNamespacedDeployment({ name: 'web', namespace: ns }),
+        );
         await record(member.user, `create Pod in ${ns}`, 'denied', () =>
           as.core.createNamespacedPod({ namespace: ns, body: restrictedPod('intruder') }),
         );
@@ -112,8 +117,12 @@ describe('isolation matrix (2 organizations × 2 tenants × 2 Spaces, a member i
           body: { metadata: { name: 'spacekit-quota' }, spec: { hard: { 'requests.cpu': '100' } } },
         }),
       );
-      await record(member.user, `delete own ResourceQuota`, 'denied', () => as.core.deleteNamespacedResourceQuota({ name: 'spacekit-quota', namespace: own }));
-      await record(member.user, `delete own LimitRange`, 'denied', () => as.core.deleteNamespacedLimitRange({ name: 'spacekit-defaults', namespace: own }));
+      await record(member.user, `delete own ResourceQuota`, 'denied', () =>
+        as.core.deleteNamespacedResourceQuota({ name: 'spacekit-quota', namespace: own }),
+      );
+      await record(member.user, `delete own LimitRange`, 'denied', () =>
+        as.core.deleteNamespacedLimitRange({ name: 'spacekit-defaults', namespace: own }),
+      );
       await record(member.user, `delete own default-deny NetworkPolicy`, 'denied', () =>
         as.net.deleteNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: own }),
       );
@@ -129,7 +138,9 @@ describe('isolation matrix (2 organizations × 2 tenants × 2 Spaces, a member i
         return as.rbac.deleteNamespacedRoleBinding({ name: bindings.items[0]!.metadata!.name!, namespace: own });
       });
       await record(member.user, 'list namespaces', 'denied', () => as.core.listNamespace());
-      await record(member.user, 'create a namespace', 'denied', () => as.core.createNamespace({ body: { metadata: { name: `x-${member.user}`.slice(0, 63) } } }));
+      await record(member.user, 'create a namespace', 'denied', () =>
+        as.core.createNamespace({ body: { metadata: { name: `x-${member.user}`.slice(0, 63) } } }),
+      );
       await record(member.user, 'create a ClusterRole', 'denied', () =>
         as.rbac.createClusterRole({ body: { metadata: { name: `x-${member.user}` }, rules: [] } }),
       );
@@ -148,15 +159,20 @@ describe('isolation matrix (2 organizations × 2 tenants × 2 Spaces, a member i
     const o = orgs[0]!;
     const ns = `${o}--t1--s1`;
     const boss = `admin-${suffix}`;
-    await kit.spaces.update({ organization: o, tenant: 't1', name: 's1' }, {
-      members: [
-        { kind: 'User', name: `dev-${o}-t1-s1`, role: 'developer' },
-        { kind: 'User', name: boss, role: 'admin' },
-      ],
-    });
+    await kit.spaces.update(
+      { organization: o, tenant: 't1', name: 's1' },
+      {
+        members: [
+          { kind: 'User', name: `dev-${o}-t1-s1`, role: 'developer' },
+          { kind: 'User', name: boss, role: 'admin' },
+        ],
+      },
+    );
     const as = clients(impersonating(admin, boss));
     await eventually('the admin binding', () => as.core.listNamespacedPod({ namespace: ns }));
-    const managed = (await clients(admin).rbac.listNamespacedRoleBinding({ namespace: ns, labelSelector: 'app.kubernetes.io/managed-by=spacekit' })).items;
+    const managed = (
+      await clients(admin).rbac.listNamespacedRoleBinding({ namespace: ns, labelSelector: 'app.kubernetes.io/managed-by=spacekit' })
+    ).items;
 
     // An admin can add their own RoleBindings...
     await as.rbac.createNamespacedRoleBinding({
@@ -177,7 +193,9 @@ describe('isolation matrix (2 organizations × 2 tenants × 2 Spaces, a member i
         body: { metadata: { name: 'forged', labels: { 'app.kubernetes.io/managed-by': 'spacekit' } }, spec: { podSelector: {} } },
       }),
     );
-    const message = await as.net.deleteNamespacedNetworkPolicy({ name: 'spacekit-allow-egress', namespace: ns }).catch((e: { body?: unknown }) => String(e.body));
+    const message = await as.net
+      .deleteNamespacedNetworkPolicy({ name: 'spacekit-allow-egress', namespace: ns })
+      .catch((e: { body?: unknown }) => String(e.body));
     expect(message).toContain('is managed by Spacekit');
   });
 
@@ -187,7 +205,10 @@ describe('isolation matrix (2 organizations × 2 tenants × 2 Spaces, a member i
     const rbacAdmin = clients(admin).rbac;
     const name = `spacekit-test-ns-editor-${suffix}`;
     await rbacAdmin.createClusterRole({
-      body: { metadata: { name }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'patch', 'update', 'delete'] }] },
+      body: {
+        metadata: { name },
+        rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'patch', 'update', 'delete'] }],
+      },
     });
     await rbacAdmin.createClusterRoleBinding({
       body: {

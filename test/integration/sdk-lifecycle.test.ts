@@ -26,7 +26,11 @@ describe('organization → tenant → space lifecycle', () => {
 
     const before = kit.writes;
     const again = await kit.spaces.reconcile({ organization: org, tenant: 'payments', name: 'dev' });
-    expect({ created: again.apply.created, updated: again.apply.updated, pruned: again.apply.pruned }).toEqual({ created: [], updated: [], pruned: [] });
+    expect({ created: again.apply.created, updated: again.apply.updated, pruned: again.apply.pruned }).toEqual({
+      created: [],
+      updated: [],
+      pruned: [],
+    });
     expect(again.apply.writes).toBe(0);
     expect(again.apply.unchanged.length).toBeGreaterThan(5);
     expect(again.statusWritten).toBe(false);

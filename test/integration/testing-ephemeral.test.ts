@@ -47,7 +47,9 @@ function startWorker(tenant: string, env: Record<string, string> = {}): Worker {
   const events: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   createInterface(child.stderr!).on('line', (line) => stderr.push(line));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
   const ready = new Promise<Ready>((resolve, reject) => {
     createInterface(child.stdout!).on('line', (line) => {
       const event = JSON.parse(line) as Record<string, unknown>;
@@ -55,7 +57,9 @@ function startWorker(tenant: string, env: Record<string, string> = {}): Worker {
       if (event.event === 'ready') resolve(event as unknown as Ready);
       if (event.event === 'error') reject(new Error(`worker failed: ${String(event.message)}`));
     });
-    void exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${stderr.join('\n')}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${stderr.join('\n')}`)),
+    );
   });
   return { child, ready, exited, events, stderr };
 }
@@ -87,7 +91,12 @@ beforeAll(async () => {
   await kit.tenants.create({ organization: org, name: 'workers', resources: { cpu: 2, memory: '2Gi' } });
   await kit.tenants.create({ organization: org, name: 'runs', resources: { cpu: 2, memory: '2Gi' } });
   await kit.tenants.create({ organization: org, name: 'small', resources: { cpu: 1, memory: '1Gi' } });
-  await kit.tenants.create({ organization: org, name: 'self', resources: { cpu: 1, memory: '1Gi' }, members: [{ kind: 'User', name: tina, role: 'admin' }] });
+  await kit.tenants.create({
+    organization: org,
+    name: 'self',
+    resources: { cpu: 1, memory: '1Gi' },
+    members: [{ kind: 'User', name: tina, role: 'admin' }],
+  });
   const kubeconfig = await operatorKubeconfig(admin);
   removeKubeconfig = kubeconfig.remove;
   operator = await startOperator({ kubeconfigPath: kubeconfig.path, organizationSelector: `${SHARD_LABEL}=${shard}` });
@@ -139,7 +148,11 @@ describe('parallel workers', () => {
     }
     expect(refused).toBe(4 * 3 * 5);
     // Nothing above was allowed to touch another worker's app.
-    for (const r of ready) expect((await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: r.namespace })).metadata?.deletionTimestamp).toBeUndefined();
+    for (const r of ready)
+      expect(
+        (await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: r.namespace })).metadata
+          ?.deletionTimestamp,
+      ).toBeUndefined();
 
     for (const w of workers) w.child.stdin!.write('dispose\n');
     const exits = await Promise.all(workers.map((w) => w.exited));
@@ -171,7 +184,9 @@ describe('scoped credentials', () => {
       await apps.createNamespacedDeployment({ namespace, body: webDeployment(1) });
       await coreAsSpace.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'settings' }, data: { mode: 'test' } } });
       expect((await coreAsSpace.readNamespacedConfigMap({ name: 'settings', namespace })).data).toEqual({ mode: 'test' });
-      await eventually('the app\'s pod', async () => ((await coreAsSpace.listNamespacedPod({ namespace })).items.length > 0 ? true : undefined));
+      await eventually("the app's pod", async () =>
+        (await coreAsSpace.listNamespacedPod({ namespace })).items.length > 0 ? true : undefined,
+      );
 
       // Other namespaces: another Space, the tenant's own, the system's.
       for (const elsewhere of [other.namespace, `${org}--runs`, org, 'default', 'kube-system']) {
@@ -186,7 +201,10 @@ describe('scoped credentials', () => {
       await expectStatus(coreAsSpace.listPodForAllNamespaces(), 403);
       await expectStatus(space.api(RbacAuthorizationV1Api).listClusterRole(), 403);
       const custom = space.api(CustomObjectsApi);
-      await expectStatus(custom.getClusterCustomObject({ group: 'spacekit.dev', version: 'v1alpha1', plural: 'organizations', name: org }), 403);
+      await expectStatus(
+        custom.getClusterCustomObject({ group: 'spacekit.dev', version: 'v1alpha1', plural: 'organizations', name: org }),
+        403,
+      );
       await expectStatus(custom.listClusterCustomObject({ group: 'spacekit.dev', version: 'v1alpha1', plural: 'spaces' }), 403);
       // Inside, but above its station: its own namespace, its quota, its rights.
       await expectStatus(coreAsSpace.deleteNamespace({ name: namespace }), 403);
@@ -194,7 +212,11 @@ describe('scoped credentials', () => {
       await expectStatus(
         space.api(RbacAuthorizationV1Api).createNamespacedRoleBinding({
           namespace,
-          body: { metadata: { name: 'escalate' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: space.credentials.serviceAccount, namespace }] },
+          body: {
+            metadata: { name: 'escalate' },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+            subjects: [{ kind: 'ServiceAccount', name: space.credentials.serviceAccount, namespace }],
+          },
         }),
         403,
       );
@@ -244,7 +266,10 @@ describe('crashes and signals', () => {
     expect(await spaceNames('runs')).toEqual([ready.name]);
     expect(await namespaceGone(ready.namespace)).toBe(false);
 
-    await eventually('the operator to reap the expired Space', async () => ((await spaceNames('runs')).length === 0 ? true : undefined), { timeoutMs: 120_000, intervalMs: 500 });
+    await eventually('the operator to reap the expired Space', async () => ((await spaceNames('runs')).length === 0 ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(ready.expiresAt));
     await eventually('its namespace to be gone', async () => ((await namespaceGone(ready.namespace)) ? true : undefined));
     expect((await kit.tenants.get({ organization: org, name: 'runs' })).status?.allocations?.[ready.name]).toBeUndefined();

@@ -20,23 +20,53 @@ export interface CertificateUser {
  * controller-manager) and returns a kubeconfig for it. The CSR object is
  * removed once the certificate is out; the key never leaves this process.
  */
-export async function certificateUser(admin: KubeConfig, name: string, options: { groups?: string[]; namespace?: string } = {}): Promise<CertificateUser> {
+export async function certificateUser(
+  admin: KubeConfig,
+  name: string,
+  options: { groups?: string[]; namespace?: string } = {},
+): Promise<CertificateUser> {
   const dir = mkdtempSync(join(tmpdir(), 'spacekit-cert-'));
   try {
     const subject = `/CN=${name}${(options.groups ?? []).map((g) => `/O=${g}`).join('')}`;
-    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'csr.pem'), '-subj', subject], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'csr.pem'),
+        '-subj',
+        subject,
+      ],
+      { stdio: 'pipe' },
+    );
     const key = readFileSync(join(dir, 'key.pem'));
     const request = readFileSync(join(dir, 'csr.pem')).toString('base64');
     const certificates = admin.makeApiClient(CertificatesV1Api);
     const csrName = `spacekit-test-${name}`.slice(0, 250);
     await certificates.createCertificateSigningRequest({
-      body: { metadata: { name: csrName }, spec: { request, signerName: 'kubernetes.io/kube-apiserver-client', expirationSeconds: 86_400, usages: ['client auth'] } },
+      body: {
+        metadata: { name: csrName },
+        spec: { request, signerName: 'kubernetes.io/kube-apiserver-client', expirationSeconds: 86_400, usages: ['client auth'] },
+      },
     });
     try {
       const csr = await certificates.readCertificateSigningRequest({ name: csrName });
-      csr.status = { conditions: [{ type: 'Approved', status: 'True', reason: 'SpacekitTest', message: 'a test user', lastUpdateTime: new Date() }] };
+      csr.status = {
+        conditions: [{ type: 'Approved', status: 'True', reason: 'SpacekitTest', message: 'a test user', lastUpdateTime: new Date() }],
+      };
       await certificates.replaceCertificateSigningRequestApproval({ name: csrName, body: csr });
-      const certificate = await eventually(`the certificate of ${name}`, async () => (await certificates.readCertificateSigningRequest({ name: csrName })).status?.certificate);
+      const certificate = await eventually(
+        `the certificate of ${name}`,
+        async () => (await certificates.readCertificateSigningRequest({ name: csrName })).status?.certificate,
+      );
       const cluster = admin.getCurrentCluster();
       if (!cluster) throw new Error('the admin kubeconfig has no cluster');
       const kubeConfig = new KubeConfig();

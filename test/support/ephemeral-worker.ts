@@ -23,7 +23,13 @@ const app: V1Deployment = {
       spec: {
         automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        containers: [
+          {
+            name: 'app',
+            image: 'registry.k8s.io/pause:3.10',
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          },
+        ],
       },
     },
   },
@@ -44,7 +50,14 @@ try {
     if (pods.items.length > 0) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  say({ event: 'ready', name: space.ref.name, namespace: space.namespace, serviceAccount: space.credentials.serviceAccount, kubeconfig: space.kubeconfig, expiresAt: space.expiresAt });
+  say({
+    event: 'ready',
+    name: space.ref.name,
+    namespace: space.namespace,
+    serviceAccount: space.credentials.serviceAccount,
+    kubeconfig: space.kubeconfig,
+    expiresAt: space.expiresAt,
+  });
   const commands = createInterface(process.stdin);
   commands.on('line', (line) => {
     if (line.trim() !== 'dispose') return;

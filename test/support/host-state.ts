@@ -42,7 +42,9 @@ export function hostState(): HostState {
     netns: existsSync('/run/netns') ? readdirSync('/run/netns') : [],
     links: lines('ip', ['-o', 'link', 'show']).map((l) => l.split(': ')[1]?.split('@')[0] ?? l),
     // Rules and chains, without packet counters.
-    iptables: lines('iptables-save', []).filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/g, '')),
+    iptables: lines('iptables-save', [])
+      .filter((l) => !l.startsWith('#'))
+      .map((l) => l.replace(/\[\d+:\d+\]/g, '')),
     ipsets: lines('ipset', ['list', '-n']),
     // What the node or its builds could leave in the temporary folder. A cluster's own data
     // folder is checked by name: other tests' clusters come and go meanwhile.

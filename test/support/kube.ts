@@ -49,9 +49,7 @@ export async function expectStatus(request: Promise<unknown>, code: number): Pro
 export async function createNamespace(kc: KubeConfig, name: string, labels: Record<string, string> = {}): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name, labels } } });
-  await eventually(`ServiceAccount ${name}/default`, () =>
-    core.readNamespacedServiceAccount({ name: 'default', namespace: name }),
-  );
+  await eventually(`ServiceAccount ${name}/default`, () => core.readNamespacedServiceAccount({ name: 'default', namespace: name }));
 }
 
 /** A minimal pod that Pod Security `restricted` admits; `overrides` change its one container. */

@@ -22,7 +22,9 @@ export const OPERATOR_ACCOUNT = 'spacekit-operator';
  */
 export async function operatorKubeconfig(admin: KubeConfig): Promise<{ path: string; remove(): void }> {
   const core = admin.makeApiClient(CoreV1Api);
-  await eventually('the operator ServiceAccount', () => core.readNamespacedServiceAccount({ name: OPERATOR_ACCOUNT, namespace: OPERATOR_NAMESPACE }));
+  await eventually('the operator ServiceAccount', () =>
+    core.readNamespacedServiceAccount({ name: OPERATOR_ACCOUNT, namespace: OPERATOR_NAMESPACE }),
+  );
   const request = await core.createNamespacedServiceAccountToken({
     name: OPERATOR_ACCOUNT,
     namespace: OPERATOR_NAMESPACE,
@@ -35,7 +37,15 @@ export async function operatorKubeconfig(admin: KubeConfig): Promise<{ path: str
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'local', cluster: { server: cluster.server, 'certificate-authority-data': cluster.caData ?? (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : '') } }],
+    clusters: [
+      {
+        name: 'local',
+        cluster: {
+          server: cluster.server,
+          'certificate-authority-data': cluster.caData ?? (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : ''),
+        },
+      },
+    ],
     users: [{ name: 'operator', user: { token: request.status?.token ?? '' } }],
     contexts: [{ name: 'operator', context: { cluster: 'local', user: 'operator' } }],
     'current-context': 'operator',
@@ -89,7 +99,18 @@ process.once('exit', () => {
 
 /** Starts `spacekit operator` and resolves once it serves; rejects with its log if it exits first. */
 export async function startOperator(options: OperatorProcessOptions): Promise<OperatorProcess> {
-  const args = [options.entry ?? CLI, '--kubeconfig', options.kubeconfigPath, 'operator', '--metrics-addr', '127.0.0.1:0', '--log-format', 'json', '--log-level', 'debug'];
+  const args = [
+    options.entry ?? CLI,
+    '--kubeconfig',
+    options.kubeconfigPath,
+    'operator',
+    '--metrics-addr',
+    '127.0.0.1:0',
+    '--log-format',
+    'json',
+    '--log-level',
+    'debug',
+  ];
   if (options.organizationSelector) args.push('--organization-selector', options.organizationSelector);
   if (options.leaderElect) args.push('--leader-elect');
   if (options.identity) args.push('--identity', options.identity);
@@ -99,14 +120,19 @@ export async function startOperator(options: OperatorProcessOptions): Promise<Op
   if (options.meterBucket) args.push('--meter-bucket', options.meterBucket);
   if (options.orphanGrace) args.push('--orphan-grace', options.orphanGrace);
   if (options.watchTimeout) args.push('--watch-timeout', options.watchTimeout);
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   running.add(child);
   const lines: string[] = [];
   createInterface(child.stderr).on('line', (line) => lines.push(line));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => {
-    running.delete(child);
-    done(code);
-  }));
+  const exited = new Promise<number | null>((done) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      done(code);
+    }),
+  );
   const url = await new Promise<string>((resolveUrl, reject) => {
     createInterface(child.stdout).on('line', (line) => {
       try {

@@ -2,7 +2,12 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { connect, type Spacekit } from '@spacekit/sdk';
 import { inject } from 'vitest';
 import { adminKubeConfig } from './kube.ts';
-import { type OperatorProcess, type OperatorProcessOptions, operatorKubeconfig as operatorKubeconfigFor, startOperator } from './operator-process.ts';
+import {
+  type OperatorProcess,
+  type OperatorProcessOptions,
+  operatorKubeconfig as operatorKubeconfigFor,
+  startOperator,
+} from './operator-process.ts';
 
 export * from './operator-process.ts';
 
@@ -37,7 +42,10 @@ export interface ShardOperator extends OperatorProcess {
  * labelled `SHARD_LABEL=<shard>`, so that test files running in parallel on
  * one control plane never share an operator.
  */
-export async function startShardOperator(shard: string, options: Omit<OperatorProcessOptions, 'kubeconfigPath' | 'organizationSelector'> = {}): Promise<ShardOperator> {
+export async function startShardOperator(
+  shard: string,
+  options: Omit<OperatorProcessOptions, 'kubeconfigPath' | 'organizationSelector'> = {},
+): Promise<ShardOperator> {
   const kubeconfig = await operatorKubeconfig();
   const operator = await startOperator({ ...options, kubeconfigPath: kubeconfig.path, organizationSelector: `${SHARD_LABEL}=${shard}` });
   return {

@@ -72,7 +72,8 @@ export async function getJSON<T>(kc: KubeConfig, path: string): Promise<T> {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => {
-        if (res.statusCode !== 200) return reject(Object.assign(new Error(`GET ${path}: ${res.statusCode} ${body}`), { code: res.statusCode }));
+        if (res.statusCode !== 200)
+          return reject(Object.assign(new Error(`GET ${path}: ${res.statusCode} ${body}`), { code: res.statusCode }));
         try {
           resolve(JSON.parse(body) as T);
         } catch {

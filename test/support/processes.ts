@@ -18,7 +18,11 @@ export function processesMatching(fragment: string): number[] {
     .map(Number)
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.includes(fragment)) && isAlive(pid);
+        return (
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+            .split('\0')
+            .some((arg) => arg.includes(fragment)) && isAlive(pid)
+        );
       } catch {
         return false;
       }

@@ -28,8 +28,13 @@ describe('the hello app under node:test', () => {
   test('rolls out in its Space', async () => {
     const apps = space().api(AppsV1Api);
     await apps.createNamespacedDeployment({ namespace: space().namespace, body: helloDeployment(1) });
-    await until('the rollout', async () => (await apps.readNamespacedDeployment({ name: APP, namespace: space().namespace })).status?.readyReplicas === 1);
-    const pods = await space().api(CoreV1Api).listNamespacedPod({ namespace: space().namespace, labelSelector: `app=${APP}` });
+    await until(
+      'the rollout',
+      async () => (await apps.readNamespacedDeployment({ name: APP, namespace: space().namespace })).status?.readyReplicas === 1,
+    );
+    const pods = await space()
+      .api(CoreV1Api)
+      .listNamespacedPod({ namespace: space().namespace, labelSelector: `app=${APP}` });
     assert.equal(pods.items[0]?.spec?.runtimeClassName, 'gvisor');
   });
 

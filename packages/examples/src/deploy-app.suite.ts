@@ -22,7 +22,7 @@ const test = ephemeralSpaceTest({ kit: connectFromEnv, tenant, scope: 'worker', 
 const isolatedTest = ephemeralSpaceTest({ kit: connectFromEnv, tenant, prefix: 'case', ttl: '30m' });
 
 describe('the hello app, in one Space per worker', () => {
-  test('rolls out, sandboxed, with the Space\'s defaults counted against its quota', async ({ space }) => {
+  test("rolls out, sandboxed, with the Space's defaults counted against its quota", async ({ space }) => {
     const apps = space.api(AppsV1Api);
     const core = space.api(CoreV1Api);
     await apps.createNamespacedDeployment({ namespace: space.namespace, body: helloDeployment(2) });
@@ -50,12 +50,15 @@ describe('the hello app, in one Space per worker', () => {
     );
   });
 
-  test('answers over HTTP, through the API server\'s service proxy', async ({ space }) => {
+  test("answers over HTTP, through the API server's service proxy", async ({ space }) => {
     const core = space.api(CoreV1Api);
-    await space.api(AppsV1Api).createNamespacedDeployment({ namespace: space.namespace, body: helloDeployment(1) }).catch((err) => {
-      // The first test of this worker's Space may have made it already.
-      if ((err as { code?: number }).code !== 409) throw err;
-    });
+    await space
+      .api(AppsV1Api)
+      .createNamespacedDeployment({ namespace: space.namespace, body: helloDeployment(1) })
+      .catch((err) => {
+        // The first test of this worker's Space may have made it already.
+        if ((err as { code?: number }).code !== 409) throw err;
+      });
     await core.createNamespacedService({ namespace: space.namespace, body: helloService() });
     // Until a pod is Ready behind the Service the proxy answers 503; then the app itself does.
     const reply = await vi.waitFor(
@@ -69,7 +72,9 @@ describe('the hello app, in one Space per worker', () => {
     const core = space.api(CoreV1Api);
     await expect(core.listNamespace()).rejects.toMatchObject({ code: 403 });
     await expect(core.listNamespacedPod({ namespace: 'kube-system' })).rejects.toMatchObject({ code: 403 });
-    await expect(core.deleteNamespacedResourceQuota({ name: 'spacekit-quota', namespace: space.namespace })).rejects.toMatchObject({ code: 403 });
+    await expect(core.deleteNamespacedResourceQuota({ name: 'spacekit-quota', namespace: space.namespace })).rejects.toMatchObject({
+      code: 403,
+    });
   });
 });
 
@@ -80,7 +85,10 @@ describe('a fresh Space for every test', () => {
       const core = space.api(CoreV1Api);
       const markers = await core.listNamespacedConfigMap({ namespace: space.namespace, labelSelector: 'example/marker' });
       expect(markers.items).toEqual([]);
-      await core.createNamespacedConfigMap({ namespace: space.namespace, body: { metadata: { name: `marker-${name}`, labels: { 'example/marker': name } } } });
+      await core.createNamespacedConfigMap({
+        namespace: space.namespace,
+        body: { metadata: { name: `marker-${name}`, labels: { 'example/marker': name } } },
+      });
     });
   }
 });

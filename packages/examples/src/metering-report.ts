@@ -21,12 +21,20 @@ function table(report: MeteredReport): string {
     [row.organization, row.tenant, row.space].filter(Boolean).join('/'),
     ...resources.map((r) => (row.usage[r]?.value ?? 0).toFixed(3)),
   ]);
-  return alignColumns([header, ...rows], header.map((_, i) => i > 0)).join('\n');
+  return alignColumns(
+    [header, ...rows],
+    header.map((_, i) => i > 0),
+  ).join('\n');
 }
 
 await main(async () => {
   const { values } = parseArgs({
-    options: { since: { type: 'string', default: '24h' }, by: { type: 'string', default: 'space' }, operator: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      since: { type: 'string', default: '24h' },
+      by: { type: 'string', default: 'space' },
+      operator: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const by = LEVELS.find((level) => level === values.by);
   if (!by) throw new UsageProblem(`--by is one of ${LEVELS.join(', ')}, not "${values.by}"`);
@@ -38,7 +46,9 @@ await main(async () => {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`Usage by ${report.by}, ${report.window.from} to ${report.window.to}; measured ${report.coverage.percent.toFixed(1)}% of the window\n\n`);
+  process.stdout.write(
+    `Usage by ${report.by}, ${report.window.from} to ${report.window.to}; measured ${report.coverage.percent.toFixed(1)}% of the window\n\n`,
+  );
   process.stdout.write(report.rows.length === 0 ? 'no usage recorded in this window\n' : `${table(report)}\n`);
   // Time the meter did not see is left out, not guessed: say so.
   for (const gap of report.gaps) process.stdout.write(`gap: ${gap.from} to ${gap.to} (${gap.duration}): ${gap.reason}\n`);

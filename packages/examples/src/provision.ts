@@ -27,7 +27,9 @@ function budgetLine(node: TreeNode): string {
 function print(node: TreeNode, depth = 0): void {
   const what = node.kind.toLowerCase();
   const role = node.kind === 'Space' ? 'quota' : 'allocated/budget';
-  process.stdout.write(`${'  '.repeat(depth)}${what} ${node.name}  ${node.phase}  namespace ${node.namespace ?? '-'}  ${role}: ${budgetLine(node)}\n`);
+  process.stdout.write(
+    `${'  '.repeat(depth)}${what} ${node.name}  ${node.phase}  namespace ${node.namespace ?? '-'}  ${role}: ${budgetLine(node)}\n`,
+  );
   for (const child of node.children) print(child, depth + 1);
 }
 
@@ -50,7 +52,10 @@ await main(async () => {
     members: [{ kind: 'User', name: 'tina@example.com', role: 'admin' }],
   });
   // Each create resolves once the Space is Ready: namespace, quota, limits, network policies, bindings, sandbox.
-  for (const [name, cpu, memory] of [['dev', 1, '2Gi'], ['staging', 2, '4Gi']] as const) {
+  for (const [name, cpu, memory] of [
+    ['dev', 1, '2Gi'],
+    ['staging', 2, '4Gi'],
+  ] as const) {
     await kit.spaces.create({
       organization,
       tenant: 'payments',

@@ -30,7 +30,8 @@ import {
 import { stringify } from 'yaml';
 import { labelsFrom, main, UsageProblem } from './cluster.ts';
 
-const USAGE = 'usage: node packages/examples/src/render-only.ts --org NAME --tenant NAME --space NAME [--cpu Q] [--memory Q] [--ttl D] [--label K=V]... [--objects] [-o yaml|json]';
+const USAGE =
+  'usage: node packages/examples/src/render-only.ts --org NAME --tenant NAME --space NAME [--cpu Q] [--memory Q] [--ttl D] [--label K=V]... [--objects] [-o yaml|json]';
 
 await main(async () => {
   const { values } = parseArgs({
@@ -78,7 +79,11 @@ await main(async () => {
     metadata: { name: values.space, namespace: `${values.org}--${values.tenant}` },
     spec: validate(
       SpaceSpecSchema,
-      { resources: space, members: [{ kind: 'Group', name: `${values.tenant}-devs`, role: 'developer' }], ...(values.ttl !== undefined && { ttl: values.ttl }) },
+      {
+        resources: space,
+        members: [{ kind: 'Group', name: `${values.tenant}-devs`, role: 'developer' }],
+        ...(values.ttl !== undefined && { ttl: values.ttl }),
+      },
       'space',
     ),
   };
@@ -87,7 +92,11 @@ await main(async () => {
   spaceObject.spec.containerDefaults = { request: quantitiesAsStrings(defaults.request), limit: quantitiesAsStrings(defaults.limit) };
 
   const objects: readonly (KubeObject | Organization | Tenant | Space)[] = values.objects
-    ? [...renderOrganization(organization), ...renderTenant(organization, tenant), ...renderSpace(organization, tenant, spaceObject, DEFAULT_SETTINGS)]
+    ? [
+        ...renderOrganization(organization),
+        ...renderTenant(organization, tenant),
+        ...renderSpace(organization, tenant, spaceObject, DEFAULT_SETTINGS),
+      ]
     : [organization, tenant, spaceObject];
   process.stdout.write(
     values.output === 'json'

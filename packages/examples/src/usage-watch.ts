@@ -37,7 +37,8 @@ function printSnapshot(snapshot: UsageSnapshot, json: boolean): void {
   }
   const time = snapshot.at.slice(11, 19);
   const lines = [`${time} ${snapshot.root.kind.toLowerCase()} ${snapshot.root.name}  ${snapshot.root.phase}  ${usageLine(snapshot.root)}`];
-  for (const child of snapshot.root.children) lines.push(`         ${child.kind.toLowerCase()} ${child.name}  ${child.phase}  ${usageLine(child)}`);
+  for (const child of snapshot.root.children)
+    lines.push(`         ${child.kind.toLowerCase()} ${child.name}  ${child.phase}  ${usageLine(child)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

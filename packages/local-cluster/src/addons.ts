@@ -66,7 +66,9 @@ export async function ensureAddon(addon: AddonDefinition, options: EnsureAddonOp
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
     const ldflags = ['-s', '-w', ...(addon.versionVar ? [`-X ${addon.versionVar}=${version}`] : [])].join(' ');
-    await runGo(['build', '-mod=readonly', '-buildvcs=false', '-trimpath', '-ldflags', ldflags, '-o', tmp, addon.main], dir, { CGO_ENABLED: '0' });
+    await runGo(['build', '-mod=readonly', '-buildvcs=false', '-trimpath', '-ldflags', ldflags, '-o', tmp, addon.main], dir, {
+      CGO_ENABLED: '0',
+    });
     await rename(tmp, path);
   } catch (err) {
     if (err instanceof LocalClusterError) throw err;

@@ -40,8 +40,20 @@ describe('binaryKey', () => {
   });
 
   it('does not let content move between file names unnoticed', () => {
-    const a = binaryKey({ goMod, sources: new Map([['a.go', 'xy'], ['b.go', '']]) });
-    const b = binaryKey({ goMod, sources: new Map([['a.go', 'x'], ['b.go', 'y']]) });
+    const a = binaryKey({
+      goMod,
+      sources: new Map([
+        ['a.go', 'xy'],
+        ['b.go', ''],
+      ]),
+    });
+    const b = binaryKey({
+      goMod,
+      sources: new Map([
+        ['a.go', 'x'],
+        ['b.go', 'y'],
+      ]),
+    });
     expect(a).not.toBe(b);
   });
 });

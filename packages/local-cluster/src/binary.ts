@@ -70,9 +70,7 @@ export function sourceHash(input: BinaryKeyInput): string {
 export async function readKeyInput(dir: string): Promise<BinaryKeyInput> {
   const goMod = await readFile(join(dir, 'go.mod'), 'utf8');
   // Recursive, so that an edit in an internal package also invalidates the cached build.
-  const names = (await readdir(dir, { recursive: true })).filter(
-    (n) => n === 'go.sum' || (n.endsWith('.go') && !n.endsWith('_test.go')),
-  );
+  const names = (await readdir(dir, { recursive: true })).filter((n) => n === 'go.sum' || (n.endsWith('.go') && !n.endsWith('_test.go')));
   const sources = new Map<string, string>();
   for (const name of names) sources.set(name, await readFile(join(dir, name), 'utf8'));
   return { goMod, sources };
@@ -139,9 +137,13 @@ export async function ensureControlPlaneBinary(options: EnsureBinaryOptions = {}
     // The image programs first: the control plane binary's presence is what a later check trusts most.
     for (const program of IMAGE_PROGRAMS) {
       const out = join(dir, program);
-      await runGo(['build', '-buildvcs=false', '-trimpath', '-ldflags', '-s -w', '-o', out + suffix, `./cmd/${program.replace('spacekit-', '')}`], GO_MODULE_DIR, {
-        CGO_ENABLED: '0',
-      });
+      await runGo(
+        ['build', '-buildvcs=false', '-trimpath', '-ldflags', '-s -w', '-o', out + suffix, `./cmd/${program.replace('spacekit-', '')}`],
+        GO_MODULE_DIR,
+        {
+          CGO_ENABLED: '0',
+        },
+      );
       await rename(out + suffix, out);
     }
     await runGo(['build', '-buildvcs=false', '-ldflags', versionLdflags(kubernetesVersion), '-o', tmp, '.'], GO_MODULE_DIR);
@@ -159,11 +161,17 @@ export async function ensureControlPlaneBinary(options: EnsureBinaryOptions = {}
 export async function pruneOldBuilds(buildsDir: string, keep: number): Promise<string[]> {
   const entries = await Promise.all(
     (await readdir(buildsDir)).map(async (name) => {
-      const mtimeMs = await stat(join(buildsDir, name, BINARY_NAME)).then((s) => s.mtimeMs, () => 0);
+      const mtimeMs = await stat(join(buildsDir, name, BINARY_NAME)).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
       return { name, mtimeMs };
     }),
   );
-  const stale = entries.sort((a, b) => b.mtimeMs - a.mtimeMs).slice(keep).map((e) => join(buildsDir, e.name));
+  const stale = entries
+    .sort((a, b) => b.mtimeMs - a.mtimeMs)
+    .slice(keep)
+    .map((e) => join(buildsDir, e.name));
   await Promise.all(stale.map((dir) => rm(dir, { recursive: true, force: true })));
   return stale;
 }
@@ -187,10 +195,7 @@ export function runGo(args: string[], cwd: string, env: Record<string, string> =
     });
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else
-        reject(
-          new LocalClusterError('BUILD_FAILED', `go ${args.join(' ')} failed with exit code ${code} in ${cwd}`, output.tail(40)),
-        );
+      else reject(new LocalClusterError('BUILD_FAILED', `go ${args.join(' ')} failed with exit code ${code} in ${cwd}`, output.tail(40)));
     });
   });
 }

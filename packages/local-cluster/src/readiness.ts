@@ -44,7 +44,8 @@ export function controlPlaneChecks(kc: KubeConfig, expect: { kwokNodes?: number;
       ? [
           {
             name: 'cluster DNS (kube-system/coredns available)',
-            probe: async () => ((await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' })).status?.availableReplicas ?? 0) > 0,
+            probe: async () =>
+              ((await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' })).status?.availableReplicas ?? 0) > 0,
           },
         ]
       : []),
@@ -110,9 +111,7 @@ export async function waitForControlPlane(kc: KubeConfig, options: WaitOptions =
       );
     }
     // An aborted sleep rejects with a generic AbortError; rethrow the caller's reason instead.
-    await sleep(intervalMs, undefined, options.signal ? { signal: options.signal } : {}).catch(() =>
-      options.signal?.throwIfAborted(),
-    );
+    await sleep(intervalMs, undefined, options.signal ? { signal: options.signal } : {}).catch(() => options.signal?.throwIfAborted());
   }
   const info = await kc.makeApiClient(VersionApi).getCode();
   return { version: info.gitVersion };

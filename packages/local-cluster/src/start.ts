@@ -169,9 +169,7 @@ export async function startLocalCluster(options: StartLocalClusterOptions = {}):
   // If the control plane dies while we wait, say so now rather than at the timeout.
   const died = new AbortController();
   void exited.then((code) =>
-    died.abort(
-      new LocalClusterError('START_FAILED', `the local control plane exited with code ${code} while starting`, stderr.tail(60)),
-    ),
+    died.abort(new LocalClusterError('START_FAILED', `the local control plane exited with code ${code} while starting`, stderr.tail(60))),
   );
   try {
     const { version } = await waitForControlPlane(kubeConfig, {
@@ -239,22 +237,11 @@ async function useExistingCluster(kubeconfigPath: string, options: StartLocalClu
   return { kubeconfigPath, kubeConfig, version, server, external: true, nodes: [], loadImage, stop, [Symbol.asyncDispose]: stop };
 }
 
-function readReadyEvent(
-  child: ChildProcess,
-  exited: Promise<number | null>,
-  stderr: RingBuffer,
-  timeoutMs: number,
-): Promise<ReadyEvent> {
+function readReadyEvent(child: ChildProcess, exited: Promise<number | null>, stderr: RingBuffer, timeoutMs: number): Promise<ReadyEvent> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => {
-      reject(
-        new LocalClusterError(
-          'START_TIMEOUT',
-          `the local control plane did not start within ${timeoutMs / 1000}s`,
-          stderr.tail(40),
-        ),
-      );
+      reject(new LocalClusterError('START_TIMEOUT', `the local control plane did not start within ${timeoutMs / 1000}s`, stderr.tail(40)));
     }, timeoutMs);
     lines.on('line', (line) => {
       try {
@@ -270,11 +257,7 @@ function readReadyEvent(
     void exited.then((code) => {
       clearTimeout(timer);
       reject(
-        new LocalClusterError(
-          'START_FAILED',
-          `the local control plane exited with code ${code} before it was ready`,
-          stderr.tail(60),
-        ),
+        new LocalClusterError('START_FAILED', `the local control plane exited with code ${code} before it was ready`, stderr.tail(60)),
       );
     });
   });

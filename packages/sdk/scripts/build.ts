@@ -47,5 +47,7 @@ export async function buildPackage(): Promise<{ entryBytes: number; cliBytes: nu
 
 if (import.meta.main) {
   const { entryBytes, cliBytes } = await buildPackage();
-  process.stdout.write(`${lib}: library and declarations; CLI ${(entryBytes / 1024).toFixed(0)} KiB entry, ${(cliBytes / 2 ** 20).toFixed(1)} MiB with its chunks\n`);
+  process.stdout.write(
+    `${lib}: library and declarations; CLI ${(entryBytes / 1024).toFixed(0)} KiB entry, ${(cliBytes / 2 ** 20).toFixed(1)} MiB with its chunks\n`,
+  );
 }

@@ -33,10 +33,7 @@ export class ValidationError extends SpacekitError {
   readonly issues: readonly ValidationIssue[];
 
   constructor(what: string, issues: readonly ValidationIssue[]) {
-    super(
-      'VALIDATION',
-      `invalid ${what}:\n${issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`,
-    );
+    super('VALIDATION', `invalid ${what}:\n${issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`);
     this.issues = issues;
   }
 }
@@ -70,15 +67,18 @@ export class QuotaExceededError extends SpacekitError {
   readonly free: string;
   readonly holders: readonly BudgetHolder[];
 
-  constructor(details: {
-    resource: string;
-    parent: string;
-    requested: string;
-    budget: string;
-    free: string;
-    holders: readonly BudgetHolder[];
-    message: string;
-  }, options?: ErrorOptions) {
+  constructor(
+    details: {
+      resource: string;
+      parent: string;
+      requested: string;
+      budget: string;
+      free: string;
+      holders: readonly BudgetHolder[];
+      message: string;
+    },
+    options?: ErrorOptions,
+  ) {
     super('QUOTA_EXCEEDED', details.message, options);
     this.resource = details.resource;
     this.parent = details.parent;

@@ -10,7 +10,16 @@ export { KubeClient, type RequestRecord, serverMessage, watchUntil, type WriteCo
 export { quotaEnforced } from './engine/space.ts';
 export * from './model/index.ts';
 export { CreateSpaceInputSchema } from './api/inputs.ts';
-export type { CreateOrganizationInput, CreateSpaceInput, CreateTenantInput, SpaceRef, TenantRef, UpdateOrganizationInput, UpdateSpaceInput, UpdateTenantInput } from './api/inputs.ts';
+export type {
+  CreateOrganizationInput,
+  CreateSpaceInput,
+  CreateTenantInput,
+  SpaceRef,
+  TenantRef,
+  UpdateOrganizationInput,
+  UpdateSpaceInput,
+  UpdateTenantInput,
+} from './api/inputs.ts';
 export type { Organizations } from './api/organizations.ts';
 export type { ChangeOptions, DeleteOptions, Spaces } from './api/spaces.ts';
 export type { ProvisioningMode } from './api/mode.ts';
@@ -36,5 +45,12 @@ export * from './quantity/index.ts';
 export { budgetShortfalls, type BudgetShortfall, freeBudget } from './budget/budget.ts';
 export { alignColumns } from './util/table.ts';
 export * from './meter/index.ts';
-export { type ReportOptions as UsageReportOptions, Usage, type UsageScope, type UsageSnapshot, type WatchOptions, type TreeNode } from './usage/index.ts';
+export {
+  type ReportOptions as UsageReportOptions,
+  Usage,
+  type UsageScope,
+  type UsageSnapshot,
+  type WatchOptions,
+  type TreeNode,
+} from './usage/index.ts';
 export { type OperatorManifestOptions, renderOperatorManifests } from './operator/manifests.ts';

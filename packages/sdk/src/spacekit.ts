@@ -173,7 +173,9 @@ export class Spacekit {
     const crds = spacekitCrds() as unknown as AnyObject[];
     for (const crd of crds) await client.delete(crd);
     // A CRD lingers while its finalizer clears the stored objects; an install() right after must not race it.
-    await waitFor('the Spacekit CRDs to be removed', async () => ((await Promise.all(crds.map((c) => client.read(c)))).some(Boolean) ? undefined : true));
+    await waitFor('the Spacekit CRDs to be removed', async () =>
+      (await Promise.all(crds.map((c) => client.read(c)))).some(Boolean) ? undefined : true,
+    );
     for (const namespace of await client.list<AnyObject>('v1', 'Namespace', undefined, OPERATOR_SELECTOR)) await client.delete(namespace);
     client.resetInstalledCheck();
   }
@@ -196,7 +198,12 @@ export async function connect(options: ConnectOptions = {}): Promise<Spacekit> {
   if (options.context) {
     if (!kubeConfig.getContexts().some((c) => c.name === options.context)) {
       throw new NotFoundError(
-        `kubeconfig has no context "${options.context}"; it has: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'}`,
+        `kubeconfig has no context "${options.context}"; it has: ${
+          kubeConfig
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        }`,
       );
     }
     kubeConfig.setCurrentContext(options.context);

@@ -61,5 +61,7 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 if (import.meta.main) {
   const result = await buildExtension();
-  console.log(`extension bundle ${kib(result.extension.bytes)} (${result.extension.path}), dashboard script ${kib(result.dashboard.bytes)}`);
+  console.log(
+    `extension bundle ${kib(result.extension.bytes)} (${result.extension.path}), dashboard script ${kib(result.dashboard.bytes)}`,
+  );
 }

@@ -18,7 +18,11 @@ function zipEntries(zip: Buffer): { name: string; bytes: number; compressedBytes
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
     const commentLength = zip.readUInt16LE(at + 32);
-    entries.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), bytes: zip.readUInt32LE(at + 24), compressedBytes: zip.readUInt32LE(at + 20) });
+    entries.push({
+      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
+      bytes: zip.readUInt32LE(at + 24),
+      compressedBytes: zip.readUInt32LE(at + 20),
+    });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

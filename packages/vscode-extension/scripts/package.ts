@@ -12,7 +12,19 @@ import { dirname, join } from 'node:path';
 import { buildExtension, PACKAGE_DIR } from './build.ts';
 
 /** The manifest fields the .vsix keeps; workspace-only ones (scripts, dependencies) go. */
-const KEPT = ['displayName', 'version', 'publisher', 'description', 'license', 'main', 'engines', 'categories', 'keywords', 'activationEvents', 'contributes'] as const;
+const KEPT = [
+  'displayName',
+  'version',
+  'publisher',
+  'description',
+  'license',
+  'main',
+  'engines',
+  'categories',
+  'keywords',
+  'activationEvents',
+  'contributes',
+] as const;
 
 /** The packaged extension's id is `<publisher>.<name>`: `spacekit.spacekit`. */
 export const EXTENSION_NAME = 'spacekit';
@@ -33,10 +45,14 @@ export async function packageExtension(dist = join(PACKAGE_DIR, 'dist')): Promis
   await cp(join(PACKAGE_DIR, 'README.md'), join(stage, 'README.md'));
   const vsix = join(dist, `${EXTENSION_NAME}-${String(manifest.version)}.vsix`);
   const vsce = join(dirname(createRequire(import.meta.url).resolve('@vscode/vsce/package.json')), 'vsce');
-  const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix], {
-    cwd: stage,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix],
+    {
+      cwd: stage,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`vsce package failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return { vsix, bytes: (await stat(vsix)).size, bundleBytes: built.extension.bytes };
 }

@@ -14,7 +14,8 @@ export function createLog(): Log {
   return {
     info: (message) => channel.info(message),
     warn: (message) => channel.warn(message),
-    error: (message, err) => channel.error(err === undefined ? message : `${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    error: (message, err) =>
+      channel.error(err === undefined ? message : `${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     show: () => channel.show(true),
     dispose: () => channel.dispose(),
   };

@@ -42,7 +42,9 @@ describe('the manifest', () => {
     // VS Code 1.74 and later activate an extension on the views and commands it contributes; older ones would never activate it.
     const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(manifest.engines.vscode) ?? []).slice(1).map(Number);
     expect(major * 1000 + minor, `engines.vscode ${manifest.engines.vscode}`).toBeGreaterThanOrEqual(1074);
-    const views = Object.values(manifest.contributes.views).flat().map((v) => `onView:${v.id}`);
+    const views = Object.values(manifest.contributes.views)
+      .flat()
+      .map((v) => `onView:${v.id}`);
     expect(views).toContain('onView:spacekit.spaces');
     // Anything else (*, onStartupFinished, a language or a file) would start it where nobody asked for Spacekit.
     const implied = [...views, ...manifest.contributes.commands.map((c) => `onCommand:${c.command}`)];

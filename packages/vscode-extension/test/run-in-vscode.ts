@@ -29,7 +29,16 @@ if (!executable || !existsSync(executable)) {
 // The packaged layout (manifest named `spacekit`, bundle, media) is what runs, as in the .vsix.
 await packageExtension();
 const suite = join(PACKAGE_DIR, 'dist/in-host/suite.cjs');
-await build({ entryPoints: [join(PACKAGE_DIR, 'test/in-host/suite.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node22', external: ['vscode'], outfile: suite, logLevel: 'warning' });
+await build({
+  entryPoints: [join(PACKAGE_DIR, 'test/in-host/suite.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  external: ['vscode'],
+  outfile: suite,
+  logLevel: 'warning',
+});
 const workspace = mkdtempSync(join(tmpdir(), 'spacekit-in-host-'));
 try {
   const code = await runTests({

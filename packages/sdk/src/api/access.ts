@@ -74,7 +74,8 @@ export class Access {
     const { organization, tenant, space } = scope;
     if (tenant === undefined) return { ...NONE };
     const parent = await this.rules(tenantNamespace(organization, tenant));
-    const spaces = (verb: string, name?: string) => rulesAllow(parent.rules, { verb, group: API_GROUP, resource: 'spaces', ...(name !== undefined && { name }) });
+    const spaces = (verb: string, name?: string) =>
+      rulesAllow(parent.rules, { verb, group: API_GROUP, resource: 'spaces', ...(name !== undefined && { name }) });
     if (space === undefined) return { ...NONE, createSpace: spaces('create'), incomplete: parent.incomplete };
     const own = await this.rules(spaceNamespace(organization, tenant, space));
     return {

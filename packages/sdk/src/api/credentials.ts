@@ -59,14 +59,22 @@ export async function spaceCredentials(ctx: EngineContext, ref: SpaceRef, option
   const problem = nameProblem('ServiceAccount', serviceAccount);
   if (problem) issues.push({ path: 'serviceAccount', message: problem });
   if (!Number.isInteger(expirationSeconds) || expirationSeconds < 600) {
-    issues.push({ path: 'expirationSeconds', message: `${expirationSeconds} is too short: Kubernetes issues tokens for 600 seconds or more` });
+    issues.push({
+      path: 'expirationSeconds',
+      message: `${expirationSeconds} is too short: Kubernetes issues tokens for 600 seconds or more`,
+    });
   }
   if (!(role in ROLE_FOR)) issues.push({ path: 'role', message: `role is developer or viewer, not "${role}"` });
   if (issues.length > 0) throw new ValidationError('credentials', issues);
 
   const client = ctx.client;
   try {
-    await client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: serviceAccount, namespace }, automountServiceAccountToken: false });
+    await client.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: serviceAccount, namespace },
+      automountServiceAccountToken: false,
+    });
     await client.apply({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -80,10 +88,22 @@ export async function spaceCredentials(ctx: EngineContext, ref: SpaceRef, option
       `/api/v1/namespaces/${namespace}/serviceaccounts/${serviceAccount}/token`,
       { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [], expirationSeconds } } },
     );
-    const kubeconfig = scopedKubeconfig(client.kubeConfig, namespace, `${ref.organization}-${ref.tenant}-${ref.name}`, request.status.token);
+    const kubeconfig = scopedKubeconfig(
+      client.kubeConfig,
+      namespace,
+      `${ref.organization}-${ref.tenant}-${ref.name}`,
+      request.status.token,
+    );
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfig);
-    return { namespace, serviceAccount, token: request.status.token, expiresAt: request.status.expirationTimestamp, kubeconfig, kubeConfig };
+    return {
+      namespace,
+      serviceAccount,
+      token: request.status.token,
+      expiresAt: request.status.expirationTimestamp,
+      kubeconfig,
+      kubeConfig,
+    };
   } catch (err) {
     throw toSpacekitError(err, `issue credentials for space ${ref.organization}/${ref.tenant}/${ref.name}`);
   }
@@ -147,7 +167,9 @@ export function ownKubeconfig(from: KubeConfig, namespace: string): { kubeconfig
   const cluster = from.getCurrentCluster();
   const user = from.getCurrentUser();
   if (!context || !cluster || !user) {
-    throw new ValidationError('kubeconfig', [{ path: 'current-context', message: 'the kubeconfig has no current context with a cluster and a user' }]);
+    throw new ValidationError('kubeconfig', [
+      { path: 'current-context', message: 'the kubeconfig has no current context with a cluster and a user' },
+    ]);
   }
   const narrowed = new KubeConfig();
   narrowed.loadFromOptions({ clusters: [cluster], users: [user], contexts: [{ ...context, namespace }], currentContext: context.name });
@@ -162,7 +184,16 @@ export function scopedKubeconfig(from: KubeConfig, namespace: string, name: stri
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: cluster.server, ...(ca ? { 'certificate-authority-data': ca } : {}), ...(cluster.skipTLSVerify && { 'insecure-skip-tls-verify': true }) } }],
+    clusters: [
+      {
+        name,
+        cluster: {
+          server: cluster.server,
+          ...(ca ? { 'certificate-authority-data': ca } : {}),
+          ...(cluster.skipTLSVerify && { 'insecure-skip-tls-verify': true }),
+        },
+      },
+    ],
     users: [{ name, user: { token } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace } }],
     'current-context': name,

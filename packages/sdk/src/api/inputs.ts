@@ -21,14 +21,26 @@ export const UserLabelsSchema = z
   .superRefine((labels, ctx) => {
     for (const key of Object.keys(labels)) {
       if (key.startsWith('spacekit.dev/') || key === LABELS.managedBy) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `label ${key} is set by Spacekit itself; use a key of your own, such as ci.example.com/run` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `label ${key} is set by Spacekit itself; use a key of your own, such as ci.example.com/run`,
+        });
       } else if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a valid label key: use [prefix/]name, such as example.com/team or team` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is not a valid label key: use [prefix/]name, such as example.com/team or team`,
+        });
       }
     }
     for (const [key, value] of Object.entries(labels)) {
       if (value !== '' && !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(value)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `"${value}" is not a valid label value: letters, digits, -, _ and . only, starting and ending with a letter or digit` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${value}" is not a valid label value: letters, digits, -, _ and . only, starting and ending with a letter or digit`,
+        });
       }
     }
   })

@@ -7,7 +7,15 @@ import { type QuotaObject, quotaEnforced } from '../engine/space.ts';
 import { type KubeClient, statusCode, watchUntil } from '../kube/index.ts';
 import { OBJECT_NAMES } from '../render/index.ts';
 import { backoffDelay } from '../util/backoff.ts';
-import { CONDITION_REASONS as R, CONDITION_TYPES as C, LABELS, MANAGER, type Organization, type Space, type Tenant } from '../model/index.ts';
+import {
+  CONDITION_REASONS as R,
+  CONDITION_TYPES as C,
+  LABELS,
+  MANAGER,
+  type Organization,
+  type Space,
+  type Tenant,
+} from '../model/index.ts';
 
 /** How long waits take at most, unless the caller says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -18,7 +26,13 @@ type AnyCr = Organization | Tenant | Space;
  * Polls `probe` until it returns a value, waiting `firstIntervalMs` (at most 500) and then twice as long each time up to
  * 500 ms; throws {@link TimeoutError} saying what it waited for.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = DEFAULT_TIMEOUT_MS, hint = '', firstIntervalMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  hint = '',
+  firstIntervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     const value = await probe();
@@ -34,7 +48,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
  * moment ago without waiting).
  */
 export async function assertNamespaceFree(client: KubeClient, namespace: string, forWhat: string): Promise<void> {
-  const existing = await client.read<{ apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string } }>({
+  const existing = await client.read<{
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  }>({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: namespace },
@@ -46,7 +64,9 @@ export async function assertNamespaceFree(client: KubeClient, namespace: string,
     );
   }
   if (existing.metadata.deletionTimestamp) {
-    throw new ConflictError(`namespace ${namespace} is still being deleted (something of that name was deleted a moment ago); try again once it is gone`);
+    throw new ConflictError(
+      `namespace ${namespace} is still being deleted (something of that name was deleted a moment ago); try again once it is gone`,
+    );
   }
 }
 
@@ -77,7 +97,12 @@ export function statusError(label: string, object: AnyCr): SpacekitError | undef
  * as soon as it is Failed, with the error its status stands for, rather than
  * waiting out the timeout.
  */
-export async function waitUntilReady<T extends AnyCr>(label: string, read: () => Promise<T>, timeoutMs = DEFAULT_TIMEOUT_MS, hint = ''): Promise<T> {
+export async function waitUntilReady<T extends AnyCr>(
+  label: string,
+  read: () => Promise<T>,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  hint = '',
+): Promise<T> {
   return waitFor(
     `${label} to be Ready`,
     async () => {
@@ -195,6 +220,14 @@ export async function updateThroughOperator<T extends AnyCr>(u: OperatorUpdate<T
     if (now.metadata.generation !== updated.metadata.generation) return;
     await u.replace({ ...now, spec: u.current.spec });
   });
-  const fallback = new QuotaExceededError({ resource: '', parent: '', requested: '', budget: '', free: '', holders: [], message: resize.message });
+  const fallback = new QuotaExceededError({
+    resource: '',
+    parent: '',
+    requested: '',
+    budget: '',
+    free: '',
+    holders: [],
+    message: resize.message,
+  });
   throw (await refusal(u.ledger, u.child, u.spec.resources, fallback)) ?? fallback;
 }

@@ -43,7 +43,14 @@ export class Provisioning {
     let decided = this.#decided.get(key);
     if (!decided) {
       decided = Promise.all([
-        this.#allowed({ group: API_GROUP, resource: owner.resource, subresource: 'status', verb: 'update', name: owner.name, ...(owner.namespace && { namespace: owner.namespace }) }),
+        this.#allowed({
+          group: API_GROUP,
+          resource: owner.resource,
+          subresource: 'status',
+          verb: 'update',
+          name: owner.name,
+          ...(owner.namespace && { namespace: owner.namespace }),
+        }),
         this.#allowed({ group: '', resource: 'namespaces', verb: 'create' }),
       ]).then(([ledger, namespaces]) => ledger && namespaces);
       // A failed review is not an answer; ask again next time.

@@ -58,13 +58,17 @@ export class Organizations {
           throw err;
         }
       }
-      if (await this.#ctx.organizations.get(undefined, name)) throw new ConflictError(`${label(name)} already exists; use update to change it`);
+      if (await this.#ctx.organizations.get(undefined, name))
+        throw new ConflictError(`${label(name)} already exists; use update to change it`);
       await assertNamespaceFree(this.#ctx.client, namespace, label(name));
       const created = await this.#ctx.organizations.create(object([CLEANUP_FINALIZER]));
       try {
         const result = await reconcileOrganization(this.#ctx, name, { organization: created, apply: { fresh: true } });
         if (result.outcome === 'ready' && result.object) return result.object;
-        throw (result.object && statusError(label(name), result.object)) ?? new ConflictError(`${label(name)} could not be provisioned (${result.outcome})`);
+        throw (
+          (result.object && statusError(label(name), result.object)) ??
+          new ConflictError(`${label(name)} could not be provisioned (${result.outcome})`)
+        );
       } catch (err) {
         await this.#ctx.organizations.delete(undefined, name);
         await finalizeOrganization(this.#ctx, created, { waitForNamespace: false });
@@ -115,10 +119,17 @@ export class Organizations {
         return this.#ctx.organizations.replace({ ...current, spec });
       });
       if (!(await this.#embedded(name))) {
-        return await waitUntilReady(label(name), async () => {
-          const org = await this.get(name);
-          return (org.status?.observedGeneration ?? 0) >= (updated.metadata.generation ?? 0) ? org : { ...org, status: { ...org.status, phase: 'Pending' as const } };
-        }, options.timeoutMs, NO_OPERATOR_HINT);
+        return await waitUntilReady(
+          label(name),
+          async () => {
+            const org = await this.get(name);
+            return (org.status?.observedGeneration ?? 0) >= (updated.metadata.generation ?? 0)
+              ? org
+              : { ...org, status: { ...org.status, phase: 'Pending' as const } };
+          },
+          options.timeoutMs,
+          NO_OPERATOR_HINT,
+        );
       }
       const result = await reconcileOrganization(this.#ctx, name, { organization: updated });
       if (!result.object) throw new NotFoundError(`${label(name)} was deleted while it was being updated`);
@@ -136,7 +147,12 @@ export class Organizations {
       await this.#ctx.organizations.delete(undefined, name);
       if (!(await this.#embedded(name))) {
         if (wait) {
-          await waitFor(`${label(name)} to be deleted`, async () => ((await this.#ctx.organizations.get(undefined, name)) ? undefined : true), options.timeoutMs, NO_OPERATOR_HINT);
+          await waitFor(
+            `${label(name)} to be deleted`,
+            async () => ((await this.#ctx.organizations.get(undefined, name)) ? undefined : true),
+            options.timeoutMs,
+            NO_OPERATOR_HINT,
+          );
         }
         return;
       }

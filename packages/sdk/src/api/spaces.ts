@@ -60,7 +60,10 @@ function storedSpec(spec: SpaceSpec): SpaceSpec {
   return {
     ...spec,
     resources: quantitiesAsStrings(spec.resources),
-    containerDefaults: { request: quantitiesAsStrings(spec.containerDefaults.request), limit: quantitiesAsStrings(spec.containerDefaults.limit) },
+    containerDefaults: {
+      request: quantitiesAsStrings(spec.containerDefaults.request),
+      limit: quantitiesAsStrings(spec.containerDefaults.limit),
+    },
   };
 }
 
@@ -83,8 +86,12 @@ export class Spaces {
 
   async #parents(organization: string, tenant: string): Promise<{ org: Organization; tenant: Tenant }> {
     const [org, t] = await Promise.all([this.#ctx.organizations.get(undefined, organization), this.#ctx.tenants.get(organization, tenant)]);
-    if (!org) throw new NotFoundError(`organization "${organization}" does not exist; create it first (spacekit create org ${organization})`);
-    if (!t) throw new NotFoundError(`tenant "${organization}/${tenant}" does not exist; create it first (spacekit create tenant ${organization}/${tenant})`);
+    if (!org)
+      throw new NotFoundError(`organization "${organization}" does not exist; create it first (spacekit create org ${organization})`);
+    if (!t)
+      throw new NotFoundError(
+        `tenant "${organization}/${tenant}" does not exist; create it first (spacekit create tenant ${organization}/${tenant})`,
+      );
     return { org, tenant: t };
   }
 
@@ -118,7 +125,12 @@ export class Spaces {
     const object = (finalizers: string[]): Space => ({
       apiVersion: GROUP_VERSION,
       kind: 'Space',
-      metadata: { name: s, namespace: tenantNamespace(o, t), labels: { ...labels, [LABELS.organization]: o, [LABELS.tenant]: t }, finalizers },
+      metadata: {
+        name: s,
+        namespace: tenantNamespace(o, t),
+        labels: { ...labels, [LABELS.organization]: o, [LABELS.tenant]: t },
+        finalizers,
+      },
       spec,
     });
     try {
@@ -139,7 +151,8 @@ export class Spaces {
       // before its allocation is touched. A listed name without a Space is a create that crashed half-way:
       // this create takes its place. Otherwise the create's own 409 is the answer.
       const exists = async () => {
-        if (await this.#ctx.spaces.get(tenantNamespace(o, t), s)) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
+        if (await this.#ctx.spaces.get(tenantNamespace(o, t), s))
+          throw new ConflictError(`${label(ref)} already exists; use update to change it`);
       };
       const { previous, parent } = await reserveInProcess(this.#ctx, ledger, s, spec.resources, tenant, exists);
       let created: Space;
@@ -159,7 +172,10 @@ export class Spaces {
           awaitQuota: (quota) => quotaEnforcement(this.#ctx.client, namespace, quota, options.timeoutMs),
         });
         if (result.outcome === 'ready' && result.object) return result.object;
-        throw (result.object && statusError(label(ref), result.object)) ?? new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`);
+        throw (
+          (result.object && statusError(label(ref), result.object)) ??
+          new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`)
+        );
       } catch (err) {
         // Leave nothing half-made: take the Space back out, with its allocation.
         await this.#ctx.spaces.delete(created.metadata.namespace, s);
@@ -209,7 +225,10 @@ export class Spaces {
       if (scope.tenant) return await this.#ctx.spaces.list(tenantNamespace(scope.organization, scope.tenant));
       return await this.#ctx.spaces.list(undefined, `${LABELS.organization}=${scope.organization}`);
     } catch (err) {
-      throw toSpacekitError(err, `list the spaces of ${scope.tenant ? `tenant ${scope.organization}/${scope.tenant}` : `organization ${scope.organization}`}`);
+      throw toSpacekitError(
+        err,
+        `list the spaces of ${scope.tenant ? `tenant ${scope.organization}/${scope.tenant}` : `organization ${scope.organization}`}`,
+      );
     }
   }
 
@@ -340,4 +359,3 @@ export async function driveSpaceDeletion(ctx: EngineContext, ref: SpaceRef, wait
     timeoutMs,
   );
 }
-

@@ -19,7 +19,16 @@ import {
   tenantNamespace,
 } from '../model/index.ts';
 import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type UpdateTenantInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, refusal, statusError, updateThroughOperator, waitFor, waitUntilReady } from './lifecycle.ts';
+import {
+  assertNamespaceFree,
+  DEFAULT_TIMEOUT_MS,
+  NO_OPERATOR_HINT,
+  refusal,
+  statusError,
+  updateThroughOperator,
+  waitFor,
+  waitUntilReady,
+} from './lifecycle.ts';
 import type { Provisioning } from './mode.ts';
 import type { ChangeOptions, DeleteOptions } from './spaces.ts';
 import { changesObject, validate } from '../model/index.ts';
@@ -29,7 +38,10 @@ const label = (ref: TenantRef) => `tenant ${ref.organization}/${ref.name}`;
 
 /** Refuses a budget below what the tenant's Spaces hold, before anything is sent. */
 function checkShrink(ref: TenantRef, current: Tenant, resources: Record<string, string | number>): void {
-  checkBudgetChange({ parent: label(ref), childKind: 'space', budget: current.spec.resources, allocations: current.status?.allocations ?? {} }, resources);
+  checkBudgetChange(
+    { parent: label(ref), childKind: 'space', budget: current.spec.resources, allocations: current.status?.allocations ?? {} },
+    resources,
+  );
 }
 
 /** Create, read, resize and delete Tenants. Obtain it as `kit.tenants`. */
@@ -44,7 +56,8 @@ export class Tenants {
 
   async #org(organization: string): Promise<Organization> {
     const org = await this.#ctx.organizations.get(undefined, organization);
-    if (!org) throw new NotFoundError(`organization "${organization}" does not exist; create it first (spacekit create org ${organization})`);
+    if (!org)
+      throw new NotFoundError(`organization "${organization}" does not exist; create it first (spacekit create org ${organization})`);
     return org;
   }
 
@@ -74,7 +87,8 @@ export class Tenants {
     try {
       if (!(await this.#embedded(o))) return await this.#createThroughOperator(ref, object([]), options);
       await this.#org(o);
-      if (await this.#ctx.tenants.get(organizationNamespace(o), t)) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
+      if (await this.#ctx.tenants.get(organizationNamespace(o), t))
+        throw new ConflictError(`${label(ref)} already exists; use update to change it`);
       await assertNamespaceFree(this.#ctx.client, namespace, label(ref));
       const ledger = organizationLedger(this.#ctx, o);
       const { previous, parent } = await reserveInProcess(this.#ctx, ledger, t, spec.resources);
@@ -88,7 +102,10 @@ export class Tenants {
       try {
         const result = await reconcileTenant(this.#ctx, ref, { tenant: created, organization: parent, apply: { fresh: true } });
         if (result.outcome === 'ready' && result.object) return result.object;
-        throw (result.object && statusError(label(ref), result.object)) ?? new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`);
+        throw (
+          (result.object && statusError(label(ref), result.object)) ??
+          new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`)
+        );
       } catch (err) {
         await this.#ctx.tenants.delete(created.metadata.namespace, t);
         await finalizeTenant(this.#ctx, ref, created, { waitForNamespace: false });
@@ -252,7 +269,9 @@ export async function tenantDeletionStep(ctx: EngineContext, ref: TenantRef, wai
       spaces.slice(i, i + DELETION_CONCURRENCY).map(async (space) => {
         if (!space.metadata.deletionTimestamp) await ctx.spaces.delete(namespace, space.metadata.name);
         const deleting = (await ctx.spaces.get(namespace, space.metadata.name)) ?? space;
-        await finalizeSpace(ctx, { organization: ref.organization, tenant: ref.name, name: space.metadata.name }, deleting, { waitForNamespace: wait });
+        await finalizeSpace(ctx, { organization: ref.organization, tenant: ref.name, name: space.metadata.name }, deleting, {
+          waitForNamespace: wait,
+        });
       }),
     );
   }
@@ -260,6 +279,11 @@ export async function tenantDeletionStep(ctx: EngineContext, ref: TenantRef, wai
 }
 
 /** Runs a deleted Tenant's cleanup in this process until it is done. */
-export async function driveTenantDeletion(ctx: EngineContext, ref: TenantRef, wait: boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+export async function driveTenantDeletion(
+  ctx: EngineContext,
+  ref: TenantRef,
+  wait: boolean,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<void> {
   await waitFor(`${label(ref)} to be deleted`, async () => ((await tenantDeletionStep(ctx, ref, wait)) ? true : undefined), timeoutMs);
 }

@@ -19,7 +19,12 @@ export interface AppliedLevel extends ApplyResult {
 }
 
 /** Kinds Spacekit renders into a level's own namespace and therefore prunes there. */
-export const PRUNABLE_KINDS = [OWNED_KINDS.resourceQuota, OWNED_KINDS.limitRange, OWNED_KINDS.networkPolicy, OWNED_KINDS.roleBinding] as const;
+export const PRUNABLE_KINDS = [
+  OWNED_KINDS.resourceQuota,
+  OWNED_KINDS.limitRange,
+  OWNED_KINDS.networkPolicy,
+  OWNED_KINDS.roleBinding,
+] as const;
 
 /** `Kind/namespace/name`, the identity apply compares objects by. */
 export const objectKey = (o: { kind: string; metadata: { name?: string; namespace?: string | undefined } }): string =>
@@ -55,7 +60,12 @@ export interface ApplyOptions {
  *
  * The Namespace, if rendered, is applied first, then roles, then the rest in parallel.
  */
-export async function applyOwned(io: ApplyIo, owner: Owner, desired: readonly KubeObject[], options: ApplyOptions = {}): Promise<AppliedLevel> {
+export async function applyOwned(
+  io: ApplyIo,
+  owner: Owner,
+  desired: readonly KubeObject[],
+  options: ApplyOptions = {},
+): Promise<AppliedLevel> {
   const result: AppliedLevel = { created: [], updated: [], unchanged: [], pruned: [], writes: 0, objects: new Map() };
   const nsObject = desired.find((o) => o.kind === 'Namespace');
   const live = new Map<string, KubeObject>();
@@ -65,7 +75,9 @@ export async function applyOwned(io: ApplyIo, owner: Owner, desired: readonly Ku
     if (liveNamespace) live.set(objectKey(liveNamespace), liveNamespace);
     const reads = levelScans(owner).flatMap((scan) =>
       // Nothing can be inside a namespace that does not exist yet.
-      scan.namespace === ownNamespace && nsObject && !liveNamespace ? [] : scan.kinds.map((kind) => io.reader.owned(kind, scan.namespace, owner)),
+      scan.namespace === ownNamespace && nsObject && !liveNamespace
+        ? []
+        : scan.kinds.map((kind) => io.reader.owned(kind, scan.namespace, owner)),
     );
     for (const item of (await Promise.all(reads)).flat()) live.set(objectKey(item), item);
   }

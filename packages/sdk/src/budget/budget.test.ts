@@ -49,7 +49,7 @@ describe('checkAllocation', () => {
     );
   });
 
-  it('checks growth against the others only, replacing the child\'s own allocation', () => {
+  it("checks growth against the others only, replacing the child's own allocation", () => {
     expect(() => checkAllocation(ledger, 'web', { cpu: '6', memory: '8Gi' })).not.toThrow();
     expect(refusal(() => checkAllocation(ledger, 'web', { cpu: '6001m', memory: '8Gi' })).free).toBe('6');
   });
@@ -65,7 +65,11 @@ describe('checkAllocation', () => {
   });
 
   it('is exact at milli-unit precision', () => {
-    const tight: Ledger = { ...ledger, budget: { cpu: '1' }, allocations: { a: { 'requests.cpu': '333m' }, b: { 'requests.cpu': '333m' } } };
+    const tight: Ledger = {
+      ...ledger,
+      budget: { cpu: '1' },
+      allocations: { a: { 'requests.cpu': '333m' }, b: { 'requests.cpu': '333m' } },
+    };
     expect(() => checkAllocation(tight, 'c', { cpu: '334m' })).not.toThrow();
     expect(() => checkAllocation(tight, 'c', { cpu: '335m' })).toThrow(QuotaExceededError);
   });
@@ -90,17 +94,32 @@ describe('allocatedTotal', () => {
 });
 
 describe('freeBudget and budgetShortfalls', () => {
-  const budget = new Map([['requests.cpu', 3000n], ['requests.memory', 6n * 2n ** 30n * 1000n]]);
+  const budget = new Map([
+    ['requests.cpu', 3000n],
+    ['requests.memory', 6n * 2n ** 30n * 1000n],
+  ]);
 
   it('is the budget minus what is held, plus what is given back, never below zero', () => {
-    const held = new Map([['requests.cpu', 4000n], ['requests.memory', 2n ** 31n * 1000n]]);
+    const held = new Map([
+      ['requests.cpu', 4000n],
+      ['requests.memory', 2n ** 31n * 1000n],
+    ]);
     const free = freeBudget(budget, held, new Map([['requests.memory', 1000n]]));
-    expect(free).toEqual(new Map([['requests.cpu', 0n], ['requests.memory', 4n * 2n ** 30n * 1000n + 1000n]]));
+    expect(free).toEqual(
+      new Map([
+        ['requests.cpu', 0n],
+        ['requests.memory', 4n * 2n ** 30n * 1000n + 1000n],
+      ]),
+    );
   });
 
   it('lists every resource asked for beyond what is free, and none the budget does not name', () => {
     const free = freeBudget(budget, new Map([['requests.cpu', 2000n]]));
-    const request = new Map([['requests.cpu', 1500n], ['pods', 100_000n], ['requests.memory', 7n * 2n ** 30n * 1000n]]);
+    const request = new Map([
+      ['requests.cpu', 1500n],
+      ['pods', 100_000n],
+      ['requests.memory', 7n * 2n ** 30n * 1000n],
+    ]);
     expect(budgetShortfalls(request, free)).toEqual([
       { resource: 'requests.cpu', requested: 1500n, free: 1000n },
       { resource: 'requests.memory', requested: 7n * 2n ** 30n * 1000n, free: 6n * 2n ** 30n * 1000n },

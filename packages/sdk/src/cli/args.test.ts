@@ -30,7 +30,11 @@ describe('parseCommandLine', () => {
   });
 
   it('parses create org with budget, members and policy', () => {
-    expect(parse('create org acme --cpu 8 --memory 16Gi --resource pods=100 --admin alice --admin group:platform --viewer sa:ci/bot --allow-unsandboxed').command).toEqual({
+    expect(
+      parse(
+        'create org acme --cpu 8 --memory 16Gi --resource pods=100 --admin alice --admin group:platform --viewer sa:ci/bot --allow-unsandboxed',
+      ).command,
+    ).toEqual({
       command: 'create-org',
       output: 'text',
       input: {
@@ -49,15 +53,27 @@ describe('parseCommandLine', () => {
   it('accepts "organization" for "org" and leaves out a policy nobody asked for', () => {
     const { command } = parse('create organization acme --cpu 1');
     expect(command).toEqual({ command: 'create-org', output: 'text', input: { name: 'acme', resources: { cpu: '1' }, members: [] } });
-    expect(parse('delete organization acme').command).toEqual({ command: 'delete', ref: { level: 'organization', organization: 'acme' }, wait: true });
-    expect(parse('update organization acme --cpu 2').command).toMatchObject({ command: 'update', ref: { level: 'organization', organization: 'acme' } });
+    expect(parse('delete organization acme').command).toEqual({
+      command: 'delete',
+      ref: { level: 'organization', organization: 'acme' },
+      wait: true,
+    });
+    expect(parse('update organization acme --cpu 2').command).toMatchObject({
+      command: 'update',
+      ref: { level: 'organization', organization: 'acme' },
+    });
   });
 
   it('parses create tenant ORG/NAME', () => {
     expect(parse('create tenant acme/payments --cpu 4 --memory 8Gi --admin bob -o yaml').command).toEqual({
       command: 'create-tenant',
       output: 'yaml',
-      input: { organization: 'acme', name: 'payments', resources: { cpu: '4', memory: '8Gi' }, members: [{ kind: 'User', name: 'bob', role: 'admin' }] },
+      input: {
+        organization: 'acme',
+        name: 'payments',
+        resources: { cpu: '4', memory: '8Gi' },
+        members: [{ kind: 'User', name: 'bob', role: 'admin' }],
+      },
     });
   });
 
@@ -109,7 +125,11 @@ describe('parseCommandLine', () => {
   });
 
   it('parses delete with and without waiting', () => {
-    expect(parse('delete org acme').command).toEqual({ command: 'delete', ref: { level: 'organization', organization: 'acme' }, wait: true });
+    expect(parse('delete org acme').command).toEqual({
+      command: 'delete',
+      ref: { level: 'organization', organization: 'acme' },
+      wait: true,
+    });
     expect(parse('delete space acme/payments/dev --no-wait').command).toEqual({
       command: 'delete',
       ref: { level: 'space', organization: 'acme', tenant: 'payments', space: 'dev' },
@@ -162,8 +182,14 @@ describe('parseCommandLine', () => {
     ['get -o xml', '-o takes text, json, yaml; not "xml"'],
     ['delete org acme -o json', 'unknown option -o for spacekit delete org'],
     ['update org acme', 'update org needs something to change: --cpu, --memory or --resource'],
-    ['render --org acme', 'render needs --tenant, --space, such as: spacekit render --org acme --tenant payments --space dev --cpu 2 --memory 4Gi'],
-    ['create tenant a/b --cpu 1 --resource requests.cpu=2', 'requests.cpu is given twice (--cpu and --resource requests.cpu=2); give it once'],
+    [
+      'render --org acme',
+      'render needs --tenant, --space, such as: spacekit render --org acme --tenant payments --space dev --cpu 2 --memory 4Gi',
+    ],
+    [
+      'create tenant a/b --cpu 1 --resource requests.cpu=2',
+      'requests.cpu is given twice (--cpu and --resource requests.cpu=2); give it once',
+    ],
     ['create tenant a/b --resource pods', '--resource takes NAME=QUANTITY, such as pods=20 or requests.nvidia.com/gpu=1, not "pods"'],
     ['create space a/b/c --developer sa:nobody', '--developer sa:nobody: a ServiceAccount is sa:NAMESPACE/NAME, such as sa:ci/deployer'],
   ])('refuses %j', (line, message) => {
@@ -191,7 +217,12 @@ describe('parseMember', () => {
     expect(parseMember('system:admin', 'viewer')).toEqual({ kind: 'User', name: 'system:admin', role: 'viewer' });
     expect(parseMember('user:group:odd', 'viewer')).toEqual({ kind: 'User', name: 'group:odd', role: 'viewer' });
     expect(parseMember('group:devs', 'developer')).toEqual({ kind: 'Group', name: 'devs', role: 'developer' });
-    expect(parseMember('serviceaccount:ci/deployer', 'developer')).toEqual({ kind: 'ServiceAccount', name: 'deployer', namespace: 'ci', role: 'developer' });
+    expect(parseMember('serviceaccount:ci/deployer', 'developer')).toEqual({
+      kind: 'ServiceAccount',
+      name: 'deployer',
+      namespace: 'ci',
+      role: 'developer',
+    });
   });
 
   it('refuses an empty name', () => {
@@ -215,20 +246,45 @@ describe('operator and usage commands', () => {
     const line = parseCommandLine(['operator'], { HOME: '/home/ana' });
     expect(line.command).toEqual({
       command: 'operator',
-      options: { metricsAddress: '127.0.0.1:9090', leaderElect: false, meterDir: '/home/ana/.local/state/spacekit/meter', meterIntervalMs: 60_000, logFormat: 'json', logLevel: 'info' },
+      options: {
+        metricsAddress: '127.0.0.1:9090',
+        leaderElect: false,
+        meterDir: '/home/ana/.local/state/spacekit/meter',
+        meterIntervalMs: 60_000,
+        logFormat: 'json',
+        logLevel: 'info',
+      },
     });
     const tuned = parseCommandLine(
-      'operator --leader-elect --metrics-addr :9100 --organization-selector team=a --workers 8 --meter-interval 30s --meter-bucket 5m --log-format text'.split(' '),
+      'operator --leader-elect --metrics-addr :9100 --organization-selector team=a --workers 8 --meter-interval 30s --meter-bucket 5m --log-format text'.split(
+        ' ',
+      ),
       { SPACEKIT_METER_DIR: '/var/meter' },
     ).command;
-    expect(tuned).toMatchObject({ options: { leaderElect: true, metricsAddress: ':9100', organizationSelector: 'team=a', workers: 8, meterDir: '/var/meter', meterIntervalMs: 30_000, meterBucketMs: 300_000, logFormat: 'text' } });
+    expect(tuned).toMatchObject({
+      options: {
+        leaderElect: true,
+        metricsAddress: ':9100',
+        organizationSelector: 'team=a',
+        workers: 8,
+        meterDir: '/var/meter',
+        meterIntervalMs: 30_000,
+        meterBucketMs: 300_000,
+        logFormat: 'text',
+      },
+    });
     expect(parse('operator --no-meter').command).not.toHaveProperty('options.meterDir');
     expect(usageError('operator --no-meter --meter-dir /x')).toMatch(/contradict/);
     expect(usageError('operator --meter-interval soon')).toMatch(/--meter-interval/);
   });
 
   it('parses usage with a scope and --watch, and usage report with its window, level and source', () => {
-    expect(parse('usage acme/payments --watch -o json').command).toEqual({ command: 'usage', output: 'json', watch: true, ref: { level: 'tenant', organization: 'acme', tenant: 'payments' } });
+    expect(parse('usage acme/payments --watch -o json').command).toEqual({
+      command: 'usage',
+      output: 'json',
+      watch: true,
+      ref: { level: 'tenant', organization: 'acme', tenant: 'payments' },
+    });
     expect(parseCommandLine(['usage', 'report'], { XDG_STATE_HOME: '/state' }).command).toEqual({
       command: 'usage-report',
       sinceMs: 7 * 86_400_000,

@@ -13,7 +13,16 @@ import type { UsageCommand, UsageReportCommand } from './commands/usage.ts';
 import { type AnyCommandDefinition, type Flags, GLOBAL_FLAGS, type GlobalOptions, nameOf, parseFor } from './define.ts';
 import { UsageError } from './errors.ts';
 
-export { defaultMeterDir, type GlobalOptions, type Level, OUTPUT_FORMATS, type OutputFormat, parsePath, parseRef, type Ref } from './define.ts';
+export {
+  defaultMeterDir,
+  type GlobalOptions,
+  type Level,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  parsePath,
+  parseRef,
+  type Ref,
+} from './define.ts';
 export { parseMember, type SpaceChanges } from './space-flags.ts';
 export type { OperatorInstall } from './commands/install.ts';
 export type { OperatorOptions } from './commands/operator.ts';
@@ -60,7 +69,11 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 }
 
 /** {@link parseCommandLine}, keeping the definition. */
-export function resolveCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, commands = COMMANDS): ResolvedCommandLine {
+export function resolveCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+  commands = COMMANDS,
+): ResolvedCommandLine {
   const help = commands.find((c) => nameOf(c) === 'help');
   if (wantsHelp(argv)) {
     if (!help) throw new UsageError('no help here');
@@ -85,7 +98,10 @@ function wantsHelp(argv: readonly string[]): boolean {
  * where the verb has several commands (`create org|tenant|space`, `usage` and `usage report`), the
  * next word picks among them. Values of flags are skipped, so that `get -o json acme` finds `get`.
  */
-function findCommand(argv: readonly string[], commands: readonly AnyCommandDefinition[]): { definition: AnyCommandDefinition; lead: string[] } {
+function findCommand(
+  argv: readonly string[],
+  commands: readonly AnyCommandDefinition[],
+): { definition: AnyCommandDefinition; lead: string[] } {
   const first = nextWord(argv, 0, valueFlags([GLOBAL_FLAGS]));
   if (!first) throw new UsageError('no command given');
   const family = commands.filter((c) => c.words[0] === first.word);
@@ -98,7 +114,9 @@ function findCommand(argv: readonly string[], commands: readonly AnyCommandDefin
   if (sub && second) return { definition: sub, lead: [first.word, second.word] };
   if (plain) return { definition: plain, lead: [first.word] };
   const choices = subcommands.map((c) => c.words[1]).join('|');
-  throw new UsageError(`${first.word} what? Use: spacekit ${first.word} ${choices} ...${second === undefined ? '' : ` (not "${second.word}")`}`);
+  throw new UsageError(
+    `${first.word} what? Use: spacekit ${first.word} ${choices} ...${second === undefined ? '' : ` (not "${second.word}")`}`,
+  );
 }
 
 /** The flags of `groups` that take a value, as they may be written: `--name` and `-x`. */

@@ -107,7 +107,9 @@ export interface CommandDefinition<C extends { command: string } = { command: st
 }
 
 /** Declares a command; the type parameters are inferred from the definition. */
-export function defineCommand<C extends { command: string }, const F extends Flags>(definition: CommandDefinition<C, F>): CommandDefinition<C, F> {
+export function defineCommand<C extends { command: string }, const F extends Flags>(
+  definition: CommandDefinition<C, F>,
+): CommandDefinition<C, F> {
   return definition;
 }
 
@@ -151,7 +153,12 @@ export function parseFor<F extends Flags>(
   const name = lead.join(' ');
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: parseArgsOptions({ ...GLOBAL_FLAGS, ...definition.flags }), allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: parseArgsOptions({ ...GLOBAL_FLAGS, ...definition.flags }),
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     throw new UsageError(parseArgsProblem(err, name));
   }
@@ -200,7 +207,8 @@ export function outputFormat(value: string | undefined): OutputFormat {
 
 export function wholeNumber(flag: string, value: string, min: number): number {
   const n = Number(value);
-  if (!/^[0-9]+$/.test(value) || n < min) throw new UsageError(`${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}"`);
+  if (!/^[0-9]+$/.test(value) || n < min)
+    throw new UsageError(`${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}"`);
   return n;
 }
 

@@ -18,7 +18,12 @@ describe('describeError', () => {
       holders: [],
       message: 'space "big" asks for requests.cpu=3, but tenant acme/payments has only 1 free of 4',
     });
-    for (const err of [quota, new NameError('A', 'organization name "A" is not allowed'), new NotFoundError('organization x does not exist'), new CliError('cannot load')]) {
+    for (const err of [
+      quota,
+      new NameError('A', 'organization name "A" is not allowed'),
+      new NotFoundError('organization x does not exist'),
+      new CliError('cannot load'),
+    ]) {
       expect(describeError(err)).toEqual({ exitCode: 1, message: err.message, showUsage: false });
     }
     expect(describeError(new LocalClusterError('START_FAILED', 'the control plane exited', 'last log line')).message).toBe(

@@ -35,7 +35,10 @@ function wrap(words: readonly string[], width: number): string[] {
 /** One command's entry: its synopsis on the left, then its summary and flags in the right-hand column. */
 export function commandHelp(definition: AnyCommandDefinition): string {
   const left = `  ${[nameOf(definition), definition.operands].filter(Boolean).join(' ')}`;
-  const right = [...wrap(definition.summary.split(' '), WIDTH - COLUMN), ...wrap(flagsSynopsis(definition.flags, definition.unlisted), WIDTH - COLUMN)];
+  const right = [
+    ...wrap(definition.summary.split(' '), WIDTH - COLUMN),
+    ...wrap(flagsSynopsis(definition.flags, definition.unlisted), WIDTH - COLUMN),
+  ];
   const indent = ' '.repeat(COLUMN);
   if (left.length > COLUMN - 2) return [left, ...right.map((l) => indent + l)].join('\n');
   const [head = '', ...rest] = right;

@@ -21,11 +21,16 @@ process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify([...
 /** Runs `spacekit ...args`; returns its exit code and the packages (from node_modules) it loaded. */
 function packagesLoadedBy(...args: string[]): Promise<{ code: number; packages: string[] }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', RECORDER, MAIN, ...args], { env: { ...process.env, KUBECONFIG: '' } }, (err, _stdout, stderr) => {
-      const line = /^LOADED (.*)$/m.exec(stderr)?.[1];
-      if (!line) return reject(new Error(`no record of loaded modules: ${stderr}`));
-      resolve({ code: err ? Number(err.code) : 0, packages: (JSON.parse(line) as string[]).sort() });
-    });
+    execFile(
+      process.execPath,
+      ['--import', RECORDER, MAIN, ...args],
+      { env: { ...process.env, KUBECONFIG: '' } },
+      (err, _stdout, stderr) => {
+        const line = /^LOADED (.*)$/m.exec(stderr)?.[1];
+        if (!line) return reject(new Error(`no record of loaded modules: ${stderr}`));
+        resolve({ code: err ? Number(err.code) : 0, packages: (JSON.parse(line) as string[]).sort() });
+      },
+    );
   });
 }
 

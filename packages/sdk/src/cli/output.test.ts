@@ -15,10 +15,14 @@ describe('formatData', () => {
 
 describe('formatInstallResult', () => {
   it('lists what changed and what did not', () => {
-    expect(formatInstallResult({ changed: ['CustomResourceDefinition/spaces.spacekit.dev'], unchanged: ['ClusterRole/spacekit-viewer'] })).toBe(
+    expect(
+      formatInstallResult({ changed: ['CustomResourceDefinition/spaces.spacekit.dev'], unchanged: ['ClusterRole/spacekit-viewer'] }),
+    ).toBe(
       'Spacekit installed: 1 changed, 1 unchanged\n  changed    CustomResourceDefinition/spaces.spacekit.dev\n  unchanged  ClusterRole/spacekit-viewer\n',
     );
-    expect(formatInstallResult({ changed: [], unchanged: ['A/b'] }).split('\n')[0]).toBe('Spacekit is installed and up to date (1 objects unchanged)');
+    expect(formatInstallResult({ changed: [], unchanged: ['A/b'] }).split('\n')[0]).toBe(
+      'Spacekit is installed and up to date (1 objects unchanged)',
+    );
   });
 });
 
@@ -40,7 +44,9 @@ describe('formatSaved', () => {
 });
 
 describe('formatUp', () => {
-  const tree: TreeNode[] = [{ kind: 'Organization', name: 'demo', phase: 'Ready', namespace: 'demo', budget: {}, allocated: {}, used: {}, children: [] }];
+  const tree: TreeNode[] = [
+    { kind: 'Organization', name: 'demo', phase: 'Ready', namespace: 'demo', budget: {}, allocated: {}, used: {}, children: [] },
+  ];
 
   it('prints the tree, the kubeconfig and how to use it', () => {
     const text = formatUp({ tree, kubeconfigPath: '/tmp/k', external: false, once: false });

@@ -4,7 +4,9 @@ import { mergeResources, resourcesFromFlags } from './resources.ts';
 
 describe('resourcesFromFlags', () => {
   it('maps --cpu, --memory and --resource NAME=Q onto a resource list', () => {
-    expect(resourcesFromFlags({ cpu: '2', memory: '4Gi', resource: ['pods=20', 'requests.nvidia.com/gpu=1', 'count/deployments.apps=5'] })).toEqual({
+    expect(
+      resourcesFromFlags({ cpu: '2', memory: '4Gi', resource: ['pods=20', 'requests.nvidia.com/gpu=1', 'count/deployments.apps=5'] }),
+    ).toEqual({
       cpu: '2',
       memory: '4Gi',
       pods: '20',

@@ -30,7 +30,19 @@ describe('run', () => {
   });
 
   it('renders without a cluster', async () => {
-    const { code, stdout, stderr } = await spacekit('--kubeconfig', '/does/not/exist', 'render', '--org', 'acme', '--tenant', 'web', '--space', 'dev', '--cpu', '1');
+    const { code, stdout, stderr } = await spacekit(
+      '--kubeconfig',
+      '/does/not/exist',
+      'render',
+      '--org',
+      'acme',
+      '--tenant',
+      'web',
+      '--space',
+      'dev',
+      '--cpu',
+      '1',
+    );
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(parseAllDocuments(stdout).map((d) => (d.toJS() as { kind: string }).kind)).toContain('LimitRange');
   });
@@ -39,7 +51,9 @@ describe('run', () => {
     const { code, stdout, stderr } = await spacekit('render', '--org', 'kube-system', '--tenant', 'web', '--space', 'dev');
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toBe('spacekit: organization name "kube-system" is reserved for Kubernetes or Spacekit (default, kube-*, spacekit-system); choose another\n');
+    expect(stderr).toBe(
+      'spacekit: organization name "kube-system" is reserved for Kubernetes or Spacekit (default, kube-*, spacekit-system); choose another\n',
+    );
   });
 
   it('exits 1 naming the kubeconfig it cannot read', async () => {

@@ -63,9 +63,17 @@ export async function ensureSample(kit: SampleTarget, sample: Sample = SAMPLE): 
     }
   };
   const org = sample.organization;
-  await ensure(`organization ${org.name}`, () => kit.organizations.get(org.name), () => kit.organizations.create(org));
+  await ensure(
+    `organization ${org.name}`,
+    () => kit.organizations.get(org.name),
+    () => kit.organizations.create(org),
+  );
   for (const t of sample.tenants) {
-    await ensure(`tenant ${t.organization}/${t.name}`, () => kit.tenants.get({ organization: t.organization, name: t.name }), () => kit.tenants.create(t));
+    await ensure(
+      `tenant ${t.organization}/${t.name}`,
+      () => kit.tenants.get({ organization: t.organization, name: t.name }),
+      () => kit.tenants.create(t),
+    );
   }
   for (const s of sample.spaces) {
     await ensure(

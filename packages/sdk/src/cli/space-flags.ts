@@ -67,10 +67,7 @@ export function spaceSpecFromFlags(
  * (a ServiceAccount), or `user:NAME` for a user whose name itself starts with
  * one of those prefixes.
  */
-export function parseMember<R extends string>(
-  text: string,
-  role: R,
-): Subject & { role: R } {
+export function parseMember<R extends string>(text: string, role: R): Subject & { role: R } {
   const prefixed = /^(user|group|sa|serviceaccount):(.*)$/.exec(text);
   const [, prefix, rest = ''] = prefixed ?? [undefined, undefined, text];
   const name = prefixed ? rest : text;

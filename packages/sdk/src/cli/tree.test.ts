@@ -13,17 +13,31 @@ function withStatus<T extends Organization | Tenant | Space>(object: T, status: 
 
 const acme = withStatus(
   organizationFixture('acme', { resources: { cpu: 8, memory: '16Gi' } }),
-  ready('acme', { hard: { 'requests.cpu': '8', 'requests.memory': '16Gi' }, allocated: { 'requests.cpu': '6', 'requests.memory': '12Gi', pods: '20' } }),
+  ready('acme', {
+    hard: { 'requests.cpu': '8', 'requests.memory': '16Gi' },
+    allocated: { 'requests.cpu': '6', 'requests.memory': '12Gi', pods: '20' },
+  }),
 );
 const payments = withStatus(
   tenantFixture('acme', 'payments', { resources: { cpu: 4, memory: '8Gi' } }),
-  ready('acme--payments', { hard: { 'requests.cpu': '4', 'requests.memory': '8Gi' }, allocated: { 'requests.cpu': '3', 'requests.memory': '6Gi' } }),
+  ready('acme--payments', {
+    hard: { 'requests.cpu': '4', 'requests.memory': '8Gi' },
+    allocated: { 'requests.cpu': '3', 'requests.memory': '6Gi' },
+  }),
 );
 const search = withStatus(
   tenantFixture('acme', 'search', { resources: { cpu: 2, memory: '4Gi', pods: 20 } }),
-  ready('acme--search', { hard: { pods: '20', 'requests.cpu': '2', 'requests.memory': '4Gi' }, allocated: { pods: '10', 'requests.cpu': '1', 'requests.memory': '1Gi' } }),
+  ready('acme--search', {
+    hard: { pods: '20', 'requests.cpu': '2', 'requests.memory': '4Gi' },
+    allocated: { pods: '10', 'requests.cpu': '1', 'requests.memory': '1Gi' },
+  }),
 );
-const quota = (cpu: string, memory: string) => ({ 'requests.cpu': cpu, 'requests.memory': memory, 'services.nodeports': '0', 'services.loadbalancers': '0' });
+const quota = (cpu: string, memory: string) => ({
+  'requests.cpu': cpu,
+  'requests.memory': memory,
+  'services.nodeports': '0',
+  'services.loadbalancers': '0',
+});
 const dev = withStatus(
   spaceFixture('acme', 'payments', 'dev', { resources: { cpu: 1, memory: '2Gi' } }),
   ready('acme--payments--dev', { hard: quota('1', '2Gi'), used: quota('200m', '256Mi') }),
@@ -134,7 +148,16 @@ describe('formatTree', () => {
   });
 
   it('prints no resource columns or legend for budgets that bound nothing', () => {
-    const bare: TreeNode = { kind: 'Organization', name: 'open', phase: 'Ready', namespace: 'open', budget: {}, allocated: {}, used: {}, children: [] };
+    const bare: TreeNode = {
+      kind: 'Organization',
+      name: 'open',
+      phase: 'Ready',
+      namespace: 'open',
+      budget: {},
+      allocated: {},
+      used: {},
+      children: [],
+    };
     expect(formatTree([bare])).toBe('NAME   PHASE   NAMESPACE\nopen   Ready   open\n');
   });
 
@@ -152,11 +175,16 @@ describe('formatUsage', () => {
     // pods: its tenants hold 20 without an organization bound of its own (∞).
     expect(row('acme')).toMatch(/^acme\s+Ready\s+1\.7 · 6 · 8\s+3\.3Gi · 12Gi · 16Gi\s+0 · 20 · ∞/);
     expect(row('dev')).toMatch(/dev\s+Ready\s+200m · 1\s+256Mi · 2Gi/);
-    expect(lines).toContain('organizations and tenants: used · allocated · budget · spaces: used · quota (used = requested by running workloads)');
+    expect(lines).toContain(
+      'organizations and tenants: used · allocated · budget · spaces: used · quota (used = requested by running workloads)',
+    );
   });
 
-  it('falls back to a parent\'s recorded usage when its children cannot be shown', () => {
-    const recorded = withStatus(payments, { ...payments.status, usage: { ...payments.status?.usage, used: { 'requests.cpu': '700m' } } } as Status);
+  it("falls back to a parent's recorded usage when its children cannot be shown", () => {
+    const recorded = withStatus(payments, {
+      ...payments.status,
+      usage: { ...payments.status?.usage, used: { 'requests.cpu': '700m' } },
+    } as Status);
     expect(tenantNode(recorded, []).used).toEqual({ 'requests.cpu': '700m' });
     expect(tenantNode(recorded, [dev]).used['requests.cpu']).toBe('200m');
   });

@@ -61,16 +61,28 @@ export class CrStore<K extends KindName> {
 
   /** Replaces spec and metadata; fails with 409 if `object.metadata.resourceVersion` is stale. */
   async replace(object: ObjectOf<K>): Promise<ObjectOf<K>> {
-    return this.#client.write<ObjectOf<K>>(this.kind, 'update', HttpMethod.PUT, this.#path(object.metadata.namespace, object.metadata.name), {
-      body: object,
-    });
+    return this.#client.write<ObjectOf<K>>(
+      this.kind,
+      'update',
+      HttpMethod.PUT,
+      this.#path(object.metadata.namespace, object.metadata.name),
+      {
+        body: object,
+      },
+    );
   }
 
   /** Replaces status; fails with 409 if `object.metadata.resourceVersion` is stale. */
   async replaceStatus(object: ObjectOf<K>, status: Status): Promise<ObjectOf<K>> {
-    return this.#client.write<ObjectOf<K>>(this.kind, 'status', HttpMethod.PUT, this.#path(object.metadata.namespace, object.metadata.name, 'status'), {
-      body: { ...object, status },
-    });
+    return this.#client.write<ObjectOf<K>>(
+      this.kind,
+      'status',
+      HttpMethod.PUT,
+      this.#path(object.metadata.namespace, object.metadata.name, 'status'),
+      {
+        body: { ...object, status },
+      },
+    );
   }
 
   async delete(namespace: string | undefined, name: string): Promise<void> {

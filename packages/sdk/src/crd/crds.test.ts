@@ -60,7 +60,9 @@ describe('spacekitCrds', () => {
       const info = KINDS[crd.spec.names.kind as keyof typeof KINDS];
       expect(crd.spec.names).toMatchObject({ plural: info.plural, singular: info.singular, categories: ['spacekit'] });
       expect(crd.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'spacekit', 'app.kubernetes.io/part-of': 'spacekit' });
-      expect(crd.spec.versions.map((v) => [v.name, v.served, v.storage, v.subresources])).toEqual([['v1alpha1', true, true, { status: {} }]]);
+      expect(crd.spec.versions.map((v) => [v.name, v.served, v.storage, v.subresources])).toEqual([
+        ['v1alpha1', true, true, { status: {} }],
+      ]);
     }
   });
 
@@ -122,11 +124,28 @@ describe('spacekitCrds', () => {
 });
 
 const QUANTITIES = fc.oneof(fc.constantFrom('500m', '1', '1.5Gi', '128Mi', '0', '1e3', '2k'), fc.nat({ max: 1024 }));
-const RESOURCE_NAMES = fc.constantFrom('cpu', 'memory', 'pods', 'limits.cpu', 'requests.storage', 'count/deployments.apps', 'requests.nvidia.com/gpu');
+const RESOURCE_NAMES = fc.constantFrom(
+  'cpu',
+  'memory',
+  'pods',
+  'limits.cpu',
+  'requests.storage',
+  'count/deployments.apps',
+  'requests.nvidia.com/gpu',
+);
 const resources = fc.dictionary(RESOURCE_NAMES, QUANTITIES, { maxKeys: 4 });
 const member = fc.oneof(
-  fc.record({ kind: fc.constantFrom('User' as const, 'Group' as const), name: fc.string({ minLength: 1, maxLength: 8 }), role: fc.constantFrom(...SPACE_ROLES) }),
-  fc.record({ kind: fc.constant('ServiceAccount' as const), name: fc.constantFrom('deployer', 'ci'), namespace: fc.constantFrom('ci', 'tools'), role: fc.constantFrom(...SPACE_ROLES) }),
+  fc.record({
+    kind: fc.constantFrom('User' as const, 'Group' as const),
+    name: fc.string({ minLength: 1, maxLength: 8 }),
+    role: fc.constantFrom(...SPACE_ROLES),
+  }),
+  fc.record({
+    kind: fc.constant('ServiceAccount' as const),
+    name: fc.constantFrom('deployer', 'ci'),
+    namespace: fc.constantFrom('ci', 'tools'),
+    role: fc.constantFrom(...SPACE_ROLES),
+  }),
 );
 const spaceSpecs: fc.Arbitrary<SpaceSpecInput> = fc.record(
   {
@@ -136,7 +155,10 @@ const spaceSpecs: fc.Arbitrary<SpaceSpecInput> = fc.record(
     sandbox: fc.constantFrom('gvisor' as const, 'none' as const),
     podSecurity: fc.constantFrom('restricted' as const, 'baseline' as const, 'privileged' as const),
     network: fc.record(
-      { preset: fc.constantFrom('isolated' as const, 'tenant' as const, 'organization' as const), allowFrom: fc.array(fc.constantFrom('payments/dev', 'team-a/web'), { maxLength: 2 }) },
+      {
+        preset: fc.constantFrom('isolated' as const, 'tenant' as const, 'organization' as const),
+        allowFrom: fc.array(fc.constantFrom('payments/dev', 'team-a/web'), { maxLength: 2 }),
+      },
       { requiredKeys: [] },
     ),
     members: fc.array(member, { maxLength: 3 }),
@@ -162,7 +184,10 @@ describe('the Space CRD and the SDK agree', () => {
     const examples: SpaceSpecInput[] = [
       {},
       { resources: { 'requests.cpu': '2', 'limits.memory': '4Gi', pods: 20 }, sandbox: 'none' },
-      { members: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'tools', role: 'developer' }], network: { preset: 'tenant', allowFrom: ['a/b'] } },
+      {
+        members: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'tools', role: 'developer' }],
+        network: { preset: 'tenant', allowFrom: ['a/b'] },
+      },
     ];
     for (const example of examples) expect(validate(SpaceSpecSchema.parse(example), specSchema('Space'))).toEqual([]);
     expect(validate(OrganizationSpecSchema.parse({ policy: { allowPrivileged: true } }), specSchema('Organization'))).toEqual([]);

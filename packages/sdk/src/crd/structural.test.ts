@@ -36,7 +36,10 @@ describe('toStructuralSchema', () => {
 
   it('turns const into a one-value enum and a schema without constraints into preserve-unknown-fields', () => {
     expect(toStructuralSchema({ type: 'string', const: 'x' })).toEqual({ type: 'string', enum: ['x'] });
-    expect(toStructuralSchema({ description: 'anything' })).toEqual({ description: 'anything', 'x-kubernetes-preserve-unknown-fields': true });
+    expect(toStructuralSchema({ description: 'anything' })).toEqual({
+      description: 'anything',
+      'x-kubernetes-preserve-unknown-fields': true,
+    });
   });
 
   it('inlines $ref, including the allOf wrapper OpenAPI 3.0 puts around a described $ref', () => {
@@ -61,8 +64,16 @@ describe('toStructuralSchema', () => {
     ['a type list', { type: ['string', 'null'] }, 'cannot be expressed'],
     ['an intersection', { allOf: [{ type: 'object' }, { type: 'object' }] }, 'allOf'],
     ['a tuple', { type: 'array', items: [{ type: 'string' }] }, 'tuples'],
-    ['properties with a value schema', { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } }, 'both'],
-    ['a recursive ref', { $ref: '#/$defs/Node', $defs: { Node: { type: 'object', properties: { next: { $ref: '#/$defs/Node' } } } } }, 'recursive'],
+    [
+      'properties with a value schema',
+      { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } },
+      'both',
+    ],
+    [
+      'a recursive ref',
+      { $ref: '#/$defs/Node', $defs: { Node: { type: 'object', properties: { next: { $ref: '#/$defs/Node' } } } } },
+      'recursive',
+    ],
     ['an unknown keyword', { type: 'string', oneOf: [] }, '"oneOf"'],
     ['an untyped constraint', { enum: ['a'] }, 'needs a type'],
   ])('refuses %s', (_name, schema, message) => {

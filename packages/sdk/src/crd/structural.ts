@@ -3,7 +3,6 @@ import type { StructuralSchema } from './types.ts';
 /** A JSON Schema (OpenAPI 3.0 flavour) as `z.toJSONSchema` produces it. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
-
 // Output key order, fixed so generated manifests do not depend on zod's key order.
 const ORDER = [
   'type',

@@ -31,7 +31,9 @@ function noIncrease(previous: Readonly<ResourceMap> | undefined, next: Readonly<
   if (!previous) return false;
   const before = parseResourceList(previous);
   const after = parseResourceList(next);
-  return [...parseResourceList(budget).keys()].every((name) => after.has(name)) && [...after].every(([name, q]) => q <= (before.get(name) ?? 0n));
+  return (
+    [...parseResourceList(budget).keys()].every((name) => after.has(name)) && [...after].every(([name, q]) => q <= (before.get(name) ?? 0n))
+  );
 }
 
 /**
@@ -173,7 +175,10 @@ export interface AllocationDecision {
  * @returns the decision for every request, by child name.
  * @throws {NotFoundError} when the parent is gone; a `CONFLICT` {@link SpacekitError} when it has no budget yet.
  */
-export async function allocate<P extends Parent>(ref: ParentRef<P>, requests: readonly AllocationRequest[]): Promise<Map<string, AllocationDecision>> {
+export async function allocate<P extends Parent>(
+  ref: ParentRef<P>,
+  requests: readonly AllocationRequest[],
+): Promise<Map<string, AllocationDecision>> {
   const ordered = [...requests].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
   return onConflictRetry(async () => {
     const parent = (await ref.store.get(ref.namespace, ref.name)) as P | undefined;

@@ -24,7 +24,9 @@ export function invalid(label: string, reason: string, issues: readonly { path: 
 }
 
 /** Zod issues as validation issues. */
-export function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): { path: string; message: string }[] {
+export function issuesOf(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 

@@ -10,7 +10,10 @@ import { overBudget, sumUsed } from './usage.ts';
 
 describe('effectiveBudget', () => {
   it('is the spec for an organization', () => {
-    expect(effectiveBudget(organizationFixture('acme', { resources: { cpu: 8, memory: '16Gi' } }))).toEqual({ 'requests.cpu': '8', 'requests.memory': '16Gi' });
+    expect(effectiveBudget(organizationFixture('acme', { resources: { cpu: 8, memory: '16Gi' } }))).toEqual({
+      'requests.cpu': '8',
+      'requests.memory': '16Gi',
+    });
   });
 
   it('is, for a tenant, the smaller of its spec and what its organization granted, per resource', () => {
@@ -45,7 +48,7 @@ describe('expiryOf', () => {
 });
 
 describe('usage sums and budget checks', () => {
-  it('sums children\'s used exactly, in canonical keys, skipping a status it cannot read', () => {
+  it("sums children's used exactly, in canonical keys, skipping a status it cannot read", () => {
     const children = [
       { status: { usage: { used: { 'requests.cpu': '250m', 'requests.memory': '128Mi' } } } },
       { status: { usage: { used: { cpu: '0.75', memory: '128Mi' } } } },
@@ -67,7 +70,13 @@ describe('usage sums and budget checks', () => {
 
 describe('quotaEnforced', () => {
   it('is true only once the quota controller has counted the quota as it now stands', () => {
-    const quota = (status?: object) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { 'requests.cpu': '1' } }, ...(status && { status }) });
+    const quota = (status?: object) => ({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'q' },
+      spec: { hard: { 'requests.cpu': '1' } },
+      ...(status && { status }),
+    });
     expect(quotaEnforced(quota())).toBe(false);
     expect(quotaEnforced(quota({ hard: { 'requests.cpu': '1' } }))).toBe(false);
     expect(quotaEnforced(quota({ hard: { 'requests.cpu': '2' }, used: { 'requests.cpu': '0' } }))).toBe(false);
@@ -78,11 +87,17 @@ describe('quotaEnforced', () => {
 describe('decideStatus', () => {
   const pending: StatusDecision = {
     phase: 'Pending',
-    conditions: [{ type: 'Ready', status: 'False', reason: 'QuotaPending', message: 'waiting for Kubernetes to start enforcing the quota' }],
+    conditions: [
+      { type: 'Ready', status: 'False', reason: 'QuotaPending', message: 'waiting for Kubernetes to start enforcing the quota' },
+    ],
     fields: { namespace: 'acme--ci--run' },
     overtakenBy: (stored) => stored.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
   };
-  const space = (status?: Space['status']) => ({ ...spaceFixture('acme', 'ci', 'run'), metadata: { name: 'run', namespace: 'acme--ci', generation: 1 }, ...(status && { status }) });
+  const space = (status?: Space['status']) => ({
+    ...spaceFixture('acme', 'ci', 'run'),
+    metadata: { name: 'run', namespace: 'acme--ci', generation: 1 },
+    ...(status && { status }),
+  });
 
   it('applies a decision to a copy that has not overtaken it', () => {
     const status = decideStatus(space(), pending);
@@ -95,7 +110,16 @@ describe('decideStatus', () => {
       phase: 'Ready',
       namespace: 'acme--ci--run',
       observedGeneration: 1,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'Provisioned', message: 'namespace acme--ci--run is provisioned', lastTransitionTime: '2026-11-29T10:00:00Z', observedGeneration: 1 }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Provisioned',
+          message: 'namespace acme--ci--run is provisioned',
+          lastTransitionTime: '2026-11-29T10:00:00Z',
+          observedGeneration: 1,
+        },
+      ],
     };
     expect(decideStatus(space(ready), pending)).toEqual(ready);
     // Without the guard the same decision would send the Space back to Pending.

@@ -65,7 +65,12 @@ async function deleteLevelNamespace(ctx: EngineContext, name: string, owner: Own
   if (!live || !isLevelNamespace(live, owner)) return false;
   if (!live.metadata.deletionTimestamp) {
     await ctx.client.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    ctx.events.record(object, { type: 'Normal', reason: 'Deleting', action: 'Delete', note: `deleting namespace ${name} and everything in it` });
+    ctx.events.record(object, {
+      type: 'Normal',
+      reason: 'Deleting',
+      action: 'Delete',
+      note: `deleting namespace ${name} and everything in it`,
+    });
   }
   return true;
 }
@@ -142,7 +147,11 @@ export async function finalizeTenant(
  * namespace left behind, are owned by the Organization, so the garbage
  * collector removes them even if Spacekit is not running.
  */
-export async function finalizeOrganization(ctx: EngineContext, org: Organization, options: FinalizeOptions): Promise<ReconcileResult<Organization>> {
+export async function finalizeOrganization(
+  ctx: EngineContext,
+  org: Organization,
+  options: FinalizeOptions,
+): Promise<ReconcileResult<Organization>> {
   if (!(org.metadata.finalizers ?? []).includes(CLEANUP_FINALIZER)) return done(org, 'deleting');
   const o = org.metadata.name;
   const namespace = namespaceOrUndefined(() => organizationNamespace(o));
@@ -163,12 +172,16 @@ export async function finalizeOrganization(ctx: EngineContext, org: Organization
  * Space created a moment ago, so only the API server's word that the Space
  * does not exist counts.
  */
-export async function removeOrphanSpaceNamespace(ctx: EngineContext, key: { organization: string; tenant: string; name: string }): Promise<Outcome> {
+export async function removeOrphanSpaceNamespace(
+  ctx: EngineContext,
+  key: { organization: string; tenant: string; name: string },
+): Promise<Outcome> {
   const { organization: o, tenant: t, name: s } = key;
   const namespace = namespaceOrUndefined(() => spaceNamespace(o, t, s));
   if (!namespace) return 'absent';
   const live = await ctx.reader.namespace(namespace);
-  if (!live || live.metadata.deletionTimestamp || !isLevelNamespace(live, { level: 'space', organization: o, tenant: t, space: s })) return 'absent';
+  if (!live || live.metadata.deletionTimestamp || !isLevelNamespace(live, { level: 'space', organization: o, tenant: t, space: s }))
+    return 'absent';
   if (await ctx.spaces.get(tenantNamespace(o, t), s)) return 'absent';
   await ctx.client.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   return 'absent';

@@ -23,7 +23,10 @@ export async function ensureMetadata<T extends AnyCr>(ctx: EngineContext, object
     if (!needs(current) || current.metadata.deletionTimestamp) return current as T;
     const finalizers = [...new Set([...(current.metadata.finalizers ?? []), CLEANUP_FINALIZER])];
     try {
-      return (await store.replace({ ...current, metadata: { ...current.metadata, finalizers, labels: { ...current.metadata.labels, ...labels } } } as never)) as T;
+      return (await store.replace({
+        ...current,
+        metadata: { ...current.metadata, finalizers, labels: { ...current.metadata.labels, ...labels } },
+      } as never)) as T;
     } catch (err) {
       if (statusCode(err) === 404) return object;
       throw err;

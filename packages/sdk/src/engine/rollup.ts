@@ -10,7 +10,11 @@ import { overBudget, sumUsed } from './usage.ts';
  * granted), what its children hold (`allocated`, from its ledger), and what
  * their workloads request (`used`, summed from the children's status).
  */
-export function parentUsage(parent: Organization | Tenant, hard: Record<string, string>, children: readonly { status?: Status | undefined }[]): Usage {
+export function parentUsage(
+  parent: Organization | Tenant,
+  hard: Record<string, string>,
+  children: readonly { status?: Status | undefined }[],
+): Usage {
   return { hard, allocated: allocatedTotal({ allocations: parent.status?.allocations ?? {} }), used: sumUsed(children) };
 }
 
@@ -18,7 +22,8 @@ export function parentUsage(parent: Organization | Tenant, hard: Record<string, 
 export function overcommitCondition(parent: Organization | Tenant, usage: Usage, childKind: string): ConditionUpdate {
   const budget = effectiveBudget({ ...parent, status: { ...parent.status, usage } } as typeof parent) ?? {};
   const over = overBudget(budget, usage.allocated ?? {});
-  if (over.length === 0) return { type: C.overcommitted, status: 'False', reason: R.withinBudget, message: `the ${childKind}s fit the budget` };
+  if (over.length === 0)
+    return { type: C.overcommitted, status: 'False', reason: R.withinBudget, message: `the ${childKind}s fit the budget` };
   const detail = over.map((r) => `${r}: ${usage.allocated?.[r]} held, ${budget[r]} budgeted`).join('; ');
   return {
     type: C.overcommitted,

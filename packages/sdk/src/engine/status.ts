@@ -1,6 +1,14 @@
 import { isSubset } from '../apply/index.ts';
 import type { AppliedLevel } from '../apply/index.ts';
-import { CONDITION_TYPES as C, type Condition, type Organization, type Phase, type Space, type Status, type Tenant } from '../model/index.ts';
+import {
+  CONDITION_TYPES as C,
+  type Condition,
+  type Organization,
+  type Phase,
+  type Space,
+  type Status,
+  type Tenant,
+} from '../model/index.ts';
 import { type ConditionUpdate, setCondition } from './conditions.ts';
 import type { EngineContext } from './context.ts';
 import { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
@@ -69,7 +77,8 @@ export function decideStatus(current: AnyCr, decision: StatusDecision): Status {
   if (current.status && decision.overtakenBy?.(current)) return current.status;
   const derived = decision.derive?.(current) ?? {};
   let conditions: Condition[] | undefined = current.status?.conditions;
-  for (const update of [...decision.conditions, ...(derived.conditions ?? [])]) conditions = setCondition(conditions, update, current.metadata.generation);
+  for (const update of [...decision.conditions, ...(derived.conditions ?? [])])
+    conditions = setCondition(conditions, update, current.metadata.generation);
   const status: Status = {
     ...current.status,
     ...decision.fields,

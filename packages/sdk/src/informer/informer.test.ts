@@ -16,7 +16,7 @@ describe('isNewer', () => {
 });
 
 describe('stripBookkeeping', () => {
-  it('drops managedFields and kubectl\'s last-applied copy, and keeps everything a reconcile reads', () => {
+  it("drops managedFields and kubectl's last-applied copy, and keeps everything a reconcile reads", () => {
     const stripped = stripBookkeeping({
       metadata: {
         name: 'x',
@@ -36,7 +36,14 @@ describe('compact caching', () => {
   const policy = (namespace: string, rv: string) => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name: 'spacekit-default-deny', namespace, uid: `uid-${rv}`, resourceVersion: rv, creationTimestamp: '2026-11-29T00:00:00Z', labels: { 'spacekit.dev/space': namespace } },
+    metadata: {
+      name: 'spacekit-default-deny',
+      namespace,
+      uid: `uid-${rv}`,
+      resourceVersion: rv,
+      creationTimestamp: '2026-11-29T00:00:00Z',
+      labels: { 'spacekit.dev/space': namespace },
+    },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   });
 
@@ -46,13 +53,22 @@ describe('compact caching', () => {
     const b = compactOwned(policy('b', '2'), interner);
     expect(a.spec).toBe(b.spec);
     expect(a.metadata.labels).not.toBe(b.metadata.labels);
-    expect(a.metadata).toEqual({ name: 'spacekit-default-deny', namespace: 'a', resourceVersion: '1', labels: { 'spacekit.dev/space': 'a' } });
+    expect(a.metadata).toEqual({
+      name: 'spacekit-default-deny',
+      namespace: 'a',
+      resourceVersion: '1',
+      labels: { 'spacekit.dev/space': 'a' },
+    });
     expect(b.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
   it('keeps a Spacekit object whole, sharing its spec', () => {
     const interner = new Interner();
-    const space = (name: string) => ({ metadata: { name, uid: name, creationTimestamp: 't', generation: 2, finalizers: ['spacekit.dev/cleanup'] }, spec: { resources: { cpu: '1' } }, status: { phase: 'Ready', usage: { used: {} } } });
+    const space = (name: string) => ({
+      metadata: { name, uid: name, creationTimestamp: 't', generation: 2, finalizers: ['spacekit.dev/cleanup'] },
+      spec: { resources: { cpu: '1' } },
+      status: { phase: 'Ready', usage: { used: {} } },
+    });
     const x = compactLevel(space('x'), interner);
     const y = compactLevel(space('y'), interner);
     expect(x.spec).toBe(y.spec);

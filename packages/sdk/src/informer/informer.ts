@@ -10,10 +10,7 @@ export interface Keyed {
 }
 
 /** One change the informer applied to its cache. */
-export type InformerEvent<T> =
-  | { type: 'added'; object: T }
-  | { type: 'updated'; object: T; old: T }
-  | { type: 'deleted'; object: T };
+export type InformerEvent<T> = { type: 'added'; object: T } | { type: 'updated'; object: T; old: T } | { type: 'deleted'; object: T };
 
 /** Options for {@link Informer}. */
 export interface InformerOptions<T> {
@@ -160,7 +157,10 @@ export class Informer<T extends Keyed> {
         }
         this.stats.errors++;
         const delay = backoffDelay(backoff, ++failures);
-        this.#options.onError?.(err, `${this.#resourceVersion ? 'watch' : 'list'} ${this.#options.path} failed (${serverMessage(err)}); retrying in ${delay} ms`);
+        this.#options.onError?.(
+          err,
+          `${this.#resourceVersion ? 'watch' : 'list'} ${this.#options.path} failed (${serverMessage(err)}); retrying in ${delay} ms`,
+        );
         await sleep(delay, undefined, { signal }).catch(() => undefined);
       }
     }
@@ -177,9 +177,13 @@ export class Informer<T extends Keyed> {
     let resourceVersion = '';
     do {
       if (signal.aborted) return;
-      const page = await this.#client.raw.request<{ items: T[]; metadata: { resourceVersion?: string; continue?: string } }>(HttpMethod.GET, this.#options.path, {
-        query: { ...this.#query(), limit: String(this.#options.pageSize ?? 500), continue: continueToken },
-      });
+      const page = await this.#client.raw.request<{ items: T[]; metadata: { resourceVersion?: string; continue?: string } }>(
+        HttpMethod.GET,
+        this.#options.path,
+        {
+          query: { ...this.#query(), limit: String(this.#options.pageSize ?? 500), continue: continueToken },
+        },
+      );
       for (const item of page.items) {
         const object = this.#transform(item);
         fresh.set(keyOf(object), object);
@@ -210,7 +214,13 @@ export class Informer<T extends Keyed> {
     try {
       const response = await this.#client.raw.stream(
         this.#options.path,
-        { ...this.#query(), watch: 'true', allowWatchBookmarks: 'true', resourceVersion: this.#resourceVersion, timeoutSeconds: String(timeoutSeconds) },
+        {
+          ...this.#query(),
+          watch: 'true',
+          allowWatchBookmarks: 'true',
+          resourceVersion: this.#resourceVersion,
+          timeoutSeconds: String(timeoutSeconds),
+        },
         abort.signal,
       );
       const decoder = new TextDecoder();
@@ -239,7 +249,12 @@ export class Informer<T extends Keyed> {
   #apply(event: WatchEvent<T>): void {
     if (event.type === 'ERROR') {
       // The same exception a failed request throws, so that a 410 here and a 410 answer are handled alike.
-      throw new ApiException(event.object.code ?? 500, `watch ${this.#options.path}: ${event.object.message ?? 'error'}`, event.object as never, {});
+      throw new ApiException(
+        event.object.code ?? 500,
+        `watch ${this.#options.path}: ${event.object.message ?? 'error'}`,
+        event.object as never,
+        {},
+      );
     }
     const version = event.object.metadata?.resourceVersion;
     if (event.type === 'BOOKMARK') {

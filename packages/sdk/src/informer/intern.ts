@@ -33,7 +33,16 @@ export class Interner {
 }
 
 /** The metadata a reconcile reads of an object Spacekit owns; the rest (uid, timestamps, generation) is dropped. */
-const KEPT_METADATA = ['name', 'namespace', 'resourceVersion', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'deletionTimestamp'] as const;
+const KEPT_METADATA = [
+  'name',
+  'namespace',
+  'resourceVersion',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'deletionTimestamp',
+] as const;
 const SHARED_METADATA = new Set(['labels', 'annotations', 'ownerReferences', 'finalizers']);
 
 /**
@@ -60,9 +69,15 @@ export function compactOwned<T extends { metadata?: Record<string, unknown> }>(o
  * everything kept, since reconciles read its uid, creation time and
  * generation, but its spec, labels, finalizers and usage shared.
  */
-export function compactLevel<T extends { metadata?: Record<string, unknown>; spec?: unknown; status?: Record<string, unknown> }>(object: T, interner: Interner): T {
+export function compactLevel<T extends { metadata?: Record<string, unknown>; spec?: unknown; status?: Record<string, unknown> }>(
+  object: T,
+  interner: Interner,
+): T {
   const metadata = { ...object.metadata };
   for (const key of SHARED_METADATA) if (metadata[key] !== undefined) metadata[key] = interner.intern(metadata[key]);
-  const status = object.status && { ...object.status, ...(object.status.usage !== undefined && { usage: interner.intern(object.status.usage) }) };
+  const status = object.status && {
+    ...object.status,
+    ...(object.status.usage !== undefined && { usage: interner.intern(object.status.usage) }),
+  };
   return { ...object, metadata, spec: interner.intern(object.spec), ...(status && { status }) };
 }

@@ -39,7 +39,9 @@ export function renderPlacementPolicy(): [V1ValidatingAdmissionPolicy, V1Validat
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
-          resourceRules: [{ apiGroups: [API_GROUP], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['tenants', 'spaces'] }],
+          resourceRules: [
+            { apiGroups: [API_GROUP], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['tenants', 'spaces'] },
+          ],
         },
         validations: [
           {

@@ -18,12 +18,28 @@ describe('renderProtectionPolicies', () => {
   const [managed, managedBinding, namespaces, namespacesBinding] = renderProtectionPolicies(DEFAULT_SETTINGS);
 
   it('binds each policy, by name, to objects labelled managed-by spacekit, denying on failure', () => {
-    expect(managed).toMatchObject({ kind: 'ValidatingAdmissionPolicy', metadata: { name: PROTECT_POLICIES.managed }, spec: { failurePolicy: 'Fail' } });
-    expect(namespaces).toMatchObject({ kind: 'ValidatingAdmissionPolicy', metadata: { name: PROTECT_POLICIES.namespaces }, spec: { failurePolicy: 'Fail' } });
+    expect(managed).toMatchObject({
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: PROTECT_POLICIES.managed },
+      spec: { failurePolicy: 'Fail' },
+    });
+    expect(namespaces).toMatchObject({
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: PROTECT_POLICIES.namespaces },
+      spec: { failurePolicy: 'Fail' },
+    });
     expect(managedBinding).toMatchObject({ kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: PROTECT_POLICIES.managed } });
     expect(namespacesBinding).toMatchObject({ kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: PROTECT_POLICIES.namespaces } });
-    expect(managedBinding.spec).toEqual({ policyName: PROTECT_POLICIES.managed, validationActions: ['Deny'], matchResources: managedBySpacekit });
-    expect(namespacesBinding.spec).toEqual({ policyName: PROTECT_POLICIES.namespaces, validationActions: ['Deny'], matchResources: managedBySpacekit });
+    expect(managedBinding.spec).toEqual({
+      policyName: PROTECT_POLICIES.managed,
+      validationActions: ['Deny'],
+      matchResources: managedBySpacekit,
+    });
+    expect(namespacesBinding.spec).toEqual({
+      policyName: PROTECT_POLICIES.namespaces,
+      validationActions: ['Deny'],
+      matchResources: managedBySpacekit,
+    });
   });
 
   it('guards quotas, limit ranges, network policies and role bindings on CREATE, UPDATE and DELETE', () => {
@@ -58,10 +74,14 @@ describe('renderProtectionPolicies', () => {
     expect(PROTECT_MANAGED_MESSAGE_EXPRESSION).toBe(
       'request.kind.kind + " " + request.name + " is managed by Spacekit; change the Space instead (spacekit update space …), not the object"',
     );
-    expect(validation?.message).toBe('this object is managed by Spacekit; change the Space instead (spacekit update space …), not the object');
+    expect(validation?.message).toBe(
+      'this object is managed by Spacekit; change the Space instead (spacekit update space …), not the object',
+    );
     const [nsValidation] = namespaces.spec?.validations ?? [];
     expect(nsValidation).toMatchObject({ messageExpression: PROTECT_NAMESPACES_MESSAGE_EXPRESSION, reason: 'Forbidden' });
-    expect(nsValidation?.message).toMatch(/^this namespace is managed by Spacekit; change or delete its Organization, Tenant or Space instead/);
+    expect(nsValidation?.message).toMatch(
+      /^this namespace is managed by Spacekit; change or delete its Organization, Tenant or Space instead/,
+    );
     // `object` is null on DELETE; a message built from it would fail.
     for (const v of [validation, nsValidation]) expect(v?.messageExpression).not.toMatch(/\bobject\./);
   });

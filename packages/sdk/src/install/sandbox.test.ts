@@ -20,7 +20,8 @@ describe('renderSandboxPolicies', () => {
       metadata: { name: SANDBOX_POLICIES.enforce },
       spec: { policyName: SANDBOX_POLICIES.enforce, validationActions: ['Deny'] },
     });
-    for (const o of [mutating, mutatingBinding, validating, validatingBinding]) expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    for (const o of [mutating, mutatingBinding, validating, validatingBinding])
+      expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
   });
 
   it('binds both policies to sandboxed namespaces only', () => {

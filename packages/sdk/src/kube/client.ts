@@ -61,7 +61,8 @@ export class KubeClient {
     const answer = await this.raw.request<T>(method, path, options);
     const object = answer as unknown as Partial<AnyObject> | undefined;
     // A delete answers with the object as it was, which must not look alive to a cache.
-    if (this.onWritten && verb !== 'delete' && object?.kind && object.kind !== 'Status' && object.metadata?.name) this.onWritten(object as AnyObject);
+    if (this.onWritten && verb !== 'delete' && object?.kind && object.kind !== 'Status' && object.metadata?.name)
+      this.onWritten(object as AnyObject);
     return answer;
   }
 

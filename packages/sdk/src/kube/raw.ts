@@ -89,7 +89,12 @@ export class RawApi {
     this.#record(method, path, response.status, started);
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
-      throw new ApiException(response.status, `HTTP ${response.status} ${method} ${path.split("?")[0]}`, parsed as never, Object.fromEntries(response.headers));
+      throw new ApiException(
+        response.status,
+        `HTTP ${response.status} ${method} ${path.split('?')[0]}`,
+        parsed as never,
+        Object.fromEntries(response.headers),
+      );
     }
     return parsed as T;
   }

@@ -18,13 +18,17 @@ describe('rulesAllow', () => {
     expect(rulesAllow([all], { verb: 'create', group: '', resource: 'serviceaccounts/token' })).toBe(true);
   });
 
-  it('matches subresources exactly or by RBAC\'s two patterns', () => {
+  it("matches subresources exactly or by RBAC's two patterns", () => {
     const token = { verbs: ['create'], apiGroups: [''], resources: ['serviceaccounts/token'] };
     expect(rulesAllow([token], { verb: 'create', group: '', resource: 'serviceaccounts/token' })).toBe(true);
     expect(rulesAllow([token], { verb: 'create', group: '', resource: 'serviceaccounts' })).toBe(false);
-    expect(rulesAllow([{ ...token, resources: ['serviceaccounts/*'] }], { verb: 'create', group: '', resource: 'serviceaccounts/token' })).toBe(true);
+    expect(
+      rulesAllow([{ ...token, resources: ['serviceaccounts/*'] }], { verb: 'create', group: '', resource: 'serviceaccounts/token' }),
+    ).toBe(true);
     expect(rulesAllow([{ ...token, resources: ['*/token'] }], { verb: 'create', group: '', resource: 'serviceaccounts/token' })).toBe(true);
-    expect(rulesAllow([{ ...token, resources: ['serviceaccounts'] }], { verb: 'create', group: '', resource: 'serviceaccounts/token' })).toBe(false);
+    expect(
+      rulesAllow([{ ...token, resources: ['serviceaccounts'] }], { verb: 'create', group: '', resource: 'serviceaccounts/token' }),
+    ).toBe(false);
   });
 
   it('narrows a rule with resourceNames to those objects, never to a request without a name', () => {
@@ -34,7 +38,7 @@ describe('rulesAllow', () => {
     expect(rulesAllow([one], { verb: 'create', group: 'spacekit.dev', resource: 'spaces' })).toBe(false);
   });
 
-  it('takes a rule without apiGroups (a non-resource rule\'s shape) as allowing nothing', () => {
+  it("takes a rule without apiGroups (a non-resource rule's shape) as allowing nothing", () => {
     expect(rulesAllow([{ verbs: ['get'] }], { verb: 'get', group: '', resource: 'pods' })).toBe(false);
   });
 });

@@ -31,7 +31,8 @@ function coversResource(patterns: readonly string[] | undefined, resource: strin
  */
 export function rulesAllow(rules: readonly ResourceRule[], request: ResourceAttributes): boolean {
   return rules.some((rule) => {
-    if (!has(rule.verbs, request.verb) || !has(rule.apiGroups, request.group) || !coversResource(rule.resources, request.resource)) return false;
+    if (!has(rule.verbs, request.verb) || !has(rule.apiGroups, request.group) || !coversResource(rule.resources, request.resource))
+      return false;
     if (!rule.resourceNames || rule.resourceNames.length === 0) return true;
     return request.name !== undefined && rule.resourceNames.includes(request.name);
   });

@@ -18,7 +18,12 @@ export interface WatchUntilOptions {
  *
  * @throws {TimeoutError} when nothing satisfies `done` in time.
  */
-export async function watchUntil<T>(client: KubeClient, path: string, options: WatchUntilOptions, done: (object: T) => boolean): Promise<T> {
+export async function watchUntil<T>(
+  client: KubeClient,
+  path: string,
+  options: WatchUntilOptions,
+  done: (object: T) => boolean,
+): Promise<T> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs);
   try {
@@ -45,12 +50,14 @@ export async function watchUntil<T>(client: KubeClient, path: string, options: W
           if (!line) continue;
           const event = JSON.parse(line) as { type: string; object: T & { metadata?: { resourceVersion?: string } } };
           if ((event.type === 'ADDED' || event.type === 'MODIFIED') && done(event.object)) return event.object;
-          if (event.object.metadata?.resourceVersion && event.type !== 'ERROR') options.resourceVersion = event.object.metadata.resourceVersion;
+          if (event.object.metadata?.resourceVersion && event.type !== 'ERROR')
+            options.resourceVersion = event.object.metadata.resourceVersion;
         }
       }
     }
   } catch (err) {
-    if (abort.signal.aborted) throw new TimeoutError(`gave up after ${options.timeoutMs / 1000}s waiting for ${options.what}${options.hint ?? ''}`);
+    if (abort.signal.aborted)
+      throw new TimeoutError(`gave up after ${options.timeoutMs / 1000}s waiting for ${options.what}${options.hint ?? ''}`);
     throw err;
   } finally {
     clearTimeout(timer);

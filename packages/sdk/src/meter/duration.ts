@@ -27,9 +27,7 @@ export function parseDuration(text: string, what = 'duration'): number {
   const trimmed = text.trim();
   const problem = durationProblem(trimmed);
   if (typeof problem === 'string') {
-    throw new ValidationError(what, [
-      { path: '', message: `${JSON.stringify(text)} is not a duration: ${problem}; ${DURATION_EXAMPLES}` },
-    ]);
+    throw new ValidationError(what, [{ path: '', message: `${JSON.stringify(text)} is not a duration: ${problem}; ${DURATION_EXAMPLES}` }]);
   }
   return problem.ms;
 }

@@ -135,8 +135,14 @@ describe('FileMeterStore', () => {
   it('reports the extent of its coverage across files', async () => {
     const store = new FileMeterStore(await tempDir());
     await store.append([coverage(NOV_29 + 5 * HOUR, NOV_29 + 6 * HOUR)]);
-    await store.append([coverage(NOV_29 - 3 * DAY + HOUR, NOV_29 - 3 * DAY + 2 * HOUR), bucket(NOV_29 - 3 * DAY, NOV_29 - 3 * DAY + HOUR, 1n)]);
-    await store.append([coverage(NOV_29 + 2 * DAY, NOV_29 + 2 * DAY + HOUR), coverage(NOV_29 + 2 * DAY + 4 * HOUR, NOV_29 + 2 * DAY + 5 * HOUR)]);
+    await store.append([
+      coverage(NOV_29 - 3 * DAY + HOUR, NOV_29 - 3 * DAY + 2 * HOUR),
+      bucket(NOV_29 - 3 * DAY, NOV_29 - 3 * DAY + HOUR, 1n),
+    ]);
+    await store.append([
+      coverage(NOV_29 + 2 * DAY, NOV_29 + 2 * DAY + HOUR),
+      coverage(NOV_29 + 2 * DAY + 4 * HOUR, NOV_29 + 2 * DAY + 5 * HOUR),
+    ]);
     expect(await store.coverageExtent()).toEqual({ from: NOV_29 - 3 * DAY + HOUR, to: NOV_29 + 2 * DAY + 5 * HOUR });
   });
 

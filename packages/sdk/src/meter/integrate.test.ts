@@ -144,7 +144,10 @@ describe('integrateSamples', () => {
   });
 
   it('stays exact where floats would not: 1 byte for 7 days', () => {
-    const { buckets } = integrateSamples([{ time: T0, records: [dev({ memory: '1' })] }], { intervalMs: 7 * 24 * HOUR, bucketMs: 24 * HOUR });
+    const { buckets } = integrateSamples([{ time: T0, records: [dev({ memory: '1' })] }], {
+      intervalMs: 7 * 24 * HOUR,
+      bucketMs: 24 * HOUR,
+    });
     // 1 byte = 1000 milli-bytes; the 7-day hold splits over 8 day buckets (10:00 to 10:00), total 7 × 86 400 000 ms.
     expect(buckets).toHaveLength(8);
     expect(buckets.reduce((sum, b) => sum + (b.integrals.get('requests.memory') ?? 0n), 0n)).toBe(1000n * 7n * 86_400_000n);
@@ -206,7 +209,9 @@ describe('BucketAccumulator', () => {
 
 describe('integrateSamples options', () => {
   it('refuses a bucket length that is not a positive whole number', () => {
-    expect(() => integrateSamples([], { intervalMs: MINUTE, bucketMs: 0 })).toThrow('bucketMs: 0 is not a positive whole number of milliseconds');
+    expect(() => integrateSamples([], { intervalMs: MINUTE, bucketMs: 0 })).toThrow(
+      'bucketMs: 0 is not a positive whole number of milliseconds',
+    );
     expect(() => integrateSamples([], { intervalMs: 1.5, bucketMs: HOUR })).toThrow(ValidationError);
   });
 });

@@ -14,7 +14,12 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);
 
-const DEV: UsageRecord = { organization: 'acme', tenant: 'payments', space: 'dev', used: { 'requests.cpu': '250m', 'requests.memory': '512Mi' } };
+const DEV: UsageRecord = {
+  organization: 'acme',
+  tenant: 'payments',
+  space: 'dev',
+  used: { 'requests.cpu': '250m', 'requests.memory': '512Mi' },
+};
 
 /** A clock the test moves by hand. */
 function manualClock(start: number): { now: () => number; set: (time: number) => void } {
@@ -40,7 +45,15 @@ async function tickEveryMinute(meter: Meter, clock: { set: (time: number) => voi
 }
 
 function meterWith(store: MeterStore, clock: { now: () => number }, options: Partial<MeterOptions> = {}): Meter {
-  return new Meter({ store, source: () => [DEV], now: clock.now, onError: (error) => { throw error; }, ...options });
+  return new Meter({
+    store,
+    source: () => [DEV],
+    now: clock.now,
+    onError: (error) => {
+      throw error;
+    },
+    ...options,
+  });
 }
 
 describe('Meter', () => {
@@ -190,7 +203,10 @@ describe('Meter', () => {
     const store = await fileStore();
     const clock = manualClock(T0);
     const errors: unknown[] = [];
-    const meter = meterWith(store, clock, { source: async () => [{ ...DEV, used: { cpu: 'lots' } }], onError: (error) => errors.push(error) });
+    const meter = meterWith(store, clock, {
+      source: async () => [{ ...DEV, used: { cpu: 'lots' } }],
+      onError: (error) => errors.push(error),
+    });
     await meter.tick();
     clock.set(T0 + MINUTE);
     await meter.stop();
@@ -236,7 +252,9 @@ describe('Meter', () => {
       coverageExtent: async () => undefined,
     };
     const sampledAt: number[] = [];
-    const meter = new Meter({ store, source: () => {
+    const meter = new Meter({
+      store,
+      source: () => {
         sampledAt.push(Date.now() - T0);
         return [DEV];
       },
@@ -254,7 +272,11 @@ describe('Meter', () => {
   });
 
   it('refuses options that would break buckets, saying what to use', () => {
-    const store: MeterStore = { append: async () => undefined, read: async () => ({ records: [], unreadable: 0 }), coverageExtent: async () => undefined };
+    const store: MeterStore = {
+      append: async () => undefined,
+      read: async () => ({ records: [], unreadable: 0 }),
+      coverageExtent: async () => undefined,
+    };
     expect(() => new Meter({ store, source: () => [], bucketMs: 7 * MINUTE })).toThrow(ValidationError);
     expect(() => new Meter({ store, source: () => [], bucketMs: 7 * MINUTE })).toThrow('bucketMs: 420000 does not divide a day');
     expect(() => new Meter({ store, source: () => [], intervalMs: 0 })).toThrow('intervalMs: 0 is not a positive whole number');

@@ -183,7 +183,10 @@ export class Meter {
 function validateOptions(intervalMs: number, bucketMs: number): void {
   const issues: ValidationIssue[] = [];
   if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) {
-    issues.push({ path: 'intervalMs', message: `${intervalMs} is not a positive whole number of milliseconds; use e.g. 60000 for one minute` });
+    issues.push({
+      path: 'intervalMs',
+      message: `${intervalMs} is not a positive whole number of milliseconds; use e.g. 60000 for one minute`,
+    });
   }
   if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0 || DAY_MS % bucketMs !== 0) {
     issues.push({

@@ -134,7 +134,13 @@ describe('formatReport as JSON', () => {
     // 105 / 180 = 0.58333… → 58.333333 %.
     expect(json.coverage).toEqual({ coveredMs: 105 * MINUTE, percent: 58.333333 });
     expect(json.gaps).toEqual([
-      expect.objectContaining({ from: '2026-11-29T11:00:00Z', to: '2026-11-29T11:15:00Z', durationMs: 15 * MINUTE, duration: '15m', kind: 'not-metered' }),
+      expect.objectContaining({
+        from: '2026-11-29T11:00:00Z',
+        to: '2026-11-29T11:15:00Z',
+        durationMs: 15 * MINUTE,
+        duration: '15m',
+        kind: 'not-metered',
+      }),
       expect.objectContaining({ from: '2026-11-29T12:00:00Z', to: '2026-11-29T13:00:00Z', durationMs: HOUR, kind: 'not-yet-written' }),
     ]);
     expect(json.rows[0]).toEqual({

@@ -19,8 +19,7 @@ const SHORT_UNITS: Readonly<Record<UsageUnit, string>> = {
   'unit-minutes': 'unit-min',
 };
 
-const RESOLUTION_NOTE =
-  'Resolution: one meter bucket; a bucket that straddles a window edge counts in proportion to its overlap.';
+const RESOLUTION_NOTE = 'Resolution: one meter bucket; a bucket that straddles a window edge counts in proportion to its overlap.';
 
 /**
  * Writes a report for people (`table`: aligned columns with a header saying the window and coverage,
@@ -44,13 +43,15 @@ export function formatGapsNotice(report: UsageReport): string {
   const lines: string[] = [];
   if (report.gaps.length > 0) {
     lines.push('GAPS: the totals exclude these periods; nothing is interpolated over them.');
-    const rows = report.gaps.map((gap) => [`${instant(gap.from)} to ${instant(gap.to)}`, formatDuration(gap.durationMs), GAP_REASONS[gap.kind]]);
+    const rows = report.gaps.map((gap) => [
+      `${instant(gap.from)} to ${instant(gap.to)}`,
+      formatDuration(gap.durationMs),
+      GAP_REASONS[gap.kind],
+    ]);
     lines.push(...alignColumns(rows, [false, false, false]).map((line) => `  ${line}`));
   }
   if (report.unreadable > 0) {
-    lines.push(
-      `WARNING: ${report.unreadable} stored record(s) could not be read (e.g. a line torn by a crash) and are not counted.`,
-    );
+    lines.push(`WARNING: ${report.unreadable} stored record(s) could not be read (e.g. a line torn by a crash) and are not counted.`);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
@@ -118,7 +119,11 @@ function reportJson(report: UsageReport): unknown {
 }
 
 function identityColumns(report: UsageReport): string[] {
-  return report.by === 'organization' ? ['organization'] : report.by === 'tenant' ? ['organization', 'tenant'] : ['organization', 'tenant', 'space'];
+  return report.by === 'organization'
+    ? ['organization']
+    : report.by === 'tenant'
+      ? ['organization', 'tenant']
+      : ['organization', 'tenant', 'space'];
 }
 
 function identityCells(report: UsageReport, row: ReportRow): string[] {

@@ -47,7 +47,9 @@ describe('buildReport', () => {
       bucketOf('acme/payments/dev', T0, T0 + 20 * MINUTE, { 'requests.cpu': coreMinutes(20) }),
       bucketOf('acme/payments/dev', T0 + 40 * MINUTE, T0 + HOUR, { 'requests.cpu': coreMinutes(20) }),
     ];
-    expect(totals(buildReport(records, { from: T0, to: T0 + HOUR, by: 'space' }))).toEqual([['acme/payments/dev', { 'requests.cpu': coreMinutes(40) }]]);
+    expect(totals(buildReport(records, { from: T0, to: T0 + HOUR, by: 'space' }))).toEqual([
+      ['acme/payments/dev', { 'requests.cpu': coreMinutes(40) }],
+    ]);
   });
 
   it('counts a bucket that straddles a window edge in proportion to its overlap', () => {

@@ -124,7 +124,11 @@ export async function readReport(store: MeterStore, options: ReadReportOptions):
 function checkedWindow({ from, to }: TimeSpan): TimeSpan {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from >= to) {
     throw new ValidationError('report window', [
-      { path: '', message: 'the window must start before it ends, in whole milliseconds; e.g. the last 7 days: { from: now - 7 * 86_400_000, to: now }' },
+      {
+        path: '',
+        message:
+          'the window must start before it ends, in whole milliseconds; e.g. the last 7 days: { from: now - 7 * 86_400_000, to: now }',
+      },
     ]);
   }
   return { from, to };

@@ -18,14 +18,31 @@ describe('spans', () => {
   });
 
   it('clips spans to a window', () => {
-    expect(clipSpans([{ from: 0, to: 10 }, { from: 20, to: 30 }, { from: 40, to: 50 }], { from: 5, to: 25 })).toEqual([
+    expect(
+      clipSpans(
+        [
+          { from: 0, to: 10 },
+          { from: 20, to: 30 },
+          { from: 40, to: 50 },
+        ],
+        { from: 5, to: 25 },
+      ),
+    ).toEqual([
       { from: 5, to: 10 },
       { from: 20, to: 25 },
     ]);
   });
 
   it('finds the uncovered parts of a window, at both ends and between', () => {
-    expect(uncoveredSpans([{ from: 10, to: 20 }, { from: 30, to: 40 }], { from: 0, to: 50 })).toEqual([
+    expect(
+      uncoveredSpans(
+        [
+          { from: 10, to: 20 },
+          { from: 30, to: 40 },
+        ],
+        { from: 0, to: 50 },
+      ),
+    ).toEqual([
       { from: 0, to: 10 },
       { from: 20, to: 30 },
       { from: 40, to: 50 },
@@ -35,6 +52,12 @@ describe('spans', () => {
 
   it('measures overlapping spans once', () => {
     // [0, 10) ∪ [5, 20) = [0, 20): 20; plus [30, 35): 5.
-    expect(spanLength([{ from: 0, to: 10 }, { from: 5, to: 20 }, { from: 30, to: 35 }])).toBe(25);
+    expect(
+      spanLength([
+        { from: 0, to: 10 },
+        { from: 5, to: 20 },
+        { from: 30, to: 35 },
+      ]),
+    ).toBe(25);
   });
 });

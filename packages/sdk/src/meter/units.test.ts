@@ -47,7 +47,15 @@ describe('integralInUnits', () => {
 
 describe('compareResources', () => {
   it('puts CPU first, then memory, other bytes and counts, requests before limits', () => {
-    const resources = ['pods', 'limits.memory', 'requests.storage', 'limits.cpu', 'count/deployments.apps', 'requests.memory', 'requests.cpu'];
+    const resources = [
+      'pods',
+      'limits.memory',
+      'requests.storage',
+      'limits.cpu',
+      'count/deployments.apps',
+      'requests.memory',
+      'requests.cpu',
+    ];
     expect(resources.sort(compareResources)).toEqual([
       'requests.cpu',
       'limits.cpu',

@@ -17,7 +17,8 @@ const RESERVED = [/^default$/, /^kube-/, /^spacekit-system$/];
 
 /** Why `name` cannot name an Organization, Tenant or Space, or undefined when it can. */
 export function nameProblem(kind: string, name: string): string | undefined {
-  if (typeof name !== 'string' || name.length === 0) return `${kind} name is empty; use lowercase letters, digits and single hyphens, such as "payments"`;
+  if (typeof name !== 'string' || name.length === 0)
+    return `${kind} name is empty; use lowercase letters, digits and single hyphens, such as "payments"`;
   if (name.length > MAX_NAMESPACE_LENGTH) {
     return `${kind} name "${name}" is ${name.length} characters; the limit is ${MAX_NAMESPACE_LENGTH}`;
   }
@@ -75,9 +76,7 @@ export function spaceNamespace(organization: string, tenant: string, space: stri
 }
 
 /** The inverse of the namespace functions: which level a Spacekit namespace belongs to. */
-export function parseNamespace(
-  namespace: string,
-): { organization: string; tenant?: string; space?: string } | undefined {
+export function parseNamespace(namespace: string): { organization: string; tenant?: string; space?: string } | undefined {
   const parts = namespace.split(LEVEL_SEPARATOR);
   const [organization, tenant, space] = parts;
   if (!organization || parts.length > 3 || parts.some((p) => nameProblem('name', p))) return undefined;

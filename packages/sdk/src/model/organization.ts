@@ -10,14 +10,8 @@ export type OrganizationMember = z.infer<typeof OrganizationMemberSchema>;
 
 /** What an Organization's Spaces may ask for. */
 export const OrganizationPolicySchema = z.strictObject({
-  allowUnsandboxed: z
-    .boolean()
-    .default(false)
-    .meta({ description: 'Whether Spaces may set sandbox: none and run pods without gVisor' }),
-  allowPrivileged: z
-    .boolean()
-    .default(false)
-    .meta({ description: 'Whether Spaces may set podSecurity: privileged' }),
+  allowUnsandboxed: z.boolean().default(false).meta({ description: 'Whether Spaces may set sandbox: none and run pods without gVisor' }),
+  allowPrivileged: z.boolean().default(false).meta({ description: 'Whether Spaces may set podSecurity: privileged' }),
 });
 
 /** An Organization: the top budget, its admins, and what its Spaces may do. Cluster-scoped. */

@@ -17,7 +17,9 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
 /** Checks that an update is a plain object before it is merged into a spec. */
 export function changesObject(changes: unknown, what: string): Record<string, unknown> {
   if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
-    throw new ValidationError(what, [{ path: '', message: 'expected an object with the fields to change, such as { resources: { cpu: 2 } }' }]);
+    throw new ValidationError(what, [
+      { path: '', message: 'expected an object with the fields to change, such as { resources: { cpu: 2 } }' },
+    ]);
   }
   return changes as Record<string, unknown>;
 }

@@ -7,7 +7,15 @@ import { reconcileSpace } from '../engine/space.ts';
 import { reconcileTenant } from '../engine/tenant.ts';
 import type { InformerEvent } from '../informer/index.ts';
 import type { KubeClient } from '../kube/index.ts';
-import { type ClusterSettings, LABELS, type Organization, parseNamespace, type Space, type Tenant, tenantNamespace } from '../model/index.ts';
+import {
+  type ClusterSettings,
+  LABELS,
+  type Organization,
+  parseNamespace,
+  type Space,
+  type Tenant,
+  tenantNamespace,
+} from '../model/index.ts';
 import type { KubeObject } from '../render/index.ts';
 import type { Logger } from './log.ts';
 import type { OperatorMetrics } from './metrics.ts';
@@ -93,7 +101,10 @@ export class Controller {
     const informers = allInformers(this.watched);
     this.#options.client.onWritten = (object) => this.#assume(object);
     for (const informer of informers) void informer.run(signal);
-    await Promise.race([Promise.all(informers.map((i) => i.synced)), new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+    await Promise.race([
+      Promise.all(informers.map((i) => i.synced)),
+      new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })),
+    ]);
     if (signal.aborted) return;
     this.#log.info('caches synced', {
       organizations: this.watched.organizations.size,
@@ -122,7 +133,9 @@ export class Controller {
   #subtree(o: string, withSpaces: boolean): void {
     for (const t of this.watched.tenants.list(o)) {
       this.#add(key.tenant(o, t.metadata.name), o);
-      if (withSpaces) for (const s of this.watched.spaces.list(tenantNamespace(o, t.metadata.name))) this.#add(key.space(o, t.metadata.name, s.metadata.name), o);
+      if (withSpaces)
+        for (const s of this.watched.spaces.list(tenantNamespace(o, t.metadata.name)))
+          this.#add(key.space(o, t.metadata.name, s.metadata.name), o);
     }
   }
 
@@ -156,7 +169,12 @@ export class Controller {
       this.#add(key.tenant(o, t), o);
       const changed = (pick: (x: Tenant) => unknown) => e.type !== 'updated' || !same(pick(e.old), pick(e.object));
       if (changed((x) => x.status?.usage) || changed((x) => x.metadata.deletionTimestamp)) this.#add(key.organization(o), o);
-      if (changed((x) => x.metadata.generation) || changed((x) => x.status?.usage?.hard) || changed((x) => x.status?.allocations) || changed((x) => x.metadata.deletionTimestamp)) {
+      if (
+        changed((x) => x.metadata.generation) ||
+        changed((x) => x.status?.usage?.hard) ||
+        changed((x) => x.status?.allocations) ||
+        changed((x) => x.metadata.deletionTimestamp)
+      ) {
         this.#spacesOf(o, t);
       }
     });
@@ -188,7 +206,15 @@ export class Controller {
   #assume(object: { kind: string; metadata: { name: string } }): void {
     const w = this.watched;
     const informer =
-      object.kind === 'Organization' ? w.organizations : object.kind === 'Tenant' ? w.tenants : object.kind === 'Space' ? w.spaces : object.kind === 'Namespace' ? w.namespaces : w.owned.get(object.kind);
+      object.kind === 'Organization'
+        ? w.organizations
+        : object.kind === 'Tenant'
+          ? w.tenants
+          : object.kind === 'Space'
+            ? w.spaces
+            : object.kind === 'Namespace'
+              ? w.namespaces
+              : w.owned.get(object.kind);
     // Only objects the cache holds: install's objects and events are not Spacekit levels' objects.
     const labels = (object.metadata as { labels?: Record<string, string> }).labels ?? {};
     if (!informer || (!['Organization', 'Tenant', 'Space'].includes(object.kind) && !labels[LABELS.level])) return;
@@ -232,7 +258,11 @@ export class Controller {
       this.#log.warn('reconcile failed; retrying', { key: end.key, attempt: end.attempt, retryInMs: end.retryInMs, error: end.error });
       return;
     }
-    this.#log.error('reconcile failed too often; leaving it until it changes again', { key: end.key, attempts: end.attempt, error: end.error });
+    this.#log.error('reconcile failed too often; leaving it until it changes again', {
+      key: end.key,
+      attempts: end.attempt,
+      error: end.error,
+    });
     const object = work && this.#objectOf(work);
     if (object) {
       const error = end.error instanceof Error ? end.error.message : String(end.error);

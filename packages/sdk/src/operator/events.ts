@@ -61,7 +61,11 @@ export class KubeEventRecorder implements EventRecorder {
       },
     };
     this.#client.create(body).catch((err: unknown) => {
-      this.#log.warn('could not record an event', { reason: event.reason, object: `${object.kind}/${namespace}/${object.metadata.name}`, error: err });
+      this.#log.warn('could not record an event', {
+        reason: event.reason,
+        object: `${object.kind}/${namespace}/${object.metadata.name}`,
+        error: err,
+      });
     });
   }
 }

@@ -22,7 +22,12 @@ function plain(value: unknown): unknown {
  * A logger writing one line per entry: JSON (for log collectors) or text
  * (for people at a terminal).
  */
-export function createLogger(options: { write: (line: string) => void; level?: LogLevel; format?: 'json' | 'text'; fields?: Record<string, unknown> }): Logger {
+export function createLogger(options: {
+  write: (line: string) => void;
+  level?: LogLevel;
+  format?: 'json' | 'text';
+  fields?: Record<string, unknown>;
+}): Logger {
   const min = ORDER[options.level ?? 'info'];
   const base = options.fields ?? {};
   const emit = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {

@@ -6,7 +6,13 @@ import { CLUSTER_ROLES } from '../install/cluster-roles.ts';
 import { INSTALL_LABELS, INSTALL_LABEL_SELECTOR } from '../install/labels.ts';
 import { ClusterSettingsSchema, DEFAULT_SETTINGS } from '../model/settings.ts';
 import type { KubeObject } from '../render/objects.ts';
-import { OPERATOR_IMAGE_DEFAULT, OPERATOR_METER_DIR, OPERATOR_VERSION, operatorManifestKinds, renderOperatorManifests } from './manifests.ts';
+import {
+  OPERATOR_IMAGE_DEFAULT,
+  OPERATOR_METER_DIR,
+  OPERATOR_VERSION,
+  operatorManifestKinds,
+  renderOperatorManifests,
+} from './manifests.ts';
 import { OPERATOR_LEASE_NAME, OPERATOR_NAMESPACE_DEFAULT, OPERATOR_SERVICE_ACCOUNT, operatorClusterRoleName } from './names.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
@@ -30,7 +36,12 @@ type PodSpec = {
   affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { podAffinityTerm: { topologyKey: string } }[] } };
 };
 type Deployment = KubeObject & {
-  spec: { replicas: number; selector: { matchLabels: Record<string, string> }; strategy: object; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+  spec: {
+    replicas: number;
+    selector: { matchLabels: Record<string, string> };
+    strategy: object;
+    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+  };
 };
 
 const objects = renderOperatorManifests(DEFAULT_SETTINGS);
@@ -88,7 +99,10 @@ describe('renderOperatorManifests', () => {
     expect(namespaced.map((o) => o.metadata.namespace)).toEqual(namespaced.map(() => OPERATOR_NAMESPACE_DEFAULT));
     const ns = find(objects, 'Namespace');
     expect(ns.metadata.name).toBe(OPERATOR_NAMESPACE_DEFAULT);
-    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' });
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'latest',
+    });
   });
 
   it('grants nothing on secrets, pods or configmaps, and no wildcard', () => {
@@ -97,7 +111,8 @@ describe('renderOperatorManifests', () => {
       expect(r.verbs).not.toContain('*');
       expect(r.resources).not.toContain('*');
       expect(r.apiGroups).not.toContain('*');
-      for (const forbidden of ['secrets', 'pods', 'configmaps', 'pods/exec', 'serviceaccounts/token']) expect(r.resources).not.toContain(forbidden);
+      for (const forbidden of ['secrets', 'pods', 'configmaps', 'pods/exec', 'serviceaccounts/token'])
+        expect(r.resources).not.toContain(forbidden);
       expect(r.verbs).not.toContain('escalate');
       expect(r.verbs).not.toContain('impersonate');
     }
@@ -120,9 +135,21 @@ describe('renderOperatorManifests', () => {
     const resources = new Set(rules.flatMap((r) => r.resources));
     expect([...resources].sort()).toEqual(
       [
-        'organizations', 'tenants', 'spaces', 'organizations/status', 'tenants/status', 'spaces/status',
-        'namespaces', 'resourcequotas', 'limitranges', 'networkpolicies',
-        'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'events',
+        'organizations',
+        'tenants',
+        'spaces',
+        'organizations/status',
+        'tenants/status',
+        'spaces/status',
+        'namespaces',
+        'resourcequotas',
+        'limitranges',
+        'networkpolicies',
+        'roles',
+        'rolebindings',
+        'clusterroles',
+        'clusterrolebindings',
+        'events',
       ].sort(),
     );
   });
@@ -130,7 +157,12 @@ describe('renderOperatorManifests', () => {
   it('may bind exactly the Spacekit ClusterRoles, and nothing else', () => {
     const bind = clusterRules(objects).filter((r) => r.verbs.includes('bind'));
     expect(bind).toEqual([
-      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: Object.values(CLUSTER_ROLES) },
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['clusterroles'],
+        verbs: ['bind'],
+        resourceNames: Object.values(CLUSTER_ROLES),
+      },
     ]);
   });
 
@@ -164,7 +196,12 @@ describe('renderOperatorManifests', () => {
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     // restricted allows only these volume types; anything else (hostPath …) is rejected.
     const allowed = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-    for (const volume of spec.volumes) expect(Object.keys(volume).filter((k) => k !== 'name').every((k) => allowed.includes(k))).toBe(true);
+    for (const volume of spec.volumes)
+      expect(
+        Object.keys(volume)
+          .filter((k) => k !== 'name')
+          .every((k) => allowed.includes(k)),
+      ).toBe(true);
   });
 
   it('runs `spacekit operator` as the ServiceAccount, with probes, limits, metering volume and pod identity', () => {
@@ -172,7 +209,16 @@ describe('renderOperatorManifests', () => {
     expect(spec.serviceAccountName).toBe(OPERATOR_SERVICE_ACCOUNT);
     const c = container(objects);
     expect(c.args).toEqual([
-      'operator', '--leader-elect', '--metrics-addr', '0.0.0.0:9090', '--meter-dir', OPERATOR_METER_DIR, '--meter-interval', '60s', '--log-level', 'info',
+      'operator',
+      '--leader-elect',
+      '--metrics-addr',
+      '0.0.0.0:9090',
+      '--meter-dir',
+      OPERATOR_METER_DIR,
+      '--meter-interval',
+      '60s',
+      '--log-level',
+      'info',
     ]);
     expect(c.env.map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath ?? (e as { value?: string }).value])).toEqual([
       ['POD_NAME', 'metadata.name'],
@@ -200,10 +246,16 @@ describe('renderOperatorManifests', () => {
   });
 
   it('serves metrics through a ClusterIP Service that Prometheus discovers', () => {
-    type Service = KubeObject & { spec: { type: string; selector: Record<string, string>; ports: { name: string; port: number; targetPort: string }[] } };
+    type Service = KubeObject & {
+      spec: { type: string; selector: Record<string, string>; ports: { name: string; port: number; targetPort: string }[] };
+    };
     const svc = find<Service>(objects, 'Service');
     expect(svc.metadata.name).toBe('spacekit-operator-metrics');
-    expect(svc.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/metrics' });
+    expect(svc.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9090',
+      'prometheus.io/path': '/metrics',
+    });
     expect(svc.spec.type).toBe('ClusterIP');
     expect(svc.spec.ports).toEqual([{ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' }]);
     expect(svc.spec.selector).toEqual(find<Deployment>(objects, 'Deployment').spec.selector.matchLabels);
@@ -230,7 +282,8 @@ describe('renderOperatorManifests', () => {
     expect(svc.spec.ports[0]?.port).toBe(8443);
     expect(svc.metadata.annotations?.['prometheus.io/port']).toBe('8443');
     expect(find(custom, 'Namespace').metadata.name).toBe(ns);
-    for (const o of custom.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(x.kind))) expect(o.metadata.namespace).toBe(ns);
+    for (const o of custom.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(x.kind)))
+      expect(o.metadata.namespace).toBe(ns);
     expect(find(custom, 'ClusterRole').metadata.name).toBe('spacekit-operator-ops');
     expect(find<KubeObject & { subjects: { namespace: string }[] }>(custom, 'ClusterRoleBinding').subjects[0]?.namespace).toBe(ns);
   });
@@ -256,7 +309,13 @@ describe('renderOperatorManifests', () => {
   });
 
   it('refuses options out of range', () => {
-    for (const options of [{ replicas: -1 }, { metricsPort: 70_000 }, { meterIntervalSeconds: 1.5 }, { namespace: 'Not_A_Name' }, { image: ' ' }]) {
+    for (const options of [
+      { replicas: -1 },
+      { metricsPort: 70_000 },
+      { meterIntervalSeconds: 1.5 },
+      { namespace: 'Not_A_Name' },
+      { image: ' ' },
+    ]) {
       expect(() => renderOperatorManifests(DEFAULT_SETTINGS, options), JSON.stringify(options)).toThrow(ValidationError);
     }
   });

@@ -109,10 +109,14 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 function validate(settings: ClusterSettings, o: ResolvedOperatorManifestOptions): void {
   const issues: ValidationIssue[] = [];
   const integerIn = (path: string, value: number, min: number, max: number) => {
-    if (!Number.isInteger(value) || value < min || value > max) issues.push({ path, message: `must be a whole number from ${min} to ${max}, not ${value}` });
+    if (!Number.isInteger(value) || value < min || value > max)
+      issues.push({ path, message: `must be a whole number from ${min} to ${max}, not ${value}` });
   };
   if (!DNS_LABEL.test(o.namespace) || o.namespace.length > 63) {
-    issues.push({ path: 'namespace', message: `"${o.namespace}" is not a namespace name: use at most 63 lowercase letters, digits and '-'` });
+    issues.push({
+      path: 'namespace',
+      message: `"${o.namespace}" is not a namespace name: use at most 63 lowercase letters, digits and '-'`,
+    });
   }
   if (o.image.trim() === '') issues.push({ path: 'image', message: 'must name an image' });
   // 0 keeps the Deployment scaled down, for running `spacekit operator` elsewhere under the same ServiceAccount.
@@ -134,8 +138,18 @@ function validate(settings: ClusterSettings, o: ResolvedOperatorManifestOptions)
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 
 // Copies every list, so that rendered objects share no arrays (YAML output would show them as anchors).
-function rule(apiGroups: readonly string[], resources: readonly string[], verbs: readonly string[], resourceNames?: readonly string[]): Rule {
-  return { apiGroups: [...apiGroups], resources: [...resources], verbs: [...verbs], ...(resourceNames && { resourceNames: [...resourceNames] }) };
+function rule(
+  apiGroups: readonly string[],
+  resources: readonly string[],
+  verbs: readonly string[],
+  resourceNames?: readonly string[],
+): Rule {
+  return {
+    apiGroups: [...apiGroups],
+    resources: [...resources],
+    verbs: [...verbs],
+    ...(resourceNames && { resourceNames: [...resourceNames] }),
+  };
 }
 
 const READ = ['get', 'list', 'watch'];
@@ -275,7 +289,11 @@ function deployment(o: ResolvedOperatorManifestOptions): KubeObject {
                 o.logLevel,
               ],
               // The leader-election identity and the lease's namespace come from the pod itself.
-              env: [fieldEnv('POD_NAME', 'metadata.name'), fieldEnv('POD_NAMESPACE', 'metadata.namespace'), ...Object.entries(OPERATOR_ENV).map(([name, value]) => ({ name, value }))],
+              env: [
+                fieldEnv('POD_NAME', 'metadata.name'),
+                fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
+                ...Object.entries(OPERATOR_ENV).map(([name, value]) => ({ name, value })),
+              ],
               ports: [{ name: 'metrics', containerPort: o.metricsPort, protocol: 'TCP' }],
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
               livenessProbe: probe('/healthz', 10),

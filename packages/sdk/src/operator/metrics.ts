@@ -24,8 +24,18 @@ export class OperatorMetrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.reconciles = new Counter({ name: 'spacekit_reconcile_total', help: 'Reconciles finished, by kind and outcome', labelNames: ['kind', 'outcome'], registers });
-    this.reconcileErrors = new Counter({ name: 'spacekit_reconcile_errors_total', help: 'Reconciles that failed and will be retried or given up', labelNames: ['kind'], registers });
+    this.reconciles = new Counter({
+      name: 'spacekit_reconcile_total',
+      help: 'Reconciles finished, by kind and outcome',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.reconcileErrors = new Counter({
+      name: 'spacekit_reconcile_errors_total',
+      help: 'Reconciles that failed and will be retried or given up',
+      labelNames: ['kind'],
+      registers,
+    });
     this.reconcileDuration = new Histogram({
       name: 'spacekit_reconcile_duration_seconds',
       help: 'Time one reconcile took',
@@ -33,8 +43,18 @@ export class OperatorMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.apiWrites = new Counter({ name: 'spacekit_api_writes_total', help: 'Requests that changed the cluster, by kind and verb', labelNames: ['kind', 'verb'], registers });
-    this.watchErrors = new Counter({ name: 'spacekit_watch_errors_total', help: 'Failed lists and watches (each is retried)', labelNames: ['resource'], registers });
+    this.apiWrites = new Counter({
+      name: 'spacekit_api_writes_total',
+      help: 'Requests that changed the cluster, by kind and verb',
+      labelNames: ['kind', 'verb'],
+      registers,
+    });
+    this.watchErrors = new Counter({
+      name: 'spacekit_watch_errors_total',
+      help: 'Failed lists and watches (each is retried)',
+      labelNames: ['resource'],
+      registers,
+    });
     this.leader = new Gauge({ name: 'spacekit_leader', help: '1 while this replica holds the leader lease', registers });
     this.meterSamples = new Counter({ name: 'spacekit_meter_samples_total', help: 'Usage samples the meter took', registers });
     const depth = () => this.#queueDepth();

@@ -77,7 +77,12 @@ describe('WorkQueue', () => {
 
   it('keeps keys in arrival order and reports its depth', async () => {
     const seen: string[] = [];
-    const queue = new WorkQueue({ workers: 1, maxAttempts: 1, backoff: { initialMs: 1, maxMs: 1 }, process: async (key) => void seen.push(key) });
+    const queue = new WorkQueue({
+      workers: 1,
+      maxAttempts: 1,
+      backoff: { initialMs: 1, maxMs: 1 },
+      process: async (key) => void seen.push(key),
+    });
     for (const k of ['c', 'a', 'b', 'a']) queue.add(k);
     expect(queue.depth).toBe(3);
     queue.start();

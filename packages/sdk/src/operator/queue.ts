@@ -81,11 +81,14 @@ export class WorkQueue {
     const pending = this.#timers.get(key);
     if (pending && pending.at <= at) return;
     if (pending) clearTimeout(pending.timer);
-    const timer = setTimeout(() => {
-      this.#timers.delete(key);
-      if (at > Date.now() + 1) this.addAfter(key, at - Date.now());
-      else this.add(key);
-    }, Math.min(Math.max(0, delayMs), MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(key);
+        if (at > Date.now() + 1) this.addAfter(key, at - Date.now());
+        else this.add(key);
+      },
+      Math.min(Math.max(0, delayMs), MAX_TIMER_MS),
+    );
     this.#timers.set(key, { at, timer });
   }
 

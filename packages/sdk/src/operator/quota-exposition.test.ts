@@ -5,10 +5,28 @@ import { quotaExpositionChunks, type QuotaSource } from './quota-exposition.ts';
 
 const quotaExposition = (source: QuotaSource) => [...quotaExpositionChunks(source)].join('');
 
-const org = { metadata: { name: 'acme' }, status: { usage: { hard: { 'requests.cpu': '8', 'requests.memory': '16Gi' }, allocated: { 'requests.cpu': '2500m' }, used: { 'requests.cpu': '0' } } } } as unknown as Organization;
-const tenant = { metadata: { name: 'pay', namespace: 'acme' }, status: { usage: { hard: { 'requests.cpu': '4' }, used: { 'requests.memory': '1536Mi' } } } } as unknown as Tenant;
-const space = { metadata: { name: 'dev', namespace: 'acme--pay' }, status: { usage: { hard: { 'requests.cpu': '250m', pods: '10' }, used: { 'requests.cpu': '100m' } } } } as unknown as Space;
-const unreadable = { metadata: { name: 'odd', namespace: 'acme--pay' }, status: { usage: { hard: { 'requests.cpu': 'lots' } } } } as unknown as Space;
+const org = {
+  metadata: { name: 'acme' },
+  status: {
+    usage: {
+      hard: { 'requests.cpu': '8', 'requests.memory': '16Gi' },
+      allocated: { 'requests.cpu': '2500m' },
+      used: { 'requests.cpu': '0' },
+    },
+  },
+} as unknown as Organization;
+const tenant = {
+  metadata: { name: 'pay', namespace: 'acme' },
+  status: { usage: { hard: { 'requests.cpu': '4' }, used: { 'requests.memory': '1536Mi' } } },
+} as unknown as Tenant;
+const space = {
+  metadata: { name: 'dev', namespace: 'acme--pay' },
+  status: { usage: { hard: { 'requests.cpu': '250m', pods: '10' }, used: { 'requests.cpu': '100m' } } },
+} as unknown as Space;
+const unreadable = {
+  metadata: { name: 'odd', namespace: 'acme--pay' },
+  status: { usage: { hard: { 'requests.cpu': 'lots' } } },
+} as unknown as Space;
 const source: QuotaSource = { organizations: () => [org], tenants: () => [tenant], spaces: () => [space, unreadable] };
 
 /** Every sample line of an exposition, sorted, so that two expositions compare regardless of order. */
@@ -21,9 +39,24 @@ const samples = (text: string) =>
 describe('quotaExposition', () => {
   it('serves the same samples prom-client gauges would, for every level and resource', async () => {
     const registry = new Registry();
-    const values: Record<string, number> = { '8': 8, '16Gi': 16 * 2 ** 30, '2500m': 2.5, '0': 0, '4': 4, '1536Mi': 1536 * 2 ** 20, '250m': 0.25, '10': 10, '100m': 0.1 };
+    const values: Record<string, number> = {
+      '8': 8,
+      '16Gi': 16 * 2 ** 30,
+      '2500m': 2.5,
+      '0': 0,
+      '4': 4,
+      '1536Mi': 1536 * 2 ** 20,
+      '250m': 0.25,
+      '10': 10,
+      '100m': 0.1,
+    };
     for (const field of ['hard', 'used', 'allocated'] as const) {
-      const gauge = new Gauge({ name: `spacekit_quota_${field}`, help: 'h', labelNames: ['level', 'organization', 'tenant', 'space', 'resource'], registers: [registry] });
+      const gauge = new Gauge({
+        name: `spacekit_quota_${field}`,
+        help: 'h',
+        labelNames: ['level', 'organization', 'tenant', 'space', 'resource'],
+        registers: [registry],
+      });
       const set = (labels: Record<string, string>, list: Record<string, string | number> | undefined) => {
         for (const [resource, value] of Object.entries(list ?? {})) gauge.set({ ...labels, resource }, values[String(value)] ?? Number.NaN);
       };
@@ -36,7 +69,8 @@ describe('quotaExposition', () => {
 
   it('declares each family once, as a gauge, and leaves out a status it cannot read', () => {
     const text = quotaExposition(source);
-    for (const field of ['hard', 'used', 'allocated']) expect(text.split('\n').filter((l) => l === `# TYPE spacekit_quota_${field} gauge`)).toHaveLength(1);
+    for (const field of ['hard', 'used', 'allocated'])
+      expect(text.split('\n').filter((l) => l === `# TYPE spacekit_quota_${field} gauge`)).toHaveLength(1);
     expect(text).not.toContain('space="odd"');
     expect(text.endsWith('\n')).toBe(true);
   });

@@ -2,7 +2,16 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { validate } from '../model/index.ts';
 import { KubeClient } from '../kube/index.ts';
-import { FileMeterStore, formatReport, Meter, parseDuration, readReport, type ReportFormat, type ReportLevel, type UsageRecord } from '../meter/index.ts';
+import {
+  FileMeterStore,
+  formatReport,
+  Meter,
+  parseDuration,
+  readReport,
+  type ReportFormat,
+  type ReportLevel,
+  type UsageRecord,
+} from '../meter/index.ts';
 import { type ClusterSettingsInput, ClusterSettingsSchema, parseNamespace } from '../model/index.ts';
 import { Controller } from './controller.ts';
 import { KubeEventRecorder } from './events.ts';
@@ -105,7 +114,14 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
                   const parent = parseNamespace(s.metadata.namespace ?? '');
                   const used = s.status?.usage?.used;
                   if (!parent?.tenant || !used) return [];
-                  return [{ organization: parent.organization, tenant: parent.tenant, space: s.metadata.name, used: Object.fromEntries(Object.entries(used).map(([k, v]) => [k, String(v)])) }];
+                  return [
+                    {
+                      organization: parent.organization,
+                      tenant: parent.tenant,
+                      space: s.metadata.name,
+                      used: Object.fromEntries(Object.entries(used).map(([k, v]) => [k, String(v)])),
+                    },
+                  ];
                 });
               },
               ...(options.meter.intervalMs !== undefined && { intervalMs: options.meter.intervalMs }),
@@ -115,9 +131,11 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
           : undefined;
       await meter?.start();
       if (meter) log.info('metering', { dir: options.meter && options.meter.dir, intervalMs: meter.intervalMs, bucketMs: meter.bucketMs });
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       await controller.stop();
-      await meter?.stop().catch((err: unknown) => log.warn('could not write the meter\'s last buckets', { error: err }));
+      await meter?.stop().catch((err: unknown) => log.warn("could not write the meter's last buckets", { error: err }));
       metrics.watchQuota(undefined);
     })();
     leadingDone = work.finally(() => {
@@ -153,7 +171,11 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
         }
         const to = Date.now();
         const report = await readReport(store, { from: to - sinceMs, to, by });
-        return { status: 200, body: formatReport(report, format), contentType: format === 'json' ? 'application/json' : format === 'csv' ? 'text/csv' : 'text/plain' };
+        return {
+          status: 200,
+          body: formatReport(report, format),
+          contentType: format === 'json' ? 'application/json' : format === 'csv' ? 'text/csv' : 'text/plain',
+        };
       },
     });
   } catch (err) {

@@ -4,7 +4,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** A route: answers one path. */
-export type Route = (request: IncomingMessage, url: URL) => Promise<{ status: number; body: string | Iterable<string>; contentType?: string }>;
+export type Route = (
+  request: IncomingMessage,
+  url: URL,
+) => Promise<{ status: number; body: string | Iterable<string>; contentType?: string }>;
 
 /** A small HTTP server for `/metrics`, health and the usage report; nothing else is served. */
 export interface OperatorServer {
@@ -43,7 +46,8 @@ export async function serve(address: string, routes: Record<string, Route>): Pro
         // A chunked body is pulled as the socket drains, so that a large one is never whole in memory.
         else pipeline(Readable.from(body), response).catch(() => response.destroy());
       },
-      (err: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${err instanceof Error ? err.message : String(err)}\n`),
+      (err: unknown) =>
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(`${err instanceof Error ? err.message : String(err)}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => {

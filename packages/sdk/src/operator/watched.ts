@@ -49,7 +49,8 @@ export function createInformers(
     transform: (o: T) => ({ ...(compactOwned(o as never, interner) as object), apiVersion, kind }) as T,
   });
   const level = <T extends { apiVersion?: string; kind?: string }>(kind: string) => ({
-    transform: (o: T) => ({ ...(compactLevel(stripBookkeeping(o as never), interner) as object), apiVersion: `${API_GROUP}/${API_VERSION}`, kind }) as T,
+    transform: (o: T) =>
+      ({ ...(compactLevel(stripBookkeeping(o as never), interner) as object), apiVersion: `${API_GROUP}/${API_VERSION}`, kind }) as T,
   });
   const owned = new Map<string, Informer<KubeObject>>();
   for (const [kind, path] of Object.entries(OWNED_PATHS)) {
@@ -65,7 +66,12 @@ export function createInformers(
     }),
     tenants: new Informer<Tenant>(client, { path: crd('tenants'), ...level('Tenant'), ...onError }),
     spaces: new Informer<Space>(client, { path: crd('spaces'), ...level('Space'), ...onError }),
-    namespaces: new Informer<KubeObject>(client, { path: '/api/v1/namespaces', labelSelector: OWNED_SELECTOR, ...owns('v1', 'Namespace'), ...onError }),
+    namespaces: new Informer<KubeObject>(client, {
+      path: '/api/v1/namespaces',
+      labelSelector: OWNED_SELECTOR,
+      ...owns('v1', 'Namespace'),
+      ...onError,
+    }),
     owned,
   };
 }
@@ -79,7 +85,11 @@ function matches(object: KubeObject, owner: Owner): boolean {
   const labels = object.metadata.labels ?? {};
   const wanted = ownerLabels(owner);
   // Exactly the owner's labels: a Space's objects carry its tenant's labels too, but a tenant's objects no space label.
-  return Object.entries(wanted).every(([k, v]) => labels[k] === v) && (owner.space !== undefined || labels[LABELS.space] === undefined) && (owner.tenant !== undefined || labels[LABELS.tenant] === undefined);
+  return (
+    Object.entries(wanted).every(([k, v]) => labels[k] === v) &&
+    (owner.space !== undefined || labels[LABELS.space] === undefined) &&
+    (owner.tenant !== undefined || labels[LABELS.tenant] === undefined)
+  );
 }
 
 /**

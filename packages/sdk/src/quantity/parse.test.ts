@@ -107,7 +107,11 @@ describe('parseQuantity: rejected inputs', () => {
     { input: '1 Gi', fragments: ['whitespace'] },
     {
       input: '1.5 GB',
-      fragments: ['"1.5 GB" is not a Kubernetes quantity:', 'suffixes have no B', 'use a number with an optional suffix such as 500m, 2, 1.5Gi or 512Mi'],
+      fragments: [
+        '"1.5 GB" is not a Kubernetes quantity:',
+        'suffixes have no B',
+        'use a number with an optional suffix such as 500m, 2, 1.5Gi or 512Mi',
+      ],
     },
     { input: '1GB', fragments: ['suffixes have no B', examples] },
     { input: '512MiB', fragments: ['suffixes have no B'] },

@@ -11,15 +11,27 @@ export const MAX_MILLI = 2n ** 63n - 1n;
 
 // Mirrors the grammar in k8s.io/apimachinery/pkg/api/resource/quantity.go.
 // `E` alone is the exa suffix, `E3` an exponent: the regex backtracks into the exponent branch.
-const QUANTITY_PATTERN =
-  /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:([KMGTPE])i|([numkMGTPE])|[eE]([+-]?\d+))?$/;
+const QUANTITY_PATTERN = /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:([KMGTPE])i|([numkMGTPE])|[eE]([+-]?\d+))?$/;
 
 const DECIMAL_SUFFIX_POWER: Readonly<Record<string, number>> = {
-  n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18,
+  n: -9,
+  u: -6,
+  m: -3,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
 };
 
 const BINARY_SUFFIX_POWER: Readonly<Record<string, number>> = {
-  K: 10, M: 20, G: 30, T: 40, P: 50, E: 60,
+  K: 10,
+  M: 20,
+  G: 30,
+  T: 40,
+  P: 50,
+  E: 60,
 };
 
 // Beyond this many exponent digits Go's strconv.ParseInt fails, so Kubernetes rejects the value too.
@@ -47,26 +59,19 @@ export function parseQuantity(input: string | number): bigint {
   const text = quantityText(input);
   const match = QUANTITY_PATTERN.exec(text);
   if (match === null) {
-    throw new QuantityError(
-      input,
-      `${showInput(input)} is not a Kubernetes quantity: ${hintFor(text)}${QUANTITY_EXAMPLES}`,
-    );
+    throw new QuantityError(input, `${showInput(input)} is not a Kubernetes quantity: ${hintFor(text)}${QUANTITY_EXAMPLES}`);
   }
   const [, sign = '', whole = '', wholeFraction = '', bareFraction = '', binary, decimal, exponent] = match;
   const fraction = wholeFraction + bareFraction;
   const digits = (whole + fraction).replace(/^0+/, '');
   if (exponent !== undefined && exponent.replace(/^[+-]?0*/, '').length > MAX_EXPONENT_DIGITS) {
-    throw new QuantityError(
-      input,
-      `${showInput(input)} is not a Kubernetes quantity: its exponent is out of range; ${QUANTITY_EXAMPLES}`,
-    );
+    throw new QuantityError(input, `${showInput(input)} is not a Kubernetes quantity: its exponent is out of range; ${QUANTITY_EXAMPLES}`);
   }
   if (digits === '') {
     return 0n;
   }
   const binaryPower = binary === undefined ? 0 : (BINARY_SUFFIX_POWER[binary] ?? 0);
-  const decimalPower =
-    decimal !== undefined ? (DECIMAL_SUFFIX_POWER[decimal] ?? 0) : exponent !== undefined ? Number(exponent) : 0;
+  const decimalPower = decimal !== undefined ? (DECIMAL_SUFFIX_POWER[decimal] ?? 0) : exponent !== undefined ? Number(exponent) : 0;
   // The +3 moves from units to milli-units.
   const scale = decimalPower - fraction.length + 3;
   const magnitude = magnitudeInMilli(input, digits, scale, binaryPower);
@@ -76,20 +81,14 @@ export function parseQuantity(input: string | number): bigint {
 function quantityText(input: string | number): string {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) {
-      throw new QuantityError(
-        input,
-        `${showInput(input)} is not a Kubernetes quantity: it must be a finite number; ${QUANTITY_EXAMPLES}`,
-      );
+      throw new QuantityError(input, `${showInput(input)} is not a Kubernetes quantity: it must be a finite number; ${QUANTITY_EXAMPLES}`);
     }
     // String() yields forms like 1e+21 and 1e-7, which the quantity grammar accepts.
     return String(input);
   }
   if (typeof input !== 'string') {
     const shown = String(input);
-    throw new QuantityError(
-      shown,
-      `${shown} is not a Kubernetes quantity: expected a string or a number; ${QUANTITY_EXAMPLES}`,
-    );
+    throw new QuantityError(shown, `${shown} is not a Kubernetes quantity: expected a string or a number; ${QUANTITY_EXAMPLES}`);
   }
   return input;
 }

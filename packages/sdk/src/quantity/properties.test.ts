@@ -46,14 +46,18 @@ const grammarQuantity = fc
     fraction: digits(0, 9),
     ending: fc.oneof(
       fc.constantFrom(...SUFFIX_VALUE).map(([suffix, numerator, denominator]) => ({ text: suffix, numerator, denominator })),
-      fc.record({ letter: fc.constantFrom('e', 'E'), exponentSign: fc.constantFrom('', '+', '-'), exponent: fc.integer({ min: 0, max: 12 }) }).map(
-        ({ letter, exponentSign, exponent }) => {
+      fc
+        .record({
+          letter: fc.constantFrom('e', 'E'),
+          exponentSign: fc.constantFrom('', '+', '-'),
+          exponent: fc.integer({ min: 0, max: 12 }),
+        })
+        .map(({ letter, exponentSign, exponent }) => {
           const power = 10n ** BigInt(exponent);
           return exponentSign === '-'
             ? { text: `${letter}-${exponent}`, numerator: 1n, denominator: power }
             : { text: `${letter}${exponentSign}${exponent}`, numerator: power, denominator: 1n };
-        },
-      ),
+        }),
     ),
   })
   .filter(({ whole, dot, fraction }) => (dot ? whole.length + fraction.length > 0 : whole.length > 0))
@@ -61,10 +65,7 @@ const grammarQuantity = fc
     const usedFraction = dot ? fraction : '';
     const text = `${sign}${whole}${dot ? `.${usedFraction}` : ''}${ending.text}`;
     const mantissa = BigInt(`${whole}${usedFraction}` || '0') * (sign === '-' ? -1n : 1n);
-    const milli = roundAwayFromZero(
-      mantissa * ending.numerator * 1000n,
-      ending.denominator * 10n ** BigInt(usedFraction.length),
-    );
+    const milli = roundAwayFromZero(mantissa * ending.numerator * 1000n, ending.denominator * 10n ** BigInt(usedFraction.length));
     return { text, milli };
   });
 
@@ -122,12 +123,16 @@ describe('properties', () => {
 
   it('shows people a valid quantity within half a displayed digit of the exact value', () => {
     fc.assert(
-      fc.property(fc.constantFrom('requests.cpu', 'requests.memory', 'pods'), fc.bigInt({ min: 0n, max: MAX_MILLI / 2n }), (name, milli) => {
-        const shown = parseQuantity(humanQuantity(name, milli));
-        const error = shown > milli ? shown - milli : milli - shown;
-        // One decimal of at least one whole unit is off by at most 5%; whole bytes by at most half a byte.
-        expect(error * 20n <= milli || error <= 500n).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom('requests.cpu', 'requests.memory', 'pods'),
+        fc.bigInt({ min: 0n, max: MAX_MILLI / 2n }),
+        (name, milli) => {
+          const shown = parseQuantity(humanQuantity(name, milli));
+          const error = shown > milli ? shown - milli : milli - shown;
+          // One decimal of at least one whole unit is off by at most 5%; whole bytes by at most half a byte.
+          expect(error * 20n <= milli || error <= 500n).toBe(true);
+        },
+      ),
     );
   });
 

@@ -113,7 +113,14 @@ describe('sumResourceLists', () => {
   });
 
   it('refuses a single map that holds one resource under two names', () => {
-    const error = thrownBy(() => sumResourceLists([new Map([['cpu', 1n], ['requests.cpu', 1n]])]));
+    const error = thrownBy(() =>
+      sumResourceLists([
+        new Map([
+          ['cpu', 1n],
+          ['requests.cpu', 1n],
+        ]),
+      ]),
+    );
     expect(error.message).toContain('keep only one of them');
   });
 

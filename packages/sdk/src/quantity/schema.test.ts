@@ -21,9 +21,7 @@ describe('QuantitySchema', () => {
   });
 
   it('rejects negative quantities', () => {
-    expect(messages(QuantitySchema.safeParse('-1'))).toEqual([
-      { path: '', message: '"-1" is negative; budgets must be zero or more' },
-    ]);
+    expect(messages(QuantitySchema.safeParse('-1'))).toEqual([{ path: '', message: '"-1" is negative; budgets must be zero or more' }]);
   });
 
   it.each([true, null, undefined, {}, Number.NaN])('rejects %s with the valid examples', (value) => {

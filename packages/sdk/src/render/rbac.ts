@@ -10,7 +10,6 @@ export interface Binding {
   via: Owner['level'];
 }
 
-
 function subjectKey(s: Subject): string {
   return `${s.kind}/${s.namespace ?? ''}/${s.name}`;
 }

@@ -1,4 +1,13 @@
-import { API_GROUP, GROUP_VERSION, type Organization, organizationNamespace, type Space, type Subject, type Tenant, tenantNamespace } from '../model/index.ts';
+import {
+  API_GROUP,
+  GROUP_VERSION,
+  type Organization,
+  organizationNamespace,
+  type Space,
+  type Subject,
+  type Tenant,
+  tenantNamespace,
+} from '../model/index.ts';
 import { type KubeObject, type Owner, type OwnerReference, ownerLabels } from './objects.ts';
 
 /**
@@ -80,7 +89,14 @@ function reader(
 /** Organization members (admins and viewers) may read their Organization, which is cluster-scoped. */
 export function renderOrganizationReader(org: Organization): KubeObject[] {
   const owner: Owner = { level: 'organization', organization: org.metadata.name };
-  return reader(org, owner, { roleKind: 'ClusterRole', bindingKind: 'ClusterRoleBinding' }, READER_NAMES.organization(org.metadata.name), 'organizations', org.spec.members);
+  return reader(
+    org,
+    owner,
+    { roleKind: 'ClusterRole', bindingKind: 'ClusterRoleBinding' },
+    READER_NAMES.organization(org.metadata.name),
+    'organizations',
+    org.spec.members,
+  );
 }
 
 /** Tenant members may read their Tenant, which lives in the organization's namespace beside its siblings. */
@@ -108,4 +124,3 @@ export function renderSpaceReader(org: Organization, tenant: Tenant, space: Spac
     space.spec.members,
   );
 }
-

@@ -40,7 +40,7 @@ describe('renderSpace', () => {
     expect(renderSpace(org, tenant, space, DEFAULT_SETTINGS)).toEqual(objects);
   });
 
-  it('puts every object in the Space namespace, but the members\' reader role in the tenant namespace, with the owner labels used for pruning', () => {
+  it("puts every object in the Space namespace, but the members' reader role in the tenant namespace, with the owner labels used for pruning", () => {
     for (const o of objects) {
       const reader = o.metadata.name === 'spacekit-space-reader-dev';
       if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe(reader ? 'acme--payments' : 'acme--payments--dev');
@@ -58,7 +58,12 @@ describe('renderSpace', () => {
     const labels = find(objects, 'Namespace')!.metadata.labels!;
     expect(labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(labels['spacekit.dev/sandbox']).toBe('gvisor');
-    const unsandboxed = renderSpace(org, tenant, spaceFixture('acme', 'payments', 'dev', { sandbox: 'none', podSecurity: 'baseline' }), DEFAULT_SETTINGS);
+    const unsandboxed = renderSpace(
+      org,
+      tenant,
+      spaceFixture('acme', 'payments', 'dev', { sandbox: 'none', podSecurity: 'baseline' }),
+      DEFAULT_SETTINGS,
+    );
     const plain = find(unsandboxed, 'Namespace')!.metadata.labels!;
     expect(plain['spacekit.dev/sandbox']).toBeUndefined();
     expect(plain['pod-security.kubernetes.io/enforce']).toBe('baseline');
@@ -74,7 +79,12 @@ describe('renderSpace', () => {
         'services.nodeports': '0',
       },
     });
-    const opened = renderSpace(org, tenant, spaceFixture('acme', 'payments', 'dev', { resources: { 'services.nodeports': 2, memory: '4096Mi' } }), DEFAULT_SETTINGS);
+    const opened = renderSpace(
+      org,
+      tenant,
+      spaceFixture('acme', 'payments', 'dev', { resources: { 'services.nodeports': 2, memory: '4096Mi' } }),
+      DEFAULT_SETTINGS,
+    );
     expect((find(opened, 'ResourceQuota')!.spec as { hard: Record<string, string> }).hard).toMatchObject({
       'services.nodeports': '2',
       'requests.memory': '4Gi',
@@ -82,31 +92,51 @@ describe('renderSpace', () => {
   });
 
   it('gives containers defaults in the form the apiserver stores', () => {
-    const custom = spaceFixture('acme', 'payments', 'dev', { containerDefaults: { request: { cpu: 0.25, memory: '131072Ki' }, limit: { cpu: '1', memory: '1Gi' } } });
+    const custom = spaceFixture('acme', 'payments', 'dev', {
+      containerDefaults: { request: { cpu: 0.25, memory: '131072Ki' }, limit: { cpu: '1', memory: '1Gi' } },
+    });
     const limits = (find(renderSpace(org, tenant, custom, DEFAULT_SETTINGS), 'LimitRange')!.spec as { limits: unknown[] }).limits;
     expect(limits).toEqual([{ type: 'Container', defaultRequest: { cpu: '250m', memory: '128Mi' }, default: { cpu: '1', memory: '1Gi' } }]);
   });
 
   it('denies all traffic, then allows the Space itself, the ingress controller and egress except the metadata address', () => {
     const names = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
-    expect(names).toEqual(['spacekit-default-deny', 'spacekit-allow-same-space', 'spacekit-allow-ingress-controller', 'spacekit-allow-egress']);
+    expect(names).toEqual([
+      'spacekit-default-deny',
+      'spacekit-allow-same-space',
+      'spacekit-allow-ingress-controller',
+      'spacekit-allow-egress',
+    ]);
     expect(find(objects, 'NetworkPolicy', 'spacekit-default-deny')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     expect(JSON.stringify(find(objects, 'NetworkPolicy', 'spacekit-allow-egress'))).toContain('"except":["169.254.169.254/32"]');
   });
 
   it('adds peers for the tenant and organization presets and listed Spaces', () => {
-    const tenantWide = renderSpace(org, tenant, spaceFixture('acme', 'payments', 'dev', { network: { preset: 'tenant', allowFrom: ['billing/api', 'billing/api'] } }), DEFAULT_SETTINGS);
+    const tenantWide = renderSpace(
+      org,
+      tenant,
+      spaceFixture('acme', 'payments', 'dev', { network: { preset: 'tenant', allowFrom: ['billing/api', 'billing/api'] } }),
+      DEFAULT_SETTINGS,
+    );
     expect(JSON.stringify(find(tenantWide, 'NetworkPolicy', 'spacekit-allow-tenant')!.spec)).toContain('"spacekit.dev/tenant":"payments"');
     expect(find(tenantWide, 'NetworkPolicy', 'spacekit-allow-listed')!.spec).toMatchObject({
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme--billing--api' } } }] }],
     });
-    const orgWide = renderSpace(org, tenant, spaceFixture('acme', 'payments', 'dev', { network: { preset: 'organization' } }), DEFAULT_SETTINGS);
+    const orgWide = renderSpace(
+      org,
+      tenant,
+      spaceFixture('acme', 'payments', 'dev', { network: { preset: 'organization' } }),
+      DEFAULT_SETTINGS,
+    );
     expect(find(orgWide, 'NetworkPolicy', 'spacekit-allow-organization')).toBeDefined();
     expect(find(orgWide, 'NetworkPolicy', 'spacekit-allow-tenant')).toBeUndefined();
   });
 
   it('binds each member once, with the strongest role it holds at any level', () => {
-    const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'acme--payments--dev') as (KubeObject & { roleRef: { name: string }; subjects: { kind: string; name: string }[] })[];
+    const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'acme--payments--dev') as (KubeObject & {
+      roleRef: { name: string };
+      subjects: { kind: string; name: string }[];
+    })[];
     const bySubject = Object.fromEntries(bindings.map((b) => [`${b.subjects[0]!.kind}:${b.subjects[0]!.name}`, b.roleRef.name]));
     expect(bySubject).toEqual({
       'User:dev@example.com': 'spacekit-developer',
@@ -119,7 +149,8 @@ describe('renderSpace', () => {
 
   it('removes exactly one binding when one member is removed, so pruning is precise', () => {
     const fewer = spaceFixture('acme', 'payments', 'dev', { ...space.spec, members: space.spec.members.filter((m) => m.name !== 'ci') });
-    const names = (list: KubeObject[]) => list.filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'acme--payments--dev').map((o) => o.metadata.name);
+    const names = (list: KubeObject[]) =>
+      list.filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'acme--payments--dev').map((o) => o.metadata.name);
     const before = names(objects);
     const after = names(renderSpace(org, tenant, fewer, DEFAULT_SETTINGS));
     expect(before.filter((n) => !after.includes(n))).toHaveLength(1);
@@ -137,7 +168,9 @@ describe('renderSpace', () => {
   it('refuses names whose namespace would exceed 63 characters, saying by how much', () => {
     const long = spaceFixture('acme', 'payments', 'x'.repeat(50));
     expect(() => renderSpace(org, tenant, long, DEFAULT_SETTINGS)).toThrow(NameError);
-    expect(() => renderSpace(org, tenant, long, DEFAULT_SETTINGS)).toThrow(/would be 66 characters; Kubernetes allows 63. Shorten the space name .* by 3 or more/);
+    expect(() => renderSpace(org, tenant, long, DEFAULT_SETTINGS)).toThrow(
+      /would be 66 characters; Kubernetes allows 63. Shorten the space name .* by 3 or more/,
+    );
   });
 });
 
@@ -164,7 +197,7 @@ describe('reader roles', () => {
   type Rule = { resources: string[]; resourceNames: string[]; verbs: string[] };
   type Binding = KubeObject & { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string }[] };
 
-  it('let each level\'s members read exactly their own object and its status, and nothing else', () => {
+  it("let each level's members read exactly their own object and its status, and nothing else", () => {
     const spaceRole = find(objects, 'Role', 'spacekit-space-reader-dev') as KubeObject & { rules: Rule[] };
     expect(spaceRole.rules).toEqual([
       { apiGroups: ['spacekit.dev'], resources: ['spaces'], resourceNames: ['dev'], verbs: ['get', 'list', 'watch'] },
@@ -181,7 +214,7 @@ describe('reader roles', () => {
     expect(orgRole.rules[0]).toMatchObject({ resources: ['organizations'], resourceNames: ['acme'] });
   });
 
-  it('bind the level\'s own members only, once each', () => {
+  it("bind the level's own members only, once each", () => {
     const binding = find(objects, 'RoleBinding', 'spacekit-space-reader-dev') as Binding;
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'spacekit-space-reader-dev' });
     expect(binding.subjects.map((s) => `${s.kind}:${s.name}`)).toEqual(['ServiceAccount:ci', 'User:dev@example.com', 'User:olga']);

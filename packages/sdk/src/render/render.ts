@@ -41,16 +41,17 @@ function organizationOwner(org: Organization): OwnerReference | undefined {
   // own them; the garbage collector then removes every namespace of a deleted
   // organization even if Spacekit itself is not running.
   return org.metadata.uid
-    ? { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'Organization', name: org.metadata.name, uid: org.metadata.uid, blockOwnerDeletion: true }
+    ? {
+        apiVersion: `${API_GROUP}/${API_VERSION}`,
+        kind: 'Organization',
+        name: org.metadata.name,
+        uid: org.metadata.uid,
+        blockOwnerDeletion: true,
+      }
     : undefined;
 }
 
-function namespaceObject(
-  name: string,
-  owner: Owner,
-  org: Organization,
-  extraLabels: Record<string, string>,
-): KubeObject {
+function namespaceObject(name: string, owner: Owner, org: Organization, extraLabels: Record<string, string>): KubeObject {
   const ref = organizationOwner(org);
   return {
     apiVersion: 'v1',
@@ -116,8 +117,16 @@ export function renderOrganization(org: Organization): KubeObject[] {
   const ns = organizationNamespace(org.metadata.name);
   const owner: Owner = { level: 'organization', organization: org.metadata.name };
   const bindings: Binding[] = [
-    ...members(org.spec.members, 'admin').map((subject) => ({ subject, clusterRole: CLUSTER_ROLES.organizationAdmin, via: 'organization' as const })),
-    ...members(org.spec.members, 'viewer').map((subject) => ({ subject, clusterRole: CLUSTER_ROLES.levelViewer, via: 'organization' as const })),
+    ...members(org.spec.members, 'admin').map((subject) => ({
+      subject,
+      clusterRole: CLUSTER_ROLES.organizationAdmin,
+      via: 'organization' as const,
+    })),
+    ...members(org.spec.members, 'viewer').map((subject) => ({
+      subject,
+      clusterRole: CLUSTER_ROLES.levelViewer,
+      via: 'organization' as const,
+    })),
   ];
   return [
     namespaceObject(ns, owner, org, podSecurityLabels('restricted')),
@@ -136,10 +145,26 @@ export function renderTenant(org: Organization, tenant: Tenant): KubeObject[] {
   const ns = tenantNamespace(org.metadata.name, tenant.metadata.name);
   const owner: Owner = { level: 'tenant', organization: org.metadata.name, tenant: tenant.metadata.name };
   const bindings: Binding[] = [
-    ...members(org.spec.members, 'admin').map((subject) => ({ subject, clusterRole: CLUSTER_ROLES.tenantAdmin, via: 'organization' as const })),
-    ...members(tenant.spec.members, 'admin').map((subject) => ({ subject, clusterRole: CLUSTER_ROLES.tenantAdmin, via: 'tenant' as const })),
-    ...members(org.spec.members, 'viewer').map((subject) => ({ subject, clusterRole: CLUSTER_ROLES.levelViewer, via: 'organization' as const })),
-    ...members(tenant.spec.members, 'viewer').map((subject) => ({ subject, clusterRole: CLUSTER_ROLES.levelViewer, via: 'tenant' as const })),
+    ...members(org.spec.members, 'admin').map((subject) => ({
+      subject,
+      clusterRole: CLUSTER_ROLES.tenantAdmin,
+      via: 'organization' as const,
+    })),
+    ...members(tenant.spec.members, 'admin').map((subject) => ({
+      subject,
+      clusterRole: CLUSTER_ROLES.tenantAdmin,
+      via: 'tenant' as const,
+    })),
+    ...members(org.spec.members, 'viewer').map((subject) => ({
+      subject,
+      clusterRole: CLUSTER_ROLES.levelViewer,
+      via: 'organization' as const,
+    })),
+    ...members(tenant.spec.members, 'viewer').map((subject) => ({
+      subject,
+      clusterRole: CLUSTER_ROLES.levelViewer,
+      via: 'tenant' as const,
+    })),
   ];
   return [
     namespaceObject(ns, owner, org, podSecurityLabels('restricted')),
@@ -209,8 +234,26 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
             { protocol: 'TCP', port: 53 },
           ],
         },
-        { to: [{ ipBlock: ipBlock('0.0.0.0/0', settings.blockedEgress.filter((c) => !c.includes(':'))) }] },
-        { to: [{ ipBlock: ipBlock('::/0', settings.blockedEgress.filter((c) => c.includes(':'))) }] },
+        {
+          to: [
+            {
+              ipBlock: ipBlock(
+                '0.0.0.0/0',
+                settings.blockedEgress.filter((c) => !c.includes(':')),
+              ),
+            },
+          ],
+        },
+        {
+          to: [
+            {
+              ipBlock: ipBlock(
+                '::/0',
+                settings.blockedEgress.filter((c) => c.includes(':')),
+              ),
+            },
+          ],
+        },
       ],
     }),
   ];
@@ -219,7 +262,9 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
       networkPolicy(ns, owner, OBJECT_NAMES.tenantPeers, {
         podSelector: {},
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { [LABELS.organization]: o, [LABELS.tenant]: t, [LABELS.level]: 'space' } } }] }],
+        ingress: [
+          { from: [{ namespaceSelector: { matchLabels: { [LABELS.organization]: o, [LABELS.tenant]: t, [LABELS.level]: 'space' } } }] },
+        ],
       }),
     );
   }
@@ -243,7 +288,10 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
   }
 
   const roleFor = { admin: CLUSTER_ROLES.spaceAdmin, developer: CLUSTER_ROLES.developer, viewer: CLUSTER_ROLES.viewer } as const;
-  const inherited = (from: readonly { kind: Subject['kind']; name: string; namespace?: string | undefined; role: string }[], via: Owner['level']) => [
+  const inherited = (
+    from: readonly { kind: Subject['kind']; name: string; namespace?: string | undefined; role: string }[],
+    via: Owner['level'],
+  ) => [
     ...members(from, 'admin').map((subject) => ({ subject, clusterRole: CLUSTER_ROLES.spaceAdmin, via })),
     ...members(from, 'viewer').map((subject) => ({ subject, clusterRole: CLUSTER_ROLES.viewer, via })),
   ];
@@ -262,7 +310,11 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
     quota,
     limitRange,
     ...policies,
-    ...renderRoleBindings(ns, owner, strongestBindings(bindings, [CLUSTER_ROLES.spaceAdmin, CLUSTER_ROLES.developer, CLUSTER_ROLES.viewer])),
+    ...renderRoleBindings(
+      ns,
+      owner,
+      strongestBindings(bindings, [CLUSTER_ROLES.spaceAdmin, CLUSTER_ROLES.developer, CLUSTER_ROLES.viewer]),
+    ),
     ...renderSpaceReader(org, tenant, space),
   ];
 }

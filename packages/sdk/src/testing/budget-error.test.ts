@@ -11,8 +11,12 @@ function refusal(overrides: Partial<ConstructorParameters<typeof QuotaExceededEr
     requested: '500m',
     budget: '2',
     free: '0',
-    holders: [{ name: 'space/test-1', amount: '1' }, { name: 'space/test-2', amount: '1' }],
-    message: 'space "test-3" asks for requests.cpu=500m, but tenant acme/ci has none free of 2 (held by …). Free some up (shrink or delete a space), or ask for a bigger budget.',
+    holders: [
+      { name: 'space/test-1', amount: '1' },
+      { name: 'space/test-2', amount: '1' },
+    ],
+    message:
+      'space "test-3" asks for requests.cpu=500m, but tenant acme/ci has none free of 2 (held by …). Free some up (shrink or delete a space), or ask for a bigger budget.',
     ...overrides,
   });
 }

@@ -174,7 +174,12 @@ export async function ephemeralSpace(kit: Spacekit, options: EphemeralSpaceOptio
       if (!(err instanceof QuotaExceededError)) throw err;
       // Waiting helps only when the Space asks for too much, not when it leaves out a resource the tenant budgets.
       const worthWaiting = err.requested !== 'nothing' && Date.now() + pause < started + waitForBudgetMs;
-      if (!worthWaiting) throw budgetLimitError(err, { tenant, openInProcess: openEphemeralSpaces.size, waitedMs: waitForBudgetMs > 0 ? Date.now() - started : 0 });
+      if (!worthWaiting)
+        throw budgetLimitError(err, {
+          tenant,
+          openInProcess: openEphemeralSpaces.size,
+          waitedMs: waitForBudgetMs > 0 ? Date.now() - started : 0,
+        });
       await sleep(pause);
     }
   }
@@ -195,7 +200,10 @@ async function createOnce(kit: Spacekit, tenant: TenantRef, options: EphemeralSp
     throw err;
   }
   try {
-    const credentials = await kit.spaces.credentials(ref, { expirationSeconds: tokenLifetimeSeconds(input.ttl ?? DEFAULT_EPHEMERAL_TTL), ...options.credentials });
+    const credentials = await kit.spaces.credentials(ref, {
+      expirationSeconds: tokenLifetimeSeconds(input.ttl ?? DEFAULT_EPHEMERAL_TTL),
+      ...options.credentials,
+    });
     return new OpenEphemeralSpace(ref, space, credentials, removal);
   } catch (err) {
     // Without credentials the Space is of no use to the caller, who never sees it: take it back now.

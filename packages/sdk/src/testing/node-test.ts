@@ -25,7 +25,11 @@ export type { KitSource } from './kit-source.ts';
  * (`t.after`, which runs whether the test passed or failed), with the
  * namespace waited for.
  */
-export async function ephemeralSpaceFor(t: Pick<TestContext, 'after'>, kit: Spacekit, options: EphemeralSpaceOptions): Promise<EphemeralSpace> {
+export async function ephemeralSpaceFor(
+  t: Pick<TestContext, 'after'>,
+  kit: Spacekit,
+  options: EphemeralSpaceOptions,
+): Promise<EphemeralSpace> {
   const space = await ephemeralSpace(kit, options);
   t.after(() => space.dispose());
   return space;

@@ -75,7 +75,9 @@ export class OpenSpaces {
     const labels = [...this.#open].map((item) => item.label);
     // Removed first: a second Ctrl-C while this runs then ends the process at once.
     this.#uninstall();
-    this.#write(`spacekit: ${signal}: deleting ${labels.length} ephemeral Space${labels.length === 1 ? '' : 's'} (${labels.join(', ')}); press Ctrl-C again to exit now and leave ${labels.length === 1 ? 'it' : 'them'} to the TTL\n`);
+    this.#write(
+      `spacekit: ${signal}: deleting ${labels.length} ephemeral Space${labels.length === 1 ? '' : 's'} (${labels.join(', ')}); press Ctrl-C again to exit now and leave ${labels.length === 1 ? 'it' : 'them'} to the TTL\n`,
+    );
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, SIGNAL_CLEANUP_MS);

@@ -101,7 +101,7 @@ describe('mergeResources', () => {
 });
 
 describe('tokenLifetimeSeconds', () => {
-  it('follows the TTL between Kubernetes\' 10-minute floor and a day', () => {
+  it("follows the TTL between Kubernetes' 10-minute floor and a day", () => {
     expect(tokenLifetimeSeconds('1h')).toBe(3600);
     expect(tokenLifetimeSeconds('1h30m')).toBe(5400);
     expect(tokenLifetimeSeconds('30s')).toBe(600);
@@ -144,10 +144,16 @@ describe('ephemeralSpaceInput', () => {
     expect(input).not.toHaveProperty('sandbox');
   });
 
-  it('takes the caller\'s prefix, resources, sandbox, TTL and labels, and keeps the marker', () => {
+  it("takes the caller's prefix, resources, sandbox, TTL and labels, and keeps the marker", () => {
     const input = ephemeralSpaceInput(
       acme,
-      { prefix: 'w3', resources: { memory: '1Gi' }, sandbox: 'none', ttl: '20m', labels: { 'ci.example.com/run': '77', [EPHEMERAL_LABEL]: 'no' } },
+      {
+        prefix: 'w3',
+        resources: { memory: '1Gi' },
+        sandbox: 'none',
+        ttl: '20m',
+        labels: { 'ci.example.com/run': '77', [EPHEMERAL_LABEL]: 'no' },
+      },
       'abcdef01',
       origin,
     );

@@ -53,13 +53,17 @@ export function parseTenant(tenant: TenantRef | string): TenantRef {
   if (typeof tenant === 'string') {
     const [organization, name, extra] = tenant.split('/');
     if (!organization || !name || extra !== undefined) {
-      throw new ValidationError('ephemeral space', [{ path: 'tenant', message: `"${tenant}" is not a tenant: write organization/tenant, such as "acme/ci"` }]);
+      throw new ValidationError('ephemeral space', [
+        { path: 'tenant', message: `"${tenant}" is not a tenant: write organization/tenant, such as "acme/ci"` },
+      ]);
     }
     ref = { organization, name };
   } else if (tenant && typeof tenant === 'object') {
     ref = { organization: tenant.organization, name: tenant.name };
   } else {
-    throw new ValidationError('ephemeral space', [{ path: 'tenant', message: 'give the tenant as { organization, name } or as "organization/tenant"' }]);
+    throw new ValidationError('ephemeral space', [
+      { path: 'tenant', message: 'give the tenant as { organization, name } or as "organization/tenant"' },
+    ]);
   }
   // Checks both names now, so that a typo fails before any request.
   tenantNamespace(ref.organization, ref.name);
@@ -128,7 +132,10 @@ export function tokenLifetimeSeconds(ttl: string): number {
 export function checkEphemeralOptions(options: { ttl?: string; waitForBudgetMs?: number; timeoutMs?: number }): void {
   const issues: ValidationIssue[] = [];
   if (options.ttl !== undefined && (typeof options.ttl !== 'string' || !DURATION_PATTERN.test(options.ttl))) {
-    issues.push({ path: 'ttl', message: `"${String(options.ttl)}" is not a duration: write one such as 30m, 2h or 1h30m; an ephemeral Space always has a TTL, so that the operator reaps it if the run crashes` });
+    issues.push({
+      path: 'ttl',
+      message: `"${String(options.ttl)}" is not a duration: write one such as 30m, 2h or 1h30m; an ephemeral Space always has a TTL, so that the operator reaps it if the run crashes`,
+    });
   }
   for (const field of ['waitForBudgetMs', 'timeoutMs'] as const) {
     const value = options[field];

@@ -60,7 +60,9 @@ export function ephemeralSpaceFixture(options: EphemeralSpaceFixtureOptions): Ep
  * vitest's `test` with a `space` fixture: an {@link EphemeralSpace} per test,
  * or per worker with `scope: 'worker'`.
  */
-export function ephemeralSpaceTest(options: EphemeralSpaceFixtureOptions & { scope?: EphemeralSpaceScope }): TestAPI<{ space: EphemeralSpace }> {
+export function ephemeralSpaceTest(
+  options: EphemeralSpaceFixtureOptions & { scope?: EphemeralSpaceScope },
+): TestAPI<{ space: EphemeralSpace }> {
   const { scope = 'test', ...rest } = options;
   const fixture = ephemeralSpaceFixture(rest);
   return baseTest.extend<{ space: EphemeralSpace }>({ space: [fixture, { scope }] });

@@ -80,14 +80,29 @@ export function spaceNode(space: Space): TreeNode {
 /** A Tenant with the given Spaces (those of other tenants are ignored). */
 export function tenantNode(tenant: Tenant, spaces: readonly Space[]): TreeNode {
   const organization = tenant.metadata.namespace ?? '';
-  const children = spaces.filter((s) => tenantOf(s, organization) === tenant.metadata.name).map(spaceNode).sort(byName);
-  return { kind: 'Tenant', ...common(tenant), allocated: canonical(tenant.status?.usage?.allocated ?? {}), used: usedOf(tenant, children), children };
+  const children = spaces
+    .filter((s) => tenantOf(s, organization) === tenant.metadata.name)
+    .map(spaceNode)
+    .sort(byName);
+  return {
+    kind: 'Tenant',
+    ...common(tenant),
+    allocated: canonical(tenant.status?.usage?.allocated ?? {}),
+    used: usedOf(tenant, children),
+    children,
+  };
 }
 
 /** An Organization with its Tenants and, below them, the given Spaces. */
 export function organizationNode(org: Organization, tenants: readonly Tenant[], spaces: readonly Space[]): TreeNode {
   const children = tenants.map((t) => tenantNode(t, spaces)).sort(byName);
-  return { kind: 'Organization', ...common(org), allocated: canonical(org.status?.usage?.allocated ?? {}), used: usedOf(org, children), children };
+  return {
+    kind: 'Organization',
+    ...common(org),
+    allocated: canonical(org.status?.usage?.allocated ?? {}),
+    used: usedOf(org, children),
+    children,
+  };
 }
 
 function tenantOf(space: Space, organization: string): string | undefined {

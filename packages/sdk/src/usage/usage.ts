@@ -3,7 +3,17 @@ import { Informer } from '../informer/index.ts';
 import { HttpMethod, type KubeClient, statusCode, toSpacekitError } from '../kube/index.ts';
 import { type MeteredReport, MeteredReportSchema, parseDuration } from '../meter/index.ts';
 import { OPERATOR_METRICS_SERVICE, OPERATOR_NAMESPACE_DEFAULT } from '../operator/names.ts';
-import { API_GROUP, API_VERSION, GROUP_VERSION, type Organization, organizationNamespace, type Space, spaceNamespace, type Tenant, tenantNamespace } from '../model/index.ts';
+import {
+  API_GROUP,
+  API_VERSION,
+  GROUP_VERSION,
+  type Organization,
+  organizationNamespace,
+  type Space,
+  spaceNamespace,
+  type Tenant,
+  tenantNamespace,
+} from '../model/index.ts';
 import type { CrStore } from '../cluster/index.ts';
 import { organizationNode, spaceNode, tenantNode, type TreeNode } from './tree.ts';
 
@@ -47,7 +57,9 @@ type Stores = { organizations: CrStore<'Organization'>; tenants: CrStore<'Tenant
 
 function checkScope(scope: UsageScope): void {
   if (scope.space !== undefined && scope.tenant === undefined) {
-    throw new ValidationError('usage scope', [{ path: 'tenant', message: 'a Space is addressed with its tenant: { organization, tenant, space }' }]);
+    throw new ValidationError('usage scope', [
+      { path: 'tenant', message: 'a Space is addressed with its tenant: { organization, tenant, space }' },
+    ]);
   }
   // Checks the names before any request, as every SDK call does.
   if (scope.space !== undefined) spaceNamespace(scope.organization, scope.tenant ?? '', scope.space);
@@ -99,12 +111,17 @@ export class Usage {
         const space = await spaces.get(tenantNamespace(o, scope.tenant), scope.space);
         root = space && spaceNode(space);
       } else if (scope.tenant !== undefined) {
-        const [tenant, list] = await Promise.all([tenants.get(organizationNamespace(o), scope.tenant), spaces.list(tenantNamespace(o, scope.tenant))]);
+        const [tenant, list] = await Promise.all([
+          tenants.get(organizationNamespace(o), scope.tenant),
+          spaces.list(tenantNamespace(o, scope.tenant)),
+        ]);
         root = tenant && tenantNode(tenant, list);
       } else {
         const org = await organizations.get(undefined, o);
         const list = org ? await tenants.list(organizationNamespace(o)) : [];
-        const below = (await Promise.all(list.map((t) => spaces.list(tenantNamespace(o, t.metadata.name)).catch(() => [] as Space[])))).flat();
+        const below = (
+          await Promise.all(list.map((t) => spaces.list(tenantNamespace(o, t.metadata.name)).catch(() => [] as Space[])))
+        ).flat();
         root = org && organizationNode(org, list, below);
       }
       if (!root) throw new NotFoundError(`${label(scope)} does not exist`);
@@ -130,18 +147,29 @@ export class Usage {
     try {
       if (options.operatorUrl) {
         const response = await fetch(new URL(`/usage/report?${query}`, options.operatorUrl));
-        if (!response.ok) throw new SpacekitError('CLUSTER', `the operator at ${options.operatorUrl} answered ${response.status}: ${(await response.text()).trim()}`);
+        if (!response.ok)
+          throw new SpacekitError(
+            'CLUSTER',
+            `the operator at ${options.operatorUrl} answered ${response.status}: ${(await response.text()).trim()}`,
+          );
         body = await response.json();
       } else {
         const namespace = options.namespace ?? OPERATOR_NAMESPACE_DEFAULT;
-        body = await this.#client.raw.request(HttpMethod.GET, `/api/v1/namespaces/${namespace}/services/${OPERATOR_METRICS_SERVICE}:metrics/proxy/usage/report?${query}`);
+        body = await this.#client.raw.request(
+          HttpMethod.GET,
+          `/api/v1/namespaces/${namespace}/services/${OPERATOR_METRICS_SERVICE}:metrics/proxy/usage/report?${query}`,
+        );
       }
     } catch (err) {
       if (err instanceof SpacekitError) throw err;
       throw toSpacekitError(err, `read the metered usage from the operator (is it running with metering?)`);
     }
     const parsed = MeteredReportSchema.safeParse(body);
-    if (!parsed.success) throw new SpacekitError('CLUSTER', `the operator's report is not in the expected shape: ${parsed.error.issues[0]?.message ?? 'unknown'}; are the operator and the SDK the same version?`);
+    if (!parsed.success)
+      throw new SpacekitError(
+        'CLUSTER',
+        `the operator's report is not in the expected shape: ${parsed.error.issues[0]?.message ?? 'unknown'}; are the operator and the SDK the same version?`,
+      );
     return parsed.data;
   }
 
@@ -214,12 +242,24 @@ class ScopeFeed {
     const byName = (name: string) => `metadata.name=${name}`;
     const kind = (k: string) => ({ transform: <T>(x: T): T => ({ ...(x as object), apiVersion: GROUP_VERSION, kind: k }) as T });
     if (s !== undefined && t !== undefined) {
-      this.#root = this.#informer<Space>({ path: crdPath('spaces', tenantNamespace(o, t)), fieldSelector: byName(s), ...kind('Space') }) as unknown as Informer<Organization | Tenant | Space>;
+      this.#root = this.#informer<Space>({
+        path: crdPath('spaces', tenantNamespace(o, t)),
+        fieldSelector: byName(s),
+        ...kind('Space'),
+      }) as unknown as Informer<Organization | Tenant | Space>;
     } else if (t !== undefined) {
-      this.#root = this.#informer<Tenant>({ path: crdPath('tenants', organizationNamespace(o)), fieldSelector: byName(t), ...kind('Tenant') }) as unknown as Informer<Organization | Tenant | Space>;
+      this.#root = this.#informer<Tenant>({
+        path: crdPath('tenants', organizationNamespace(o)),
+        fieldSelector: byName(t),
+        ...kind('Tenant'),
+      }) as unknown as Informer<Organization | Tenant | Space>;
       this.#spaces.set(t, this.#informer<Space>({ path: crdPath('spaces', tenantNamespace(o, t)), ...kind('Space') }));
     } else {
-      this.#root = this.#informer<Organization>({ path: crdPath('organizations'), fieldSelector: byName(o), ...kind('Organization') }) as unknown as Informer<Organization | Tenant | Space>;
+      this.#root = this.#informer<Organization>({
+        path: crdPath('organizations'),
+        fieldSelector: byName(o),
+        ...kind('Organization'),
+      }) as unknown as Informer<Organization | Tenant | Space>;
       const tenants = this.#informer<Tenant>({ path: crdPath('tenants', organizationNamespace(o)), ...kind('Tenant') });
       this.#tenants = tenants;
       tenants.on((e) => {
@@ -243,7 +283,11 @@ class ScopeFeed {
     }
   }
 
-  #informer<T extends Organization | Tenant | Space>(options: { path: string; fieldSelector?: string; transform: (x: T) => T }): Informer<T> {
+  #informer<T extends Organization | Tenant | Space>(options: {
+    path: string;
+    fieldSelector?: string;
+    transform: (x: T) => T;
+  }): Informer<T> {
     const informer = new Informer<T>(this.#client, {
       ...options,
       backoff: { initialMs: 250, maxMs: 10_000 },
@@ -274,7 +318,8 @@ class ScopeFeed {
   async next(): Promise<TreeNode | undefined> {
     await this.#ready;
     for (;;) {
-      if (this.#failure) throw this.#failure instanceof SpacekitError ? this.#failure : toSpacekitError(this.#failure, `watch ${label(this.#scope)}`);
+      if (this.#failure)
+        throw this.#failure instanceof SpacekitError ? this.#failure : toSpacekitError(this.#failure, `watch ${label(this.#scope)}`);
       if (this.#signal.aborted) return undefined;
       if (this.#changed) {
         // Let a burst of changes settle into one snapshot.
@@ -297,6 +342,10 @@ class ScopeFeed {
     if (root.kind === 'Space') return spaceNode(root);
     if (root.kind === 'Tenant') return tenantNode(root, this.#spaces.get(this.#scope.tenant ?? '')?.list() ?? []);
     const tenants = this.#tenants?.list() ?? [];
-    return organizationNode(root, tenants, tenants.flatMap((tenant) => this.#spaces.get(tenant.metadata.name)?.list() ?? []));
+    return organizationNode(
+      root,
+      tenants,
+      tenants.flatMap((tenant) => this.#spaces.get(tenant.metadata.name)?.list() ?? []),
+    );
   }
 }

@@ -18,7 +18,12 @@ export function scopeOf(arg: unknown): Scope | undefined {
  * selected row, else one the user picks among the readable rows of the
  * Spaces view.
  */
-export async function target(container: Container, arg: unknown, level: 'organization' | 'tenant' | 'space' | 'any', placeHolder: string): Promise<Scope | undefined> {
+export async function target(
+  container: Container,
+  arg: unknown,
+  level: 'organization' | 'tenant' | 'space' | 'any',
+  placeHolder: string,
+): Promise<Scope | undefined> {
   const fits = (scope: Scope | undefined) => scope !== undefined && (level === 'any' || levelOf(scope) === level);
   const given = scopeOf(arg);
   if (fits(given)) return given;
@@ -26,7 +31,9 @@ export async function target(container: Container, arg: unknown, level: 'organiz
   if (selected?.usage && fits(selected.scope)) return selected.scope;
   const candidates = flatten(container.spaces.model.nodes).filter((n) => n.usage && fits(n.scope));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(`No ${level === 'any' ? 'Organization, Tenant or Space' : level} to choose from: open the Spacekit view and check what it shows.`);
+    void vscode.window.showInformationMessage(
+      `No ${level === 'any' ? 'Organization, Tenant or Space' : level} to choose from: open the Spacekit view and check what it shows.`,
+    );
     return undefined;
   }
   if (candidates.length === 1) return candidates[0]?.scope;

@@ -9,7 +9,6 @@ import { describeSource, resolveKubeconfig } from './kubeconfigSource.ts';
 import { bridgeKubernetesExtension, type KubernetesExtensionBridge } from './kubernetesExtension.ts';
 import { type Connected, type ConnectionSource, NoKubeconfigError } from './types.ts';
 
-
 /**
  * The one SDK connection the extension uses. It is made lazily and remade
  * when its inputs change: the settings, the kubeconfig files (a
@@ -69,17 +68,27 @@ export class Connection implements ConnectionSource, vscode.Disposable {
     }
     const { source } = resolved;
     this.#watch(source.files);
-    const kit = await connect({ ...(source.path !== undefined && { kubeconfig: source.path }), ...(source.context !== undefined && { context: source.context }), mode: 'auto' });
+    const kit = await connect({
+      ...(source.path !== undefined && { kubeconfig: source.path }),
+      ...(source.context !== undefined && { context: source.context }),
+      mode: 'auto',
+    });
     const config = kit.kubeConfig;
     const contextNamespace = config.getContextObject(config.getCurrentContext())?.namespace;
     const server = config.getCurrentCluster()?.server;
-    this.#log.info(`using ${describeSource(source)}: context ${config.getCurrentContext()}${contextNamespace ? `, namespace ${contextNamespace}` : ''}, server ${server ?? 'unknown'}`);
+    this.#log.info(
+      `using ${describeSource(source)}: context ${config.getCurrentContext()}${contextNamespace ? `, namespace ${contextNamespace}` : ''}, server ${server ?? 'unknown'}`,
+    );
     return { kit, source, contextNamespace, server };
   }
 
   #bridge(): Promise<KubernetesExtensionBridge | undefined> {
     this.#kubernetes ??= bridgeKubernetesExtension(this.#log).then((bridge) => {
-      if (bridge) this.#disposables.push(bridge, bridge.onDidChange(() => this.reset('the Kubernetes extension changed kubeconfig or context')));
+      if (bridge)
+        this.#disposables.push(
+          bridge,
+          bridge.onDidChange(() => this.reset('the Kubernetes extension changed kubeconfig or context')),
+        );
       return bridge;
     });
     return this.#kubernetes;

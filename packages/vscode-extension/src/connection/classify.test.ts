@@ -4,7 +4,10 @@ import { classifyFailure } from './classify.ts';
 
 describe('why the Spaces view cannot show a tree', () => {
   it('tells "not installed" apart from "unreachable"', () => {
-    expect(classifyFailure(new NotInstalledError())).toMatchObject({ state: 'notInstalled', message: expect.stringContaining('spacekit install') });
+    expect(classifyFailure(new NotInstalledError())).toMatchObject({
+      state: 'notInstalled',
+      message: expect.stringContaining('spacekit install'),
+    });
   });
 
   it('names the network error of a refused connection, from the cause chain', () => {

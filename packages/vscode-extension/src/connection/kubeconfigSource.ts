@@ -55,7 +55,11 @@ export function resolveKubeconfig(inputs: KubeconfigInputs): { source: Kubeconfi
   if (fromEnv.length > 0) {
     const present = fromEnv.filter(inputs.exists);
     if (present.length === 0) return { missing: fromEnv };
-    return withContext(present.length === 1 && present[0] !== undefined ? { origin: 'KUBECONFIG', path: present[0], files: present } : { origin: 'KUBECONFIG', files: present });
+    return withContext(
+      present.length === 1 && present[0] !== undefined
+        ? { origin: 'KUBECONFIG', path: present[0], files: present }
+        : { origin: 'KUBECONFIG', files: present },
+    );
   }
   const home = join(inputs.home, '.kube', 'config');
   if (inputs.exists(home)) return withContext({ origin: 'default', path: home, files: [home] });

@@ -39,13 +39,15 @@ export async function bridgeKubernetesExtension(log: Log): Promise<KubernetesExt
     const broker = await extension.activate();
     const answer = broker?.get('configuration', 'v1_1');
     if (!answer?.available) {
-      log.info(`the Kubernetes extension offers no configuration API${answer ? `: ${answer.reason}` : ''}; following its kubeconfig file only`);
+      log.info(
+        `the Kubernetes extension offers no configuration API${answer ? `: ${answer.reason}` : ''}; following its kubeconfig file only`,
+      );
       return undefined;
     }
     const api = answer.api as ConfigurationV1_1;
     const changed = new vscode.EventEmitter<void>();
     const subscriptions = [api.onDidChangeKubeconfigPath(() => changed.fire()), api.onDidChangeContext(() => changed.fire()), changed];
-    log.info('following the Kubernetes extension\'s kubeconfig and context');
+    log.info("following the Kubernetes extension's kubeconfig and context");
     return {
       kubeconfigPath: () => {
         const path = api.getKubeconfigPath();

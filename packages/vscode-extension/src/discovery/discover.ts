@@ -57,7 +57,12 @@ async function widestReadable(kit: Spacekit, hint: Scope): Promise<Reach> {
     try {
       return { kind: 'readable', scope, node: (await kit.usage.snapshot(scope)).root };
     } catch (err) {
-      if (err instanceof NotFoundError) return { kind: 'unreadable', scope: hint, reason: `${scopeLabel(scope)} does not exist (from your settings or kubeconfig context).` };
+      if (err instanceof NotFoundError)
+        return {
+          kind: 'unreadable',
+          scope: hint,
+          reason: `${scopeLabel(scope)} does not exist (from your settings or kubeconfig context).`,
+        };
       if (!(err instanceof ForbiddenError)) throw err;
       refusal = err.message;
     }

@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { scopeHints, widening } from './hints.ts';
 
 describe('where to look for a user who may not list Organizations', () => {
-  it('takes the settings and a context namespace that is a Tenant\'s or a Space\'s, widest first, without repeats', () => {
+  it("takes the settings and a context namespace that is a Tenant's or a Space's, widest first, without repeats", () => {
     const hints = scopeHints(['acme/payments/dev', 'acme/payments'], 'acme--payments');
-    expect(hints).toEqual({ scopes: [{ organization: 'acme', tenant: 'payments' }, { organization: 'acme', tenant: 'payments', space: 'dev' }], problems: [] });
+    expect(hints).toEqual({
+      scopes: [
+        { organization: 'acme', tenant: 'payments' },
+        { organization: 'acme', tenant: 'payments', space: 'dev' },
+      ],
+      problems: [],
+    });
     expect(scopeHints([], 'acme--payments--dev').scopes).toEqual([{ organization: 'acme', tenant: 'payments', space: 'dev' }]);
   });
 
@@ -21,6 +27,10 @@ describe('where to look for a user who may not list Organizations', () => {
   });
 
   it('widens a scope from the organization down', () => {
-    expect(widening({ organization: 'a', tenant: 'b', space: 'c' })).toEqual([{ organization: 'a' }, { organization: 'a', tenant: 'b' }, { organization: 'a', tenant: 'b', space: 'c' }]);
+    expect(widening({ organization: 'a', tenant: 'b', space: 'c' })).toEqual([
+      { organization: 'a' },
+      { organization: 'a', tenant: 'b' },
+      { organization: 'a', tenant: 'b', space: 'c' },
+    ]);
   });
 });

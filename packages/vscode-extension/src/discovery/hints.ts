@@ -43,6 +43,7 @@ export function scopeHints(settingScopes: readonly string[], contextNamespace: s
 export function widening(scope: Scope): Scope[] {
   const out: Scope[] = [{ organization: scope.organization }];
   if (scope.tenant !== undefined) out.push({ organization: scope.organization, tenant: scope.tenant });
-  if (scope.tenant !== undefined && scope.space !== undefined) out.push({ organization: scope.organization, tenant: scope.tenant, space: scope.space });
+  if (scope.tenant !== undefined && scope.space !== undefined)
+    out.push({ organization: scope.organization, tenant: scope.tenant, space: scope.space });
   return out;
 }

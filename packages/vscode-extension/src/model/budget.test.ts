@@ -19,6 +19,8 @@ describe('remaining budget', () => {
   });
 
   it('says what a size would leave', () => {
-    expect(describeAmounts(leftAfter(remainingBudget({ 'requests.cpu': '2', 'requests.memory': '4Gi' }, {}), { cpu: '500m', memory: '1Gi' }))).toBe('cpu 1.5 · mem 3Gi');
+    expect(
+      describeAmounts(leftAfter(remainingBudget({ 'requests.cpu': '2', 'requests.memory': '4Gi' }, {}), { cpu: '500m', memory: '1Gi' })),
+    ).toBe('cpu 1.5 · mem 3Gi');
   });
 });

@@ -1,4 +1,13 @@
-import { ConflictError, ForbiddenError, NotFoundError, NotInstalledError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '@spacekit/sdk';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  NotInstalledError,
+  QuotaExceededError,
+  SpacekitError,
+  TimeoutError,
+  ValidationError,
+} from '@spacekit/sdk';
 import type { Scope } from './scope.ts';
 
 /** A button on an error message, and the command it runs. */
@@ -52,22 +61,33 @@ export function describeError(attempt: string | Attempt, err: unknown): ErrorRep
   }
   if (err instanceof QuotaExceededError) {
     const scope = parentScope(err.parent);
-    return { message: prefix + err.message, actions: scope ? [{ title: 'Open Budget Dashboard', command: 'spacekit.openDashboard', args: [scope] }] : [] };
+    return {
+      message: prefix + err.message,
+      actions: scope ? [{ title: 'Open Budget Dashboard', command: 'spacekit.openDashboard', args: [scope] }] : [],
+    };
   }
   // A 403 from an admission policy, Pod Security or a quota is about the request, not the user's rights: its text says what to change.
   if (err instanceof ForbiddenError && POLICY_REFUSAL.test(err.message)) return { message: prefix + err.message, actions: [SHOW_LOGS] };
   if (err instanceof ForbiddenError) {
-    const who = whoCan ? `${capitalize(whoCan)} can; ask one of them, or use a context that has the right.` : 'Ask an admin of this level, or use a context that has the right.';
+    const who = whoCan
+      ? `${capitalize(whoCan)} can; ask one of them, or use a context that has the right.`
+      : 'Ask an admin of this level, or use a context that has the right.';
     return {
       message: `${prefix}you may not do this (the API server refused it). ${who} Refresh to see what you may do now.`,
       actions: [REFRESH, SWITCH_CONTEXT, SHOW_LOGS],
     };
   }
   if (err instanceof NotFoundError) {
-    return { message: `${prefix}it no longer exists, or you may no longer read it. Refresh to see what is there now.`, actions: [REFRESH, SHOW_LOGS] };
+    return {
+      message: `${prefix}it no longer exists, or you may no longer read it. Refresh to see what is there now.`,
+      actions: [REFRESH, SHOW_LOGS],
+    };
   }
   if (err instanceof ConflictError) {
-    return { message: `${prefix}it was changed by someone else meanwhile. Try again with what is there now.`, actions: [...(retry ? [retry] : []), REFRESH] };
+    return {
+      message: `${prefix}it was changed by someone else meanwhile. Try again with what is there now.`,
+      actions: [...(retry ? [retry] : []), REFRESH],
+    };
   }
   if (err instanceof NotInstalledError) return { message: prefix + err.message, actions: [SWITCH_CONTEXT, SHOW_LOGS] };
   if (err instanceof TimeoutError) return { message: prefix + err.message, actions: [SHOW_LOGS] };

@@ -31,6 +31,8 @@ describe('rights in the Spaces view', () => {
     expect(withheldNote(space, none)).toBe("You may not resize or delete it: the Tenant's admins can.");
     expect(withheldNote(tenant, none)).toBe("You may not create Spaces in it: the Tenant's admins can.");
     expect(withheldNote(space, admin)).toBe('');
-    expect(refusalOf(space, 'deleteSpace')).toBe("You may not delete Space acme/pay/dev: the Tenant's admins can. Ask one of them, or switch to a context that has the right.");
+    expect(refusalOf(space, 'deleteSpace')).toBe(
+      "You may not delete Space acme/pay/dev: the Tenant's admins can. Ask one of them, or switch to a context that has the right.",
+    );
   });
 });

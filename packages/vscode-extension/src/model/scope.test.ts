@@ -14,7 +14,7 @@ describe('scopes', () => {
     expect(parseScope(' acme ')).toEqual({ scope: { organization: 'acme' } });
   });
 
-  it('refuse bad names with the SDK\'s rules', () => {
+  it("refuse bad names with the SDK's rules", () => {
     expect(parseScope('acme//dev')).toMatchObject({ problem: expect.stringContaining('is not a scope') });
     expect(parseScope('a/b/c/d')).toMatchObject({ problem: expect.stringContaining('is not a scope') });
     expect(parseScope('kube-system/x')).toMatchObject({ problem: expect.stringContaining('reserved') });

@@ -49,7 +49,9 @@ export function contains(outer: Scope, inner: Scope): boolean {
 export function parseScope(text: string): { scope: Scope } | { problem: string } {
   const parts = text.trim().split('/');
   if (parts.length > 3 || parts.some((p) => p === '')) {
-    return { problem: `"${text}" is not a scope: write organization, organization/tenant or organization/tenant/space, such as "acme/payments"` };
+    return {
+      problem: `"${text}" is not a scope: write organization, organization/tenant or organization/tenant/space, such as "acme/payments"`,
+    };
   }
   const [organization = '', tenant, space] = parts;
   const problem =

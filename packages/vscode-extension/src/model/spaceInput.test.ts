@@ -10,10 +10,12 @@ describe('Space name validation, as the user types', () => {
     expect(spaceNameProblem(tenant, 'preview', ['web'])).toBeUndefined();
   });
 
-  it('refuses with the SDK\'s own message: bad characters, a double hyphen, an overlong namespace, a taken name', () => {
+  it("refuses with the SDK's own message: bad characters, a double hyphen, an overlong namespace, a taken name", () => {
     expect(spaceNameProblem(tenant, 'Bad_Name', [])).toMatch(/is not allowed: use lowercase letters/);
     expect(spaceNameProblem(tenant, 'a--b', [])).toMatch(/contains "--"/);
-    expect(spaceNameProblem(tenant, 'x'.repeat(60), [])).toMatch(/the namespace ".*" would be 76 characters; Kubernetes allows 63. Shorten/);
+    expect(spaceNameProblem(tenant, 'x'.repeat(60), [])).toMatch(
+      /the namespace ".*" would be 76 characters; Kubernetes allows 63. Shorten/,
+    );
     expect(spaceNameProblem(tenant, 'web', ['web'])).toBe('tenant acme/payments already has a Space named "web"; choose another name');
   });
 });
@@ -42,20 +44,33 @@ describe('custom sizes', () => {
     expect(sizeProblem({ ...tenant, name: 'x' }, { cpu: '50', memory: '1Gi' }, free, 'tenant acme/payments')).toBe(
       "Too big for tenant acme/payments: cpu 50 asked, 2 free. Choose a smaller size, or ask the Organization's admins to raise the Tenant's budget.",
     );
-    expect(sizeProblem({ ...tenant, name: 'x' }, { cpu: '3', memory: '8Gi' }, free, 'tenant acme/payments')).toMatch(/cpu 3 asked, 2 free; mem 8Gi asked, 4Gi free/);
+    expect(sizeProblem({ ...tenant, name: 'x' }, { cpu: '3', memory: '8Gi' }, free, 'tenant acme/payments')).toMatch(
+      /cpu 3 asked, 2 free; mem 8Gi asked, 4Gi free/,
+    );
     expect(sizeProblem({ ...tenant, name: 'x' }, { cpu: '2', memory: '4Gi' }, free, 'tenant acme/payments')).toBeUndefined();
   });
 });
 
 describe('what the flow sends', () => {
-  it('is the SDK\'s own create input, valid by its schema', () => {
+  it("is the SDK's own create input, valid by its schema", () => {
     const input = createInput({ ...tenant, name: 'preview' }, { cpu: '500m', memory: '1Gi' }, 'gvisor', 'isolated');
-    expect(input).toEqual({ organization: 'acme', tenant: 'payments', name: 'preview', resources: { cpu: '500m', memory: '1Gi' }, sandbox: 'gvisor', network: { preset: 'isolated' } });
+    expect(input).toEqual({
+      organization: 'acme',
+      tenant: 'payments',
+      name: 'preview',
+      resources: { cpu: '500m', memory: '1Gi' },
+      sandbox: 'gvisor',
+      network: { preset: 'isolated' },
+    });
     expect(schemaProblem(input)).toBeUndefined();
   });
 
   it('replaces CPU and memory on resize whatever their spelling, keeping the rest', () => {
-    expect(withSize({ 'requests.cpu': '1', memory: '1Gi', pods: '10' }, { cpu: '2', memory: '2Gi' })).toEqual({ pods: '10', cpu: '2', memory: '2Gi' });
+    expect(withSize({ 'requests.cpu': '1', memory: '1Gi', pods: '10' }, { cpu: '2', memory: '2Gi' })).toEqual({
+      pods: '10',
+      cpu: '2',
+      memory: '2Gi',
+    });
     expect(sizeOf({ 'requests.cpu': '1', memory: '1Gi' })).toEqual({ label: 'Current', cpu: '1', memory: '1Gi' });
   });
 

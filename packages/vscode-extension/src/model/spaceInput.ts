@@ -41,7 +41,11 @@ export function describeSize(size: Pick<Size, 'cpu' | 'memory'>): string {
  * can: the SDK's own name rules, the 63-character namespace limit of the
  * whole `org--tenant--space` name, and the Spaces already there.
  */
-export function spaceNameProblem(tenant: { organization: string; tenant: string }, name: string, existing: readonly string[]): string | undefined {
+export function spaceNameProblem(
+  tenant: { organization: string; tenant: string },
+  name: string,
+  existing: readonly string[],
+): string | undefined {
   const problem = nameProblem('space', name);
   if (problem) return problem;
   try {
@@ -50,7 +54,8 @@ export function spaceNameProblem(tenant: { organization: string; tenant: string 
     if (err instanceof NameError) return err.message;
     throw err;
   }
-  if (existing.includes(name)) return `tenant ${tenant.organization}/${tenant.tenant} already has a Space named "${name}"; choose another name`;
+  if (existing.includes(name))
+    return `tenant ${tenant.organization}/${tenant.tenant} already has a Space named "${name}"; choose another name`;
   return undefined;
 }
 
@@ -62,7 +67,10 @@ export const CUSTOM_SIZE_EXAMPLE = 'cpu=2 memory=4Gi';
  * order (`2 4Gi`, `2, 4Gi`). The amounts are checked by {@link sizeProblem}.
  */
 export function parseCustomSize(text: string): { size: Size } | { problem: string } {
-  const tokens = text.trim().split(/[\s,]+/).filter(Boolean);
+  const tokens = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const named = new Map<string, string>();
   const positional: string[] = [];
   for (const token of tokens) {
@@ -72,7 +80,8 @@ export function parseCustomSize(text: string): { size: Size } | { problem: strin
     else named.set(key.toLowerCase() === 'mem' ? 'memory' : key.toLowerCase(), value);
   }
   for (const key of named.keys()) {
-    if (key !== 'cpu' && key !== 'memory') return { problem: `a Space's size is its cpu and memory, not "${key}"; write ${CUSTOM_SIZE_EXAMPLE}` };
+    if (key !== 'cpu' && key !== 'memory')
+      return { problem: `a Space's size is its cpu and memory, not "${key}"; write ${CUSTOM_SIZE_EXAMPLE}` };
   }
   const cpu = named.get('cpu') ?? positional.shift();
   const memory = named.get('memory') ?? positional.shift();
@@ -122,9 +131,8 @@ export const NETWORK_CHOICES: readonly { preset: (typeof NETWORK_PRESETS)[number
 /** The sandbox choices: gVisor (the default) or the node's own runtime. */
 export const SANDBOX_CHOICES: readonly { sandbox: SandboxMode; detail: string }[] = SANDBOX_MODES.map((sandbox) => ({
   sandbox,
-  detail: sandbox === 'gvisor'
-    ? 'Every pod runs under gVisor, a user-space kernel (recommended)'
-    : "Pods run with the node's default runtime",
+  detail:
+    sandbox === 'gvisor' ? 'Every pod runs under gVisor, a user-space kernel (recommended)' : "Pods run with the node's default runtime",
 }));
 
 /** What a finished flow sends: the SDK's own create input. */
@@ -142,14 +150,23 @@ export function createInput(
  * spelling (`cpu` or `requests.cpu`) they had, and the rest (pods, storage)
  * kept.
  */
-export function withSize(resources: Readonly<Record<string, string | number>>, size: Pick<Size, 'cpu' | 'memory'>): Record<string, string | number> {
-  const rest = Object.fromEntries(Object.entries(resources).filter(([key]) => !['cpu', 'requests.cpu', 'memory', 'requests.memory'].includes(key)));
+export function withSize(
+  resources: Readonly<Record<string, string | number>>,
+  size: Pick<Size, 'cpu' | 'memory'>,
+): Record<string, string | number> {
+  const rest = Object.fromEntries(
+    Object.entries(resources).filter(([key]) => !['cpu', 'requests.cpu', 'memory', 'requests.memory'].includes(key)),
+  );
   return { ...rest, ...sizeResources(size) };
 }
 
 /** The CPU and memory a Space's resources ask for, whichever spelling they use. */
 export function sizeOf(resources: Readonly<Record<string, string | number>>, label = 'Current'): Size {
-  return { label, cpu: String(resources.cpu ?? resources['requests.cpu'] ?? '0'), memory: String(resources.memory ?? resources['requests.memory'] ?? '0') };
+  return {
+    label,
+    cpu: String(resources.cpu ?? resources['requests.cpu'] ?? '0'),
+    memory: String(resources.memory ?? resources['requests.memory'] ?? '0'),
+  };
 }
 
 /**
@@ -160,7 +177,10 @@ export function sizeOf(resources: Readonly<Record<string, string | number>>, lab
  */
 export function belowUsage(size: Pick<Size, 'cpu' | 'memory'>, used: Readonly<Record<string, string>>): string[] {
   const out: string[] = [];
-  for (const [resource, asked] of [['requests.cpu', size.cpu], ['requests.memory', size.memory]] as const) {
+  for (const [resource, asked] of [
+    ['requests.cpu', size.cpu],
+    ['requests.memory', size.memory],
+  ] as const) {
     const now = milli(used[resource]);
     const cap = milli(asked);
     if (now !== undefined && cap !== undefined && cap < now) {

@@ -24,7 +24,11 @@ describe('usage formatting', () => {
   });
 
   it('lists every resource with what is free, CPU and memory first, leaving out zero caps nobody uses', () => {
-    const node = spaceNode('dev', { 'requests.cpu': '250m', pods: '2' }, { 'requests.cpu': '1', 'requests.memory': '2Gi', pods: '10', 'services.nodeports': '0' });
+    const node = spaceNode(
+      'dev',
+      { 'requests.cpu': '250m', pods: '2' },
+      { 'requests.cpu': '1', 'requests.memory': '2Gi', pods: '10', 'services.nodeports': '0' },
+    );
     const rows = resourceRows(node);
     expect(rows.map((r) => r.label)).toEqual(['cpu', 'mem', 'pods']);
     expect(rows[0]).toMatchObject({ used: '250m', budget: '1', free: '750m', over: false });

@@ -11,14 +11,26 @@ describe('the Spaces tree model', () => {
     const tree = buildViewTree([{ kind: 'readable', scope: { organization: 'acme' }, node: organizationNode('acme', [payments]) }]);
     expect(flatten(tree).map((n) => n.id)).toEqual(['acme', 'acme/payments', 'acme/payments/api', 'acme/payments/web']);
     const row = flatten(tree).find((n) => n.id === 'acme/payments/web');
-    expect(row).toMatchObject({ kind: 'Space', label: 'web', description: 'cpu 100m/1 · mem 128Mi/2Gi', contextValue: 'spacekit.space.readable.ready', state: 'ready' });
+    expect(row).toMatchObject({
+      kind: 'Space',
+      label: 'web',
+      description: 'cpu 100m/1 · mem 128Mi/2Gi',
+      contextValue: 'spacekit.space.readable.ready',
+      state: 'ready',
+    });
     expect(row?.accessibilityLabel).toBe('Space web, Ready, cpu 100m/1 · mem 128Mi/2Gi');
   });
 
   it('shows an organization a tenant admin may not read as a plain grouping row, never an error', () => {
     const reaches: Reach[] = [{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: payments }];
     const [org] = buildViewTree(reaches);
-    expect(org).toMatchObject({ id: 'acme', label: 'acme', state: 'unreadable', contextValue: 'spacekit.organization.unreadable', icon: { id: 'lock' } });
+    expect(org).toMatchObject({
+      id: 'acme',
+      label: 'acme',
+      state: 'unreadable',
+      contextValue: 'spacekit.organization.unreadable',
+      icon: { id: 'lock' },
+    });
     expect(org?.usage).toBeUndefined();
     expect(org?.tooltip).toContain('no access');
     expect(org?.children.map((c) => c.id)).toEqual(['acme/payments']);
@@ -27,7 +39,11 @@ describe('the Spaces tree model', () => {
 
   it('groups a Space read on its own under rows for its tenant and organization', () => {
     const tree = buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments', space: 'web' }, node: web }]);
-    expect(flatten(tree).map((n) => `${n.id}:${n.state}`)).toEqual(['acme:unreadable', 'acme/payments:unreadable', 'acme/payments/web:ready']);
+    expect(flatten(tree).map((n) => `${n.id}:${n.state}`)).toEqual([
+      'acme:unreadable',
+      'acme/payments:unreadable',
+      'acme/payments/web:ready',
+    ]);
   });
 
   it('says what could not be read, with the reason, at the level that was asked for', () => {
@@ -62,12 +78,23 @@ describe('the Spaces tree model', () => {
   });
 
   it('describes a row by what it waits for when it is not Ready, and gives the failure in the tooltip', () => {
-    const failed = { ...spaceNode('big', {}, undefined, 'Failed'), message: 'asks for requests.cpu=5, but tenant acme/payments has only 2 free' };
-    const [org] = buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: tenantNode('payments', [failed]) }]);
+    const failed = {
+      ...spaceNode('big', {}, undefined, 'Failed'),
+      message: 'asks for requests.cpu=5, but tenant acme/payments has only 2 free',
+    };
+    const [org] = buildViewTree([
+      { kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: tenantNode('payments', [failed]) },
+    ]);
     const row = org?.children[0]?.children[0];
     expect(row?.description).toBe('failed');
     expect(row?.tooltip).toContain('only 2 free');
-    const pending = buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments', space: 'new' }, node: spaceNode('new', {}, undefined, 'Pending') }]);
+    const pending = buildViewTree([
+      {
+        kind: 'readable',
+        scope: { organization: 'acme', tenant: 'payments', space: 'new' },
+        node: spaceNode('new', {}, undefined, 'Pending'),
+      },
+    ]);
     expect(flatten(pending).at(-1)?.description).toBe('provisioning…');
   });
 
@@ -76,7 +103,11 @@ describe('the Spaces tree model', () => {
     const tenant = org?.children[0];
     expect(tenant?.tooltip).toContain('| resource | used | allocated | budget | free |');
     expect(tenant?.children.find((c) => c.label === 'web')?.tooltip).toContain('| resource | used | budget | free |');
-    expect(flatten([org!]).map((n) => n.tooltip).join('\n')).not.toMatch(/quota \||unallocated/);
+    expect(
+      flatten([org!])
+        .map((n) => n.tooltip)
+        .join('\n'),
+    ).not.toMatch(/quota \||unallocated/);
     expect(tenant?.tooltip).toContain('| cpu | 0 | 2 | 4 | 2 |');
     expect(tenant?.tooltip).toContain('Namespace `acme--payments`');
     expect(tenant?.children.find((c) => c.label === 'web')?.tooltip).toContain('| cpu | 100m | 1 | 900m |');
@@ -89,7 +120,9 @@ describe('the Spaces tree model', () => {
       ['acme/payments/web', { ...none, updateSpace: true, deleteSpace: true, issueCredentials: true }],
       ['acme/payments/api', none],
     ]);
-    const rows = flatten(buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: payments }], rights));
+    const rows = flatten(
+      buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: payments }], rights),
+    );
     const row = (id: string) => rows.find((n) => n.id === id);
     expect(row('acme/payments')?.contextValue).toBe('spacekit.tenant.readable.ready may-createSpace');
     expect(row('acme/payments/web')?.contextValue).toBe('spacekit.space.readable.ready may-resizeSpace may-deleteSpace');
@@ -98,8 +131,14 @@ describe('the Spaces tree model', () => {
     expect(row('acme/payments/web')?.tooltip).not.toContain('You may not');
   });
 
-  it('reads a row\'s state once', () => {
-    const [org] = buildViewTree([{ kind: 'readable', scope: { organization: 'acme', tenant: 'payments' }, node: tenantNode('payments', [spaceNode('old', {}, undefined, 'Terminating')]) }]);
+  it("reads a row's state once", () => {
+    const [org] = buildViewTree([
+      {
+        kind: 'readable',
+        scope: { organization: 'acme', tenant: 'payments' },
+        node: tenantNode('payments', [spaceNode('old', {}, undefined, 'Terminating')]),
+      },
+    ]);
     expect(org?.children[0]?.children[0]?.accessibilityLabel).toBe('Space old, deleting');
   });
 

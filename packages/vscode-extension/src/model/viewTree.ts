@@ -108,12 +108,15 @@ export function tooltipFor(node: TreeNode, scope: Scope, state: NodeState, right
       for (const r of rows) lines.push(`| ${r.label}${r.over ? ' $(warning)' : ''} | ${r.used} | ${r.budget ?? '∞'} | ${r.free ?? '∞'} |`);
     } else {
       lines.push('| resource | used | allocated | budget | free |', '|---|---:|---:|---:|---:|');
-      for (const r of rows) lines.push(`| ${r.label}${r.over ? ' $(warning)' : ''} | ${r.used} | ${r.allocated ?? '0'} | ${r.budget ?? '∞'} | ${r.free ?? '∞'} |`);
+      for (const r of rows)
+        lines.push(
+          `| ${r.label}${r.over ? ' $(warning)' : ''} | ${r.used} | ${r.allocated ?? '0'} | ${r.budget ?? '∞'} | ${r.free ?? '∞'} |`,
+        );
     }
     lines.push(
       '',
       node.kind === 'Space'
-        ? '_used_: requested by running workloads · _budget_: enforced as the Space\'s quota'
+        ? "_used_: requested by running workloads · _budget_: enforced as the Space's quota"
         : '_used_: requested by workloads in the Spaces below · _allocated_: held by children · _free_: budget not allocated',
     );
   }
@@ -187,7 +190,10 @@ function slotAt(roots: Map<string, Slot>, scope: Scope): Slot {
     slot = level.get(part);
     if (!slot) {
       const [organization = '', tenant, space] = parts;
-      slot = { scope: { organization, ...(tenant !== undefined && { tenant }), ...(space !== undefined && { space }) }, children: new Map() };
+      slot = {
+        scope: { organization, ...(tenant !== undefined && { tenant }), ...(space !== undefined && { space }) },
+        children: new Map(),
+      };
       level.set(part, slot);
     }
     level = slot.children;
@@ -200,7 +206,9 @@ function place(roots: Map<string, Slot>, scope: Scope, node: TreeNode): void {
   slotAt(roots, scope).node = node;
   for (const child of node.children) {
     const childScope: Scope =
-      child.kind === 'Tenant' ? { organization: scope.organization, tenant: child.name } : { organization: scope.organization, tenant: scope.tenant ?? '', space: child.name };
+      child.kind === 'Tenant'
+        ? { organization: scope.organization, tenant: child.name }
+        : { organization: scope.organization, tenant: scope.tenant ?? '', space: child.name };
     place(roots, childScope, child);
   }
 }

@@ -80,7 +80,8 @@ export class UsageStatusBar implements vscode.Disposable {
         this.#item.text = statusText(scope, snapshot.root);
         const tooltip = new vscode.MarkdownString(`${tooltipFor(snapshot.root, scope, state)}\n\n_Click for the usage dashboard._`, true);
         this.#item.tooltip = tooltip;
-        this.#item.backgroundColor = state === 'overBudget' || state === 'failed' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+        this.#item.backgroundColor =
+          state === 'overBudget' || state === 'failed' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
       }
       if (!signal.aborted) this.#item.hide();
     } catch (err) {

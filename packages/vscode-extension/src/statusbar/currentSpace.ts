@@ -11,7 +11,11 @@ export type CurrentSpaceReason = 'setting' | 'context' | 'selected';
  * kubeconfig context's namespace when it is a Space's, else the Space last
  * selected in the Spaces view (or last opened a terminal in).
  */
-export function currentSpace(inputs: { setting: string; contextNamespace?: string | undefined; selected?: Scope | undefined }): { scope: Scope; reason: CurrentSpaceReason } | undefined {
+export function currentSpace(inputs: {
+  setting: string;
+  contextNamespace?: string | undefined;
+  selected?: Scope | undefined;
+}): { scope: Scope; reason: CurrentSpaceReason } | undefined {
   if (inputs.setting.trim()) {
     const parsed = parseScope(inputs.setting);
     if ('scope' in parsed && parsed.scope.space !== undefined) return { scope: parsed.scope, reason: 'setting' };
@@ -27,7 +31,8 @@ export function statusText(scope: Scope, node: TreeNode | undefined): string {
   const name = scopeKey(scope);
   if (!node) return `$(server-environment) ${name}`;
   const state = stateOf(node);
-  const icon = state === 'overBudget' || state === 'failed' ? '$(warning)' : state === 'provisioning' ? '$(sync~spin)' : '$(server-environment)';
+  const icon =
+    state === 'overBudget' || state === 'failed' ? '$(warning)' : state === 'provisioning' ? '$(sync~spin)' : '$(server-environment)';
   const usage = usageSummary(node);
   return `${icon} ${name}${usage ? `  ${usage}` : ''}`;
 }

@@ -43,7 +43,14 @@ describe('the refresh manager', () => {
     const model = new SpacesModel();
     const connection = noKubeconfig();
     let redraws = 0;
-    const manager = new RefreshManager(view, model, connection, () => readSettings(() => undefined), quiet, () => redraws++);
+    const manager = new RefreshManager(
+      view,
+      model,
+      connection,
+      () => readSettings(() => undefined),
+      quiet,
+      () => redraws++,
+    );
     await settled();
     expect(connection.attempts).toBe(0);
     expect(manager.live).toBe(false);

@@ -59,7 +59,10 @@ export class RefreshManager implements vscode.Disposable {
     this.#log = log;
     this.#refreshView = debounce(refreshView, () => this.#settings().refreshDebounceMs);
     // A watch that ended (its scope was deleted) or a burst of them: look again once, not per watch.
-    this.#rediscover = debounce(() => this.restart(), () => this.#settings().refreshDebounceMs);
+    this.#rediscover = debounce(
+      () => this.restart(),
+      () => this.#settings().refreshDebounceMs,
+    );
     this.#subscriptions.push(
       view.onDidChangeVisibility(() => (this.#view.visible ? this.restart() : this.stop('the Spaces view is hidden'))),
       connection.onDidChange(() => {

@@ -50,7 +50,9 @@ export function registerTrees(container: Container): SpacesTree {
       void vscode.commands.executeCommand('setContext', 'spacekit.state', model.state);
     }
   };
-  const refresh = new RefreshManager(view, model, container.connection, container.settings, container.log, showModel, (scope, node, at) => container.history.record(scope, node, at));
+  const refresh = new RefreshManager(view, model, container.connection, container.settings, container.log, showModel, (scope, node, at) =>
+    container.history.record(scope, node, at),
+  );
   const subscriptions: vscode.Disposable[] = [
     provider,
     view,

@@ -26,7 +26,11 @@ describe('debounce', () => {
     const { timers, pending, fireAll } = manualTimers();
     let calls = 0;
     let delay = 500;
-    const d = debounce(() => calls++, () => delay, timers);
+    const d = debounce(
+      () => calls++,
+      () => delay,
+      timers,
+    );
     d.schedule();
     d.schedule();
     delay = 50;
@@ -40,7 +44,11 @@ describe('debounce', () => {
   it('flushes at once when asked, and cancels', () => {
     const { timers, pending } = manualTimers();
     let calls = 0;
-    const d = debounce(() => calls++, () => 500, timers);
+    const d = debounce(
+      () => calls++,
+      () => 500,
+      timers,
+    );
     d.flush();
     expect(calls).toBe(0);
     d.schedule();

@@ -16,7 +16,9 @@ export function codeServerBinary(env: NodeJS.ProcessEnv = process.env): string {
   const cache = env.SPACEKIT_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'spacekit');
   const path = env.SPACEKIT_CODE_SERVER ?? join(cache, 'code-server', CODE_SERVER_VERSION, 'node_modules/.bin/code-server');
   if (!existsSync(path)) {
-    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed at ${path}: run scripts/test, or \`. scripts/bootstrap.sh && ensure_e2e_tools\``);
+    throw new Error(
+      `code-server ${CODE_SERVER_VERSION} is not installed at ${path}: run scripts/test, or \`. scripts/bootstrap.sh && ensure_e2e_tools\``,
+    );
   }
   return path;
 }
@@ -83,14 +85,30 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // HOME too: what the extension writes under ~ (saved kubeconfigs) stays inside root.
   const env = { ...inherited, HOME: home, TMPDIR: scratch, XDG_RUNTIME_DIR: scratch, ...options.env };
   const base = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  const install = spawnSync(process.execPath, [entry, ...base, '--install-extension', options.vsix], { env, encoding: 'utf8', timeout: 120_000 });
+  const install = spawnSync(process.execPath, [entry, ...base, '--install-extension', options.vsix], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (install.status !== 0 || !/successfully installed/i.test(install.stdout)) {
     throw new Error(`code-server --install-extension failed (${install.status}):\n${install.stdout}\n${install.stderr}`);
   }
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, ...base, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
+    [
+      entry,
+      ...base,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
     // A process group of its own, so that stop() also reaches the extension host and the TypeScript server,
     // which outlive code-server's main process for a moment and write into the temporary folder meanwhile.
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },

@@ -6,7 +6,15 @@ import { type Browser, chromium, type FrameLocator, type Locator, type Page } fr
 export const CHROMIUM = process.env.SPACEKIT_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Flags that keep Chromium quiet and offline, as RECIPES.md lists them. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** How long one UI wait may take; it only bounds a hung run. */
 const WAIT_MS = 60_000;
@@ -59,7 +67,9 @@ export class Workbench {
 
   /** The accessible labels of every row of the tree whose view has this title. */
   async rowLabels(view: string): Promise<string[]> {
-    const pane = this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRegExp(view)}`, 'i') }) });
+    const pane = this.page
+      .locator('.pane')
+      .filter({ has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRegExp(view)}`, 'i') }) });
     const rows = pane.getByRole('treeitem');
     return (await rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? ''))).filter(Boolean);
   }
@@ -179,7 +189,9 @@ export class Workbench {
     if (await menu.isVisible()) await this.page.keyboard.press('Escape');
     await row.click({ button: 'right' });
     await menu.getByRole('menuitem').first().waitFor();
-    const entries = await menu.getByRole('menuitem').evaluateAll((items) => items.map((i) => (i.getAttribute('aria-label') ?? i.textContent ?? '').trim()));
+    const entries = await menu
+      .getByRole('menuitem')
+      .evaluateAll((items) => items.map((i) => (i.getAttribute('aria-label') ?? i.textContent ?? '').trim()));
     await this.page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden' });
     return entries;
@@ -189,7 +201,9 @@ export class Workbench {
   async rowActions(row: Locator): Promise<string[]> {
     await row.hover();
     const buttons = row.getByRole('button');
-    return (await buttons.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? e.getAttribute('title') ?? ''))).filter(Boolean);
+    return (
+      await buttons.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? e.getAttribute('title') ?? ''))
+    ).filter(Boolean);
   }
 
   /** The titles the command palette offers for a search, such as "Spacekit:". */
@@ -200,7 +214,9 @@ export class Workbench {
     await input.fill(`>${search}`);
     const list = this.page.locator('.quick-input-widget .quick-input-list');
     await list.getByRole('option').first().waitFor();
-    const entries = await list.getByRole('option').evaluateAll((options) => options.map((o) => (o.getAttribute('aria-label') ?? o.textContent ?? '').trim()));
+    const entries = await list
+      .getByRole('option')
+      .evaluateAll((options) => options.map((o) => (o.getAttribute('aria-label') ?? o.textContent ?? '').trim()));
     await this.page.keyboard.press('Escape');
     return entries;
   }
@@ -229,7 +245,9 @@ export class Workbench {
 
   /** Types a line into the focused terminal and presses Enter. */
   async typeInTerminal(line: string): Promise<void> {
-    const input = this.page.locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal.xterm.focus .xterm-helper-textarea').first();
+    const input = this.page
+      .locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal.xterm.focus .xterm-helper-textarea')
+      .first();
     await input.waitFor({ state: 'attached' });
     await input.focus();
     await this.page.keyboard.type(line);

@@ -21,7 +21,9 @@ export async function run(): Promise<void> {
   assert.ok(extension, `${EXTENSION_ID} is installed`);
   assert.equal(extension.isActive, false, 'it does not activate at startup (no "*" activation)');
 
-  const contributed = (extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+  const contributed = (extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map(
+    (c) => c.command,
+  );
   await vscode.commands.executeCommand('workbench.view.extension.spacekit');
   await eventually('activation by opening the view', () => (extension.isActive ? true : undefined));
   const registered = new Set(await vscode.commands.getCommands(true));

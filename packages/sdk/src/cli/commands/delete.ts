@@ -14,7 +14,11 @@ function deleteFor(lvl: Level, word: string, operands: string, aliases: readonly
     arity: { min: 1, max: 1, what: SHAPES[lvl].shape },
     summary: lvl === 'space' ? 'delete it and its namespace' : 'delete it, cascading down',
     flags: { 'no-wait': { type: 'boolean' } },
-    parse: ({ values, operands: [path = ''] }): DeleteCommand => ({ command: 'delete', ref: parseRef(path, lvl), wait: !(values['no-wait'] ?? false) }),
+    parse: ({ values, operands: [path = ''] }): DeleteCommand => ({
+      command: 'delete',
+      ref: parseRef(path, lvl),
+      wait: !(values['no-wait'] ?? false),
+    }),
     async run({ ref, wait }, { connect, io }) {
       const kit = await connect();
       const options = { wait };

@@ -21,7 +21,8 @@ describe('the command table', () => {
   });
 
   it('keeps the global flags global: no command defines them again', () => {
-    for (const command of COMMANDS) for (const name of Object.keys(GLOBAL_FLAGS)) expect(command.flags, nameOf(command)).not.toHaveProperty(name);
+    for (const command of COMMANDS)
+      for (const name of Object.keys(GLOBAL_FLAGS)) expect(command.flags, nameOf(command)).not.toHaveProperty(name);
   });
 
   it('gives a flag one meaning among the commands of one verb, so that finding the command can skip its value', () => {

@@ -30,7 +30,8 @@ const LOG_LEVELS = ['info', 'debug'] as const;
 /** `spacekit operator`: the operator, in this process. */
 export const operator = defineCommand({
   words: ['operator'],
-  summary: 'run the operator here: reconcile Space and Tenant objects that people without cluster rights write, repair drift, keep usage in status, meter',
+  summary:
+    'run the operator here: reconcile Space and Tenant objects that people without cluster rights write, repair drift, keep usage in status, meter',
   flags: {
     'metrics-addr': { type: 'string', value: 'HOST:PORT' },
     'leader-elect': { type: 'boolean' },
@@ -87,7 +88,11 @@ export const operator = defineCommand({
       meter:
         options.meterDir === undefined
           ? false
-          : { dir: options.meterDir, intervalMs: options.meterIntervalMs, ...(options.meterBucketMs !== undefined && { bucketMs: options.meterBucketMs }) },
+          : {
+              dir: options.meterDir,
+              intervalMs: options.meterIntervalMs,
+              ...(options.meterBucketMs !== undefined && { bucketMs: options.meterBucketMs }),
+            },
       log,
     });
     // One line on stdout for whoever started us (a script, a test): where the endpoints are.

@@ -12,7 +12,8 @@ export interface RenderCommand {
 /** `spacekit render`: a Space's objects, without a cluster. It never loads the Kubernetes client. */
 export const render = defineCommand({
   words: ['render'],
-  summary: "print a Space's Kubernetes objects as YAML (-o json: a List) for kubectl apply, without a cluster; takes the options of create space",
+  summary:
+    "print a Space's Kubernetes objects as YAML (-o json: a List) for kubectl apply, without a cluster; takes the options of create space",
   flags: {
     org: { type: 'string', value: 'NAME', required: true },
     tenant: { type: 'string', value: 'NAME', required: true },
@@ -26,7 +27,9 @@ export const render = defineCommand({
   parse({ values: v }): RenderCommand {
     const missing = (['org', 'tenant', 'space'] as const).filter((flag) => !v[flag]);
     if (missing.length > 0) {
-      throw new UsageError(`render needs ${missing.map((m) => `--${m}`).join(', ')}, such as: spacekit render --org acme --tenant payments --space dev --cpu 2 --memory 4Gi`);
+      throw new UsageError(
+        `render needs ${missing.map((m) => `--${m}`).join(', ')}, such as: spacekit render --org acme --tenant payments --space dev --cpu 2 --memory 4Gi`,
+      );
     }
     const input: CreateSpaceInput = { organization: v.org ?? '', tenant: v.tenant ?? '', name: v.space ?? '', ...spaceSpecFromFlags(v) };
     return { command: 'render', output: outputFormat(v.output), input };

@@ -23,12 +23,17 @@ function describeNodes(cluster: LocalCluster.LocalCluster): string {
   return cluster.nodes.map((n) => `${n.name} Ready (${n.ip}, pods ${n.podCIDR}, runtimes ${n.runtimes.join(', ')})`).join('; ');
 }
 
-export async function loadLocalCluster(load: () => Promise<typeof LocalCluster> = () => import('@spacekit/local-cluster')): Promise<typeof LocalCluster> {
+export async function loadLocalCluster(
+  load: () => Promise<typeof LocalCluster> = () => import('@spacekit/local-cluster'),
+): Promise<typeof LocalCluster> {
   try {
     return await load();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((err as Error).message).includes(LOCAL_CLUSTER_PACKAGE)) {
+    if (
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+      String((err as Error).message).includes(LOCAL_CLUSTER_PACKAGE)
+    ) {
       throw new CliError(
         `spacekit up starts a local control plane, which comes in the optional package ${LOCAL_CLUSTER_PACKAGE}; install it beside @spacekit/sdk ` +
           `(npm install ${LOCAL_CLUSTER_PACKAGE}), and Go 1.26 or newer (go.dev/dl), which builds the control plane on the first start (about 15 minutes, then cached). ` +
@@ -49,21 +54,29 @@ export const up = defineCommand({
   parse: ({ values }): UpCommand => ({ command: 'up', once: values.once ?? false, output: outputFormat(values.output) }),
   async run({ once, output }, { global, io }) {
     const { startLocalCluster } = await loadLocalCluster();
-    const [{ connect }, { runOperator }, { createLogger }, { ensureSample }, { loadTree }, { formatUp }, { formatData }] = await Promise.all([
-      import('../../spacekit.ts'),
-      import('../../operator/run.ts'),
-      import('../../operator/log.ts'),
-      import('../sample.ts'),
-      import('../load-tree.ts'),
-      import('../up.ts'),
-      import('../output.ts'),
-    ]);
+    const [{ connect }, { runOperator }, { createLogger }, { ensureSample }, { loadTree }, { formatUp }, { formatData }] =
+      await Promise.all([
+        import('../../spacekit.ts'),
+        import('../../operator/run.ts'),
+        import('../../operator/log.ts'),
+        import('../sample.ts'),
+        import('../load-tree.ts'),
+        import('../up.ts'),
+        import('../output.ts'),
+      ]);
     const progress = (message: string) => io.stderr(`spacekit: ${message}\n`);
     // An explicit --kubeconfig means "use that cluster"; otherwise the launcher honours $SPACEKIT_KUBECONFIG.
-    const cluster = await startLocalCluster({ onProgress: progress, ...(global.kubeconfig !== undefined && { kubeconfig: global.kubeconfig }) });
+    const cluster = await startLocalCluster({
+      onProgress: progress,
+      ...(global.kubeconfig !== undefined && { kubeconfig: global.kubeconfig }),
+    });
     let operator: Awaited<ReturnType<typeof runOperator>> | undefined;
     try {
-      progress(cluster.external ? `using the existing cluster at ${cluster.server}` : `control plane ${cluster.version} is serving at ${cluster.server}`);
+      progress(
+        cluster.external
+          ? `using the existing cluster at ${cluster.server}`
+          : `control plane ${cluster.version} is serving at ${cluster.server}`,
+      );
       const kit = await connect({ kubeconfig: cluster.kubeConfig, ...(global.context !== undefined && { context: global.context }) });
       // On the local control plane the operator runs here, so its Deployment stays at zero replicas; an existing
       // cluster keeps whatever operator it has, untouched.
@@ -81,7 +94,9 @@ export const up = defineCommand({
           meter: { dir: meterDir },
           log: createLogger({ write: (line) => io.stderr(line), format: 'text', level: 'warn' }),
         });
-        progress(`the operator runs here: Space and Tenant objects written by anyone are provisioned; metrics at ${operator.url}/metrics; metering into ${meterDir}`);
+        progress(
+          `the operator runs here: Space and Tenant objects written by anyone are provisioned; metrics at ${operator.url}/metrics; metering into ${meterDir}`,
+        );
       }
       const tree = await loadTree(kit);
       io.stdout(
@@ -94,7 +109,10 @@ export const up = defineCommand({
               ...(operator && { operatorUrl: operator.url }),
               ...(!cluster.external && { nodes: describeNodes(cluster) }),
             })
-          : formatData({ kubeconfig: cluster.kubeconfigPath, external: cluster.external, sample, tree, ...(operator && { operator: operator.url }) }, output),
+          : formatData(
+              { kubeconfig: cluster.kubeconfigPath, external: cluster.external, sample, tree, ...(operator && { operator: operator.url }) },
+              output,
+            ),
       );
       if (!once) {
         progress(cluster.external ? 'press Ctrl-C to exit (the existing cluster keeps running)' : 'the control plane runs until Ctrl-C');

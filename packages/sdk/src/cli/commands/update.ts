@@ -1,6 +1,16 @@
 import type { Spacekit } from '../../spacekit.ts';
 import type { Organization, Space, Tenant } from '../../model/index.ts';
-import { defineCommand, type Level, type OutputFormat, OUTPUT_FLAG, outputFormat, parseRef, type Ref, RESOURCE_FLAGS, SHAPES } from '../define.ts';
+import {
+  defineCommand,
+  type Level,
+  type OutputFormat,
+  OUTPUT_FLAG,
+  outputFormat,
+  parseRef,
+  type Ref,
+  RESOURCE_FLAGS,
+  SHAPES,
+} from '../define.ts';
 import { UsageError } from '../errors.ts';
 import { mergeResources, resourcesFromFlags } from '../resources.ts';
 import { type SpaceChanges, SPACE_SETTINGS_FLAGS, spaceSettings } from '../space-flags.ts';
@@ -16,7 +26,13 @@ export interface UpdateCommand {
 const UPDATE_FLAGS = { ...RESOURCE_FLAGS, ...OUTPUT_FLAG } as const;
 const UPDATE_SPACE_FLAGS = { ...RESOURCE_FLAGS, ...SPACE_SETTINGS_FLAGS, ...OUTPUT_FLAG } as const;
 
-function updateFor(lvl: Level, word: string, operands: string, flags: typeof UPDATE_FLAGS | typeof UPDATE_SPACE_FLAGS, aliases: readonly string[] = []) {
+function updateFor(
+  lvl: Level,
+  word: string,
+  operands: string,
+  flags: typeof UPDATE_FLAGS | typeof UPDATE_SPACE_FLAGS,
+  aliases: readonly string[] = [],
+) {
   const changeable = Object.keys(flags)
     .filter((f) => f !== 'output')
     .map((f) => `--${f}`);
@@ -26,13 +42,15 @@ function updateFor(lvl: Level, word: string, operands: string, flags: typeof UPD
     aliases,
     operands,
     arity: { min: 1, max: 1, what: SHAPES[lvl].shape },
-    summary: lvl === 'space' ? 'resize (other resources keep their values) or change its settings' : 'resize (other resources keep their values)',
+    summary:
+      lvl === 'space' ? 'resize (other resources keep their values) or change its settings' : 'resize (other resources keep their values)',
     flags: flags as typeof UPDATE_SPACE_FLAGS,
     parse({ values: v, operands: [path = ''], lead }): UpdateCommand {
       const ref = parseRef(path, lvl);
       const resources = resourcesFromFlags(v);
       const space = lvl === 'space' ? spaceSettings(v) : {};
-      if (Object.keys(resources).length === 0 && Object.keys(space).length === 0) throw new UsageError(`${lead} needs something to change: ${listed}`);
+      if (Object.keys(resources).length === 0 && Object.keys(space).length === 0)
+        throw new UsageError(`${lead} needs something to change: ${listed}`);
       return { command: 'update', output: outputFormat(v.output), ref, resources, space };
     },
     async run(c, { connect, print }) {

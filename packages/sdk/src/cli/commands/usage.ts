@@ -1,7 +1,18 @@
 import type { UsageScope } from '../../usage/index.ts';
 import type { Spacekit } from '../../spacekit.ts';
 import type { TreeNode } from '../tree.ts';
-import { choice, defaultMeterDir, defineCommand, duration, type OutputFormat, OUTPUT_FLAG, outputFormat, parsePath, type Ref, type CommandContext } from '../define.ts';
+import {
+  choice,
+  defaultMeterDir,
+  defineCommand,
+  duration,
+  type OutputFormat,
+  OUTPUT_FLAG,
+  outputFormat,
+  parsePath,
+  type Ref,
+  type CommandContext,
+} from '../define.ts';
 import { CliError, UsageError } from '../errors.ts';
 
 export interface UsageCommand {
@@ -34,7 +45,12 @@ export const usage = defineCommand({
   summary: 'used, allocated and budget per resource at every level; --watch keeps it live',
   flags: { watch: { type: 'boolean', short: 'w' }, ...OUTPUT_FLAG },
   parse({ values, operands: [path] }): UsageCommand {
-    return { command: 'usage', output: outputFormat(values.output), watch: values.watch ?? false, ...(path !== undefined && { ref: parsePath(path) }) };
+    return {
+      command: 'usage',
+      output: outputFormat(values.output),
+      watch: values.watch ?? false,
+      ...(path !== undefined && { ref: parsePath(path) }),
+    };
   },
   async run(c, context) {
     return showUsage(await context.connect(), c, context);
@@ -83,7 +99,13 @@ async function showUsage(kit: Spacekit, { ref, watch, output }: UsageCommand, { 
   const show = (roots: TreeNode[], at: string) => {
     if (output !== 'text') {
       // Watching as data: one document per change (JSON lines, or YAML documents).
-      io.stdout(watch ? (output === 'json' ? `${JSON.stringify({ at, usage: roots })}\n` : `---\n${formatData({ at, usage: roots }, 'yaml')}`) : formatData(ref ? roots[0] : roots, output));
+      io.stdout(
+        watch
+          ? output === 'json'
+            ? `${JSON.stringify({ at, usage: roots })}\n`
+            : `---\n${formatData({ at, usage: roots }, 'yaml')}`
+          : formatData(ref ? roots[0] : roots, output),
+      );
       return;
     }
     const table = formatUsage(roots);
@@ -97,7 +119,9 @@ async function showUsage(kit: Spacekit, { ref, watch, output }: UsageCommand, { 
   }
   const scopes: UsageScope[] = ref
     ? [scopeOf(ref)]
-    : (await kit.organizations.list()).map((o) => ({ organization: o.metadata.name })).sort((a, b) => a.organization.localeCompare(b.organization));
+    : (await kit.organizations.list())
+        .map((o) => ({ organization: o.metadata.name }))
+        .sort((a, b) => a.organization.localeCompare(b.organization));
   if (scopes.length === 0) {
     io.stdout(formatUsage([]));
     return 0;
@@ -126,7 +150,9 @@ async function report(c: UsageReportCommand, io: CommandContext['io']): Promise<
     try {
       response = await fetch(url);
     } catch (err) {
-      throw new CliError(`cannot reach the operator at ${c.operatorUrl}: ${(err as Error).message}; is it running (spacekit operator), or port-forwarded?`);
+      throw new CliError(
+        `cannot reach the operator at ${c.operatorUrl}: ${(err as Error).message}; is it running (spacekit operator), or port-forwarded?`,
+      );
     }
     const body = await response.text();
     if (!response.ok) throw new CliError(`the operator at ${c.operatorUrl} refused the report (${response.status}): ${body.trim()}`);
@@ -135,7 +161,9 @@ async function report(c: UsageReportCommand, io: CommandContext['io']): Promise<
   }
   const { existsSync } = await import('node:fs');
   if (!existsSync(c.store)) {
-    throw new CliError(`no meter records in ${c.store}: start an operator with metering (spacekit operator --meter-dir ${c.store}), or point --store at its directory`);
+    throw new CliError(
+      `no meter records in ${c.store}: start an operator with metering (spacekit operator --meter-dir ${c.store}), or point --store at its directory`,
+    );
   }
   const { FileMeterStore, formatGapsNotice, formatReport, readReport } = await import('../../meter/index.ts');
   const to = Date.now();

@@ -9,7 +9,11 @@ describe('structuralProblems', () => {
     ['a $ref', { type: 'object', properties: { a: { $ref: '#/x' } } }, 'forbidden keyword $ref'],
     ['additionalProperties: false', { type: 'object', additionalProperties: false }, 'not a schema'],
     ['properties beside additionalProperties', { type: 'object', properties: {}, additionalProperties: { type: 'string' } }, 'both'],
-    ['a typed anyOf branch with metadata', { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer', description: 'x' }, { type: 'string' }] }, 'carries'],
+    [
+      'a typed anyOf branch with metadata',
+      { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer', description: 'x' }, { type: 'string' }] },
+      'carries',
+    ],
     ['anyOf outside int-or-string', { type: 'string', anyOf: [{ minLength: 1 }] }, 'outside'],
     ['a default that would be pruned', { type: 'object', default: { a: 1 }, properties: {} }, 'would be pruned'],
     ['a default of the wrong type', { type: 'string', default: 1 }, 'not of type string'],

@@ -5,14 +5,45 @@ const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolea
 
 // The JSONSchemaProps fields a structural schema may use; everything else (`$ref`, `$schema`, `definitions`, `const`, `allOf`, `oneOf`, `not`, `uniqueItems`, ...) is a problem.
 const ALLOWED = new Set([
-  'type', 'format', 'title', 'description', 'nullable', 'enum', 'default', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'minProperties',
-  'maxProperties', 'required', 'properties', 'additionalProperties', 'items', 'anyOf',
-  'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields',
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'default',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'required',
+  'properties',
+  'additionalProperties',
+  'items',
+  'anyOf',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields',
 ]);
 
 // Inside anyOf only validation is allowed; int-or-string additionally allows its two bare type branches.
-const NOT_IN_BRANCHES = ['type', 'description', 'title', 'default', 'nullable', 'additionalProperties', 'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields'];
+const NOT_IN_BRANCHES = [
+  'type',
+  'description',
+  'title',
+  'default',
+  'nullable',
+  'additionalProperties',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields',
+];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,7 +58,8 @@ function anyOfProblems(node: Record<string, unknown>, path: string): string[] {
   for (const [index, branch] of (Array.isArray(anyOf) ? anyOf : []).entries()) {
     if (!isObject(branch)) continue;
     const extra = Object.keys(branch).filter((key) => key !== 'type' && NOT_IN_BRANCHES.includes(key));
-    if (extra.length > 0 || Object.keys(branch).length !== 1) problems.push(`${path}.anyOf[${index}]: carries ${Object.keys(branch).join(', ')}`);
+    if (extra.length > 0 || Object.keys(branch).length !== 1)
+      problems.push(`${path}.anyOf[${index}]: carries ${Object.keys(branch).join(', ')}`);
   }
   return problems;
 }
@@ -46,7 +78,8 @@ function nodeProblems(node: unknown, path: string): string[] {
 
   const { properties, additionalProperties, items, required } = node;
   if (properties !== undefined && additionalProperties !== undefined) problems.push(`${path}: both properties and additionalProperties`);
-  if ((properties !== undefined || additionalProperties !== undefined) && type !== 'object') problems.push(`${path}: object keywords without type object`);
+  if ((properties !== undefined || additionalProperties !== undefined) && type !== 'object')
+    problems.push(`${path}: object keywords without type object`);
   if (additionalProperties !== undefined && !isObject(additionalProperties)) problems.push(`${path}: additionalProperties is not a schema`);
   if ((items === undefined) !== (type !== 'array')) problems.push(`${path}: items and type array must go together`);
   if (Array.isArray(required)) {
@@ -62,7 +95,8 @@ function nodeProblems(node: unknown, path: string): string[] {
     for (const value of values) problems.push(...validate(value, rest as StructuralSchema, `${path}.enum`));
   }
 
-  if (isObject(properties)) for (const [name, child] of Object.entries(properties)) problems.push(...nodeProblems(child, `${path}.${name}`));
+  if (isObject(properties))
+    for (const [name, child] of Object.entries(properties)) problems.push(...nodeProblems(child, `${path}.${name}`));
   if (isObject(additionalProperties)) problems.push(...nodeProblems(additionalProperties, `${path}[*]`));
   if (items !== undefined) problems.push(...nodeProblems(items, `${path}[]`));
   return problems;

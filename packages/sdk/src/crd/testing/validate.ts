@@ -50,7 +50,8 @@ function objectProblems(value: Record<string, unknown>, schema: StructuralSchema
 export function validate(value: unknown, schema: StructuralSchema, path = ''): string[] {
   if (value === null && schema.nullable === true) return [];
   if (schema['x-kubernetes-int-or-string'] === true) {
-    if (typeOf(value) !== 'integer' && typeof value !== 'string') return [`${path}: ${JSON.stringify(value)} is not an integer or a string`];
+    if (typeOf(value) !== 'integer' && typeof value !== 'string')
+      return [`${path}: ${JSON.stringify(value)} is not an integer or a string`];
     return scalarProblems(value, schema, path);
   }
   if (schema.type === undefined) return [];

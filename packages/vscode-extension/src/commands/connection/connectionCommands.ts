@@ -11,13 +11,19 @@ export async function switchContext(container: Container): Promise<void> {
   let current: string;
   try {
     const { kit } = await container.connection.current();
-    contexts = kit.kubeConfig.getContexts().map((c) => ({ name: c.name, cluster: c.cluster, ...(c.namespace !== undefined && { namespace: c.namespace }) }));
+    contexts = kit.kubeConfig
+      .getContexts()
+      .map((c) => ({ name: c.name, cluster: c.cluster, ...(c.namespace !== undefined && { namespace: c.namespace }) }));
     current = kit.kubeConfig.getCurrentContext();
   } catch (err) {
     await reportError(container.log, 'read the kubeconfig', err);
     return;
   }
-  const follow = { label: '$(sync) Follow the kubeconfig', description: "its current-context, as kubectl and the Kubernetes extension set it", context: '' };
+  const follow = {
+    label: '$(sync) Follow the kubeconfig',
+    description: 'its current-context, as kubectl and the Kubernetes extension set it',
+    context: '',
+  };
   const items = [
     follow,
     ...contexts.map((c) => ({
@@ -34,12 +40,22 @@ export async function switchContext(container: Container): Promise<void> {
 /** Chooses the kubeconfig file, kept in `spacekit.kubeconfig` (empty: the Kubernetes extension's, `$KUBECONFIG`, `~/.kube/config`). */
 export async function selectKubeconfig(container: Container): Promise<void> {
   const browse = { label: '$(folder-opened) Browse…', value: 'browse' };
-  const reset = { label: '$(discard) Use the default', description: "the Kubernetes extension's kubeconfig, $KUBECONFIG or ~/.kube/config", value: 'reset' };
-  const picked = await vscode.window.showQuickPick([browse, reset], { placeHolder: `Kubeconfig for Spacekit (now ${container.settings().kubeconfig || 'the default'})` });
+  const reset = {
+    label: '$(discard) Use the default',
+    description: "the Kubernetes extension's kubeconfig, $KUBECONFIG or ~/.kube/config",
+    value: 'reset',
+  };
+  const picked = await vscode.window.showQuickPick([browse, reset], {
+    placeHolder: `Kubeconfig for Spacekit (now ${container.settings().kubeconfig || 'the default'})`,
+  });
   if (!picked) return;
   let value = '';
   if (picked.value === 'browse') {
-    const files = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.Uri.file(`${homedir()}/.kube`), title: 'Select a kubeconfig' });
+    const files = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      defaultUri: vscode.Uri.file(`${homedir()}/.kube`),
+      title: 'Select a kubeconfig',
+    });
     const file = files?.[0];
     if (!file) return;
     value = file.fsPath;
@@ -74,7 +90,9 @@ export async function addScope(container: Container): Promise<void> {
   }
   try {
     const { kit } = await container.connection.current();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${scopeLabel(parsed.scope)}` }, () => kit.usage.snapshot(parsed.scope));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${scopeLabel(parsed.scope)}` }, () =>
+      kit.usage.snapshot(parsed.scope),
+    );
   } catch (err) {
     await reportError(container.log, `add ${scopeLabel(parsed.scope)} as a scope`, err);
     return;
@@ -95,5 +113,9 @@ export async function removeScope(container: Container): Promise<void> {
   );
   if (!picked || picked.length === 0) return;
   const removed = new Set(picked.map((p) => p.label));
-  await vscode.workspace.getConfiguration(SECTION).update('scopes', scopes.filter((s) => !removed.has(s)), vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration(SECTION).update(
+    'scopes',
+    scopes.filter((s) => !removed.has(s)),
+    vscode.ConfigurationTarget.Global,
+  );
 }

@@ -63,7 +63,9 @@ export async function createSpace(container: Container, arg?: unknown): Promise<
     const owner = `tenant ${chosen.organization}/${chosen.tenant}`;
     if (!room) {
       try {
-        room = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the budget of ${owner}` }, () => tenantRoom(kit, chosen));
+        room = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the budget of ${owner}` }, () =>
+          tenantRoom(kit, chosen),
+        );
       } catch (err) {
         await reportError(container.log, `read the budget of ${owner}`, err);
         return;
@@ -102,7 +104,12 @@ export async function createSpace(container: Container, arg?: unknown): Promise<
     }
     if (step === 4) {
       const items = SANDBOX_CHOICES.map((c) => ({ label: c.sandbox, detail: c.detail, sandbox: c.sandbox }));
-      const answer = await pickStep({ ...position, items, placeholder: 'Sandbox for the pods', active: items.find((i) => i.sandbox === sandbox) });
+      const answer = await pickStep({
+        ...position,
+        items,
+        placeholder: 'Sandbox for the pods',
+        active: items.find((i) => i.sandbox === sandbox),
+      });
       if (answer === undefined) return;
       if (answer === BACK) {
         step = 3;
@@ -113,7 +120,12 @@ export async function createSpace(container: Container, arg?: unknown): Promise<
       continue;
     }
     const items = NETWORK_CHOICES.map((c) => ({ label: c.preset, detail: c.detail, preset: c.preset }));
-    const answer = await pickStep({ ...position, items, placeholder: 'Who may connect to its pods', active: items.find((i) => i.preset === network) });
+    const answer = await pickStep({
+      ...position,
+      items,
+      placeholder: 'Who may connect to its pods',
+      active: items.find((i) => i.preset === network),
+    });
     if (answer === undefined) return;
     if (answer === BACK) {
       step = 4;
@@ -164,7 +176,11 @@ async function provision(container: Container, input: ReturnType<typeof createIn
     );
     container.log.info(`space ${key} is Ready in namespace ${space.status?.namespace}`);
     const scope = { organization: input.organization, tenant: input.tenant, space: input.name };
-    const choice = await vscode.window.showInformationMessage(`Space ${key} is Ready (namespace ${space.status?.namespace ?? '?'}).`, 'Open Terminal', 'Open Dashboard');
+    const choice = await vscode.window.showInformationMessage(
+      `Space ${key} is Ready (namespace ${space.status?.namespace ?? '?'}).`,
+      'Open Terminal',
+      'Open Dashboard',
+    );
     if (choice === 'Open Terminal') await vscode.commands.executeCommand('spacekit.openTerminal', scope);
     if (choice === 'Open Dashboard') await vscode.commands.executeCommand('spacekit.openDashboard', scope);
   } catch (err) {

@@ -20,16 +20,22 @@ export async function deleteSpace(container: Container, arg?: unknown): Promise<
   const namespace = spaceNamespace(ref.organization, ref.tenant, ref.name);
   const confirmed = await vscode.window.showWarningMessage(
     `Delete Space ${key}?`,
-    { modal: true, detail: `Its namespace ${namespace} and everything running in it are deleted, and its allocation goes back to tenant ${ref.organization}/${ref.tenant}. This cannot be undone.` },
+    {
+      modal: true,
+      detail: `Its namespace ${namespace} and everything running in it are deleted, and its allocation goes back to tenant ${ref.organization}/${ref.tenant}. This cannot be undone.`,
+    },
     'Delete',
   );
   if (confirmed !== 'Delete') return;
   try {
     const { kit } = await container.connection.current();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting Space ${key}` }, async (progress) => {
-      progress.report({ message: `removing namespace ${namespace}…` });
-      await kit.spaces.delete(ref);
-    });
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Deleting Space ${key}` },
+      async (progress) => {
+        progress.report({ message: `removing namespace ${namespace}…` });
+        await kit.spaces.delete(ref);
+      },
+    );
     container.log.info(`space ${key} deleted`);
     void vscode.window.showInformationMessage(`Space ${key} was deleted.`);
   } catch (err) {

@@ -46,12 +46,21 @@ export async function resizeSpace(container: Container, arg?: unknown): Promise<
       );
       if (confirmed !== 'Shrink') return;
     }
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Resizing Space ${key} to ${describeSize(size)}` }, () =>
-      kit.spaces.update(ref, { resources: withSize(resources, size) }),
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Resizing Space ${key} to ${describeSize(size)}` },
+      () => kit.spaces.update(ref, { resources: withSize(resources, size) }),
     );
     container.log.info(`space ${key} resized to ${describeSize(size)}`);
     void vscode.window.showInformationMessage(`Space ${key} now has ${describeSize(size)}.`);
   } catch (err) {
-    await reportError(container.log, { doing: `resize Space ${key}`, whoCan: WHO_CAN.resizeSpace, retry: { title: 'Try Again', command: 'spacekit.resizeSpace', args: [scope] } }, err);
+    await reportError(
+      container.log,
+      {
+        doing: `resize Space ${key}`,
+        whoCan: WHO_CAN.resizeSpace,
+        retry: { title: 'Try Again', command: 'spacekit.resizeSpace', args: [scope] },
+      },
+      err,
+    );
   }
 }

@@ -30,7 +30,9 @@ export async function sizeStep(position: StepPosition, options: SizeStepOptions)
     return {
       label: size.label,
       description: describeSize(size),
-      detail: problem ? `$(error) ${problem}` : `$(check) fits; leaves ${describeAmounts(leftAfter(options.free, sizeResources(size)))} free`,
+      detail: problem
+        ? `$(error) ${problem}`
+        : `$(check) fits; leaves ${describeAmounts(leftAfter(options.free, sizeResources(size)))} free`,
       size,
       ...(problem !== undefined && { problem }),
     };

@@ -21,7 +21,13 @@ function counter(position: StepPosition): { step?: number; totalSteps?: number }
  * Resolves with the item, {@link BACK}, or undefined when dismissed.
  */
 export function pickStep<T extends vscode.QuickPickItem>(
-  position: StepPosition & { items: readonly T[]; placeholder: string; prompt?: string; active?: T | undefined; refuse?: (item: T) => string | undefined },
+  position: StepPosition & {
+    items: readonly T[];
+    placeholder: string;
+    prompt?: string;
+    active?: T | undefined;
+    refuse?: (item: T) => string | undefined;
+  },
 ): Promise<T | typeof BACK | undefined> {
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<T>();
@@ -58,7 +64,9 @@ export function pickStep<T extends vscode.QuickPickItem>(
  * `validate` has a complaint. Resolves with the text, {@link BACK}, or
  * undefined when dismissed.
  */
-export function inputStep(position: StepPosition & { prompt: string; placeholder?: string; value?: string; validate: (value: string) => string | undefined }): Promise<string | typeof BACK | undefined> {
+export function inputStep(
+  position: StepPosition & { prompt: string; placeholder?: string; value?: string; validate: (value: string) => string | undefined },
+): Promise<string | typeof BACK | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     Object.assign(box, { title: position.title, ...counter(position), prompt: position.prompt, ignoreFocusOut: true });

@@ -13,7 +13,11 @@ export interface TenantRoom {
  * (`status.usage.allocated`), plus `own` for a resize. A tenant admin may
  * read both without any cluster right.
  */
-export async function tenantRoom(kit: Spacekit, tenant: { organization: string; tenant: string }, own?: Readonly<Record<string, string | number>>): Promise<TenantRoom> {
+export async function tenantRoom(
+  kit: Spacekit,
+  tenant: { organization: string; tenant: string },
+  own?: Readonly<Record<string, string | number>>,
+): Promise<TenantRoom> {
   const ref = { organization: tenant.organization, name: tenant.tenant };
   const [budget, current, spaces] = await Promise.all([
     kit.tenants.budget(ref),

@@ -20,8 +20,9 @@ async function credentials(container: Container, scope: Scope): Promise<SpaceKub
   const ref = spaceAddress(scope);
   if (!ref) throw new Error(`${scopeKey(scope)} is not a Space`);
   const { kit } = await container.connection.current();
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Preparing a kubeconfig for Space ${scopeKey(scope)}` }, () =>
-    kit.spaces.kubeconfig(ref, { role: 'developer', expirationSeconds: container.settings().credentialsExpirationSeconds }),
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Preparing a kubeconfig for Space ${scopeKey(scope)}` },
+    () => kit.spaces.kubeconfig(ref, { role: 'developer', expirationSeconds: container.settings().credentialsExpirationSeconds }),
   );
 }
 
@@ -70,7 +71,9 @@ export async function copyKubeconfig(container: Container, arg?: unknown): Promi
   try {
     const creds = await credentials(container, scope);
     await vscode.env.clipboard.writeText(creds.kubeconfig);
-    void vscode.window.showInformationMessage(`Copied a kubeconfig for Space ${scopeKey(scope)} (namespace ${creds.namespace}, ${describeIdentity(creds)}).`);
+    void vscode.window.showInformationMessage(
+      `Copied a kubeconfig for Space ${scopeKey(scope)} (namespace ${creds.namespace}, ${describeIdentity(creds)}).`,
+    );
   } catch (err) {
     await reportError(container.log, `copy a kubeconfig for Space ${scopeKey(scope)}`, err);
   }
@@ -97,7 +100,11 @@ export async function saveKubeconfig(container: Container, arg?: unknown): Promi
   if (workTree) {
     const choice = await vscode.window.showWarningMessage(
       `Save credentials inside the Git work tree ${workTree}?`,
-      { modal: true, detail: 'The kubeconfig holds a secret (a token or your own credentials). In a Git work tree it can be committed and pushed by accident. A folder outside it, such as ~/.kube/spacekit, is safer.' },
+      {
+        modal: true,
+        detail:
+          'The kubeconfig holds a secret (a token or your own credentials). In a Git work tree it can be committed and pushed by accident. A folder outside it, such as ~/.kube/spacekit, is safer.',
+      },
       'Save Anyway',
     );
     if (choice !== 'Save Anyway') return;
@@ -107,7 +114,9 @@ export async function saveKubeconfig(container: Container, arg?: unknown): Promi
     if (destination.scheme === 'file') await writePrivate(destination.fsPath, creds.kubeconfig);
     else await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(creds.kubeconfig));
     container.log.info(`saved a kubeconfig for space ${scopeKey(scope)} to ${destination.fsPath} (${creds.identity})`);
-    void vscode.window.showInformationMessage(`Saved a kubeconfig for Space ${scopeKey(scope)} to ${destination.fsPath} (${describeIdentity(creds)}).`);
+    void vscode.window.showInformationMessage(
+      `Saved a kubeconfig for Space ${scopeKey(scope)} to ${destination.fsPath} (${describeIdentity(creds)}).`,
+    );
   } catch (err) {
     await reportError(container.log, `save a kubeconfig for Space ${scopeKey(scope)}`, err);
   }

@@ -14,11 +14,15 @@ describe('the Spaces view model', () => {
     expect(model.nodes).toEqual([]);
   });
 
-  it('replaces a scope\'s rows with each watch snapshot and tells its listeners', () => {
+  it("replaces a scope's rows with each watch snapshot and tells its listeners", () => {
     const model = new SpacesModel();
     let changes = 0;
     model.onDidChange(() => changes++);
-    model.discovered({ kind: 'ready', reaches: [{ kind: 'readable', scope, node: tenantNode('payments', [spaceNode('web')]) }], problems: [] });
+    model.discovered({
+      kind: 'ready',
+      reaches: [{ kind: 'readable', scope, node: tenantNode('payments', [spaceNode('web')]) }],
+      problems: [],
+    });
     expect(model.watchedScopes).toEqual([scope]);
     expect(model.node('acme/payments/web')?.description).toBe('cpu 0/1 · mem 0/2Gi');
     model.updated(scope, tenantNode('payments', [spaceNode('web', { 'requests.cpu': '100m' }), spaceNode('preview')]));
@@ -31,7 +35,11 @@ describe('the Spaces view model', () => {
     const model = new SpacesModel();
     let changes = 0;
     model.onDidChange(() => changes++);
-    model.discovered({ kind: 'ready', reaches: [{ kind: 'readable', scope, node: tenantNode('payments', [spaceNode('web')]) }], problems: [] });
+    model.discovered({
+      kind: 'ready',
+      reaches: [{ kind: 'readable', scope, node: tenantNode('payments', [spaceNode('web')]) }],
+      problems: [],
+    });
     const rows = model.nodes;
     model.updated(scope, tenantNode('payments', [spaceNode('web')]));
     expect(changes).toBe(1);
@@ -42,7 +50,11 @@ describe('the Spaces view model', () => {
 
   it('keeps a scope it can no longer read as a row that says so', () => {
     const model = new SpacesModel();
-    model.discovered({ kind: 'ready', reaches: [{ kind: 'readable', scope, node: tenantNode('payments', []) }], problems: ['spacekit.scopes: bad'] });
+    model.discovered({
+      kind: 'ready',
+      reaches: [{ kind: 'readable', scope, node: tenantNode('payments', []) }],
+      problems: ['spacekit.scopes: bad'],
+    });
     expect(model.message).toBe('spacekit.scopes: bad');
     model.lost(scope, 'forbidden now');
     expect(model.watchedScopes).toEqual([]);

@@ -140,7 +140,12 @@ export class DashboardPanel implements vscode.Disposable {
       if (signal.aborted) return;
       this.#log.error(`dashboard: cannot watch ${scopeLabel(this.scope)}`, err);
       this.#latest = undefined;
-      this.#problem = err instanceof ForbiddenError ? `You may no longer read ${scopeLabel(this.scope)}.` : err instanceof Error ? err.message : String(err);
+      this.#problem =
+        err instanceof ForbiddenError
+          ? `You may no longer read ${scopeLabel(this.scope)}.`
+          : err instanceof Error
+            ? err.message
+            : String(err);
       await this.#show();
     }
   }
@@ -157,7 +162,7 @@ export class DashboardPanel implements vscode.Disposable {
       this.#log.warn(`dashboard: no metered report for ${scopeLabel(this.scope)}: ${message}`);
       const reason =
         err instanceof ForbiddenError && !operatorUrl
-          ? 'Metered usage comes from the operator, through the API server\'s service proxy, which your account may not use (cluster admins can). Set spacekit.operatorUrl to the operator\'s address (for example a port-forward) to read it directly. Live usage above is not affected.'
+          ? "Metered usage comes from the operator, through the API server's service proxy, which your account may not use (cluster admins can). Set spacekit.operatorUrl to the operator's address (for example a port-forward) to read it directly. Live usage above is not affected."
           : `Metered usage is not available: ${message}. Live usage above is not affected.`;
       await this.#post({ type: 'reportUnavailable', since, reason });
     }

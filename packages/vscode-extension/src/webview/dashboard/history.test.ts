@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spaceNode, tenantNode } from '../../testing/fixtures.ts';
 import { UsageHistory } from './history.ts';
 
-describe('the session\'s usage history', () => {
+describe("the session's usage history", () => {
   const tenant = { organization: 'acme', tenant: 'payments' };
   const web = { ...tenant, space: 'web' };
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, dashboardHtml, makeNonce } from './html.ts';
 
-const page = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'n0nce', scriptUri: 'https://x/dashboard.js', styleUri: 'https://x/dashboard.css', codiconsUri: 'https://x/codicon.css', title: 'space acme/payments/<web>' };
+const page = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  nonce: 'n0nce',
+  scriptUri: 'https://x/dashboard.js',
+  styleUri: 'https://x/dashboard.css',
+  codiconsUri: 'https://x/codicon.css',
+  title: 'space acme/payments/<web>',
+};
 
 describe('the dashboard page', () => {
   it('has a strict Content Security Policy: nothing by default, own files only, the one script by nonce', () => {

@@ -21,7 +21,13 @@ export function makeNonce(): string {
  * eval, no network: the page gets its data as messages.
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [`default-src 'none'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `img-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return [
+    `default-src 'none'`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
 }
 
 // Attributes are double-quoted, so single quotes (the CSP's 'none') stay as they are.

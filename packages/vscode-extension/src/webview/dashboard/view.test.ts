@@ -6,7 +6,15 @@ import { appendHistory, barsOf, dashboardView, HISTORY_LIMIT, percent, reportVie
 describe('the dashboard model', () => {
   it('gives bars as percentages of the budget: used, and allocated for parents', () => {
     const bars = barsOf(tenantNode('payments', [], { used: { 'requests.cpu': '1' } }));
-    expect(bars[0]).toMatchObject({ label: 'cpu', used: '1', allocated: '2', budget: '4', usedPercent: 25, allocatedPercent: 50, over: false });
+    expect(bars[0]).toMatchObject({
+      label: 'cpu',
+      used: '1',
+      allocated: '2',
+      budget: '4',
+      usedPercent: 25,
+      allocatedPercent: 50,
+      over: false,
+    });
     expect(barsOf(spaceNode('web', { 'requests.cpu': '1500m' }))[0]).toMatchObject({ usedPercent: 150, over: true });
   });
 
@@ -26,13 +34,18 @@ describe('the dashboard model', () => {
   });
 
   it('lists the children of a parent with their usage', () => {
-    const view = dashboardView({ organization: 'acme', tenant: 'payments' }, tenantNode('payments', [spaceNode('web', { 'requests.cpu': '100m' })]), '2026-01-01T00:00:00Z', []);
+    const view = dashboardView(
+      { organization: 'acme', tenant: 'payments' },
+      tenantNode('payments', [spaceNode('web', { 'requests.cpu': '100m' })]),
+      '2026-01-01T00:00:00Z',
+      [],
+    );
     expect(view.title).toBe('Tenant acme/payments');
     expect(view.children).toEqual([{ kind: 'Space', name: 'web', state: 'ready', summary: 'cpu 100m/1 · mem 0/2Gi' }]);
     expect(view.charted.map((c) => c.label)).toEqual(['cpu', 'mem']);
   });
 
-  it('picks the scope\'s row of a metered report, CPU first, leaving out unused extras', () => {
+  it("picks the scope's row of a metered report, CPU first, leaving out unused extras", () => {
     const report: MeteredReport = {
       by: 'space',
       window: { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', durationMs: 86_400_000 },
@@ -42,7 +55,12 @@ describe('the dashboard model', () => {
       integralUnit: 'minutes',
       unreadableRecords: 0,
       rows: [
-        { organization: 'acme', tenant: 'payments', space: 'api', usage: { 'requests.cpu': { value: 9, unit: 'core-minutes', integral: '9' } } },
+        {
+          organization: 'acme',
+          tenant: 'payments',
+          space: 'api',
+          usage: { 'requests.cpu': { value: 9, unit: 'core-minutes', integral: '9' } },
+        },
         {
           organization: 'acme',
           tenant: 'payments',
@@ -56,7 +74,10 @@ describe('the dashboard model', () => {
       ],
     };
     const view = reportView(report, { organization: 'acme', tenant: 'payments', space: 'web' }, '24h');
-    expect(view.rows).toEqual([{ label: 'cpu', value: '123', unit: 'core-minutes' }, { label: 'mem', value: '0.13', unit: 'GiB-minutes' }]);
+    expect(view.rows).toEqual([
+      { label: 'cpu', value: '123', unit: 'core-minutes' },
+      { label: 'mem', value: '0.13', unit: 'GiB-minutes' },
+    ]);
     expect(view.coveragePercent).toBe(50);
     expect(view.notice).toBe('12h the operator was not running');
     expect(reportView(report, { organization: 'other' }, '1h').rows).toEqual([]);

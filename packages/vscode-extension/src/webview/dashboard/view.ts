@@ -4,7 +4,14 @@ import { resourceRows, shortName, SUMMARY_RESOURCES, usageSummary } from '../../
 import { stateOf } from '../../model/viewTree.ts';
 import type { BarView, DashboardView, HistoryPoint, ReportPeriod, ReportView } from './protocol.ts';
 
-const STATE_TEXT = { ready: 'Ready', provisioning: 'Provisioning', overBudget: 'Over budget', failed: 'Failed', terminating: 'Deleting', unreadable: 'No access' } as const;
+const STATE_TEXT = {
+  ready: 'Ready',
+  provisioning: 'Provisioning',
+  overBudget: 'Over budget',
+  failed: 'Failed',
+  terminating: 'Deleting',
+  unreadable: 'No access',
+} as const;
 
 /** `part` as a percentage of `whole`, to one decimal; undefined without a whole. */
 export function percent(part: bigint, whole: bigint | undefined): number | undefined {
@@ -39,13 +46,20 @@ export const HISTORY_LIMIT = 240;
 export function appendHistory(history: readonly HistoryPoint[], node: TreeNode, at: number): HistoryPoint[] {
   const values: Record<string, number> = {};
   for (const bar of barsOf(node)) {
-    if ((SUMMARY_RESOURCES as readonly string[]).includes(bar.resource) && bar.usedPercent !== undefined) values[bar.resource] = bar.usedPercent;
+    if ((SUMMARY_RESOURCES as readonly string[]).includes(bar.resource) && bar.usedPercent !== undefined)
+      values[bar.resource] = bar.usedPercent;
   }
   return [...history, { at, percent: values }].slice(-HISTORY_LIMIT);
 }
 
 /** Everything the dashboard shows for a snapshot. */
-export function dashboardView(scope: Scope, node: TreeNode, at: string, history: readonly HistoryPoint[], historySince?: number): DashboardView {
+export function dashboardView(
+  scope: Scope,
+  node: TreeNode,
+  at: string,
+  history: readonly HistoryPoint[],
+  historySince?: number,
+): DashboardView {
   const state = stateOf(node);
   const bars = barsOf(node);
   return {
@@ -57,8 +71,15 @@ export function dashboardView(scope: Scope, node: TreeNode, at: string, history:
     ...(node.message !== undefined && { message: node.message }),
     at,
     bars,
-    children: node.children.map((child) => ({ kind: child.kind, name: child.name, state: stateOf(child), summary: usageSummary(child) || 'no budget' })),
-    charted: bars.filter((b) => (SUMMARY_RESOURCES as readonly string[]).includes(b.resource) && b.usedPercent !== undefined).map((b) => ({ resource: b.resource, label: b.label })),
+    children: node.children.map((child) => ({
+      kind: child.kind,
+      name: child.name,
+      state: stateOf(child),
+      summary: usageSummary(child) || 'no budget',
+    })),
+    charted: bars
+      .filter((b) => (SUMMARY_RESOURCES as readonly string[]).includes(b.resource) && b.usedPercent !== undefined)
+      .map((b) => ({ resource: b.resource, label: b.label })),
     history: [...history],
     ...(historySince !== undefined && { historySince: new Date(historySince).toISOString() }),
   };
@@ -71,7 +92,10 @@ export function dashboardView(scope: Scope, node: TreeNode, at: string, history:
  */
 export function reportView(report: MeteredReport, scope: Scope, since: ReportPeriod): ReportView {
   const row = report.rows.find(
-    (r) => r.organization === scope.organization && (scope.tenant === undefined || r.tenant === scope.tenant) && (scope.space === undefined || r.space === scope.space),
+    (r) =>
+      r.organization === scope.organization &&
+      (scope.tenant === undefined || r.tenant === scope.tenant) &&
+      (scope.space === undefined || r.space === scope.space),
   );
   const rows = Object.entries(row?.usage ?? {})
     // CPU and memory always; other resources (NodePorts, LoadBalancers…) only when something was used.

@@ -21,7 +21,12 @@ export function yTop(history: readonly HistoryPoint[]): number {
  * `minimumMs` long (so that a new dashboard does not stretch a few seconds
  * across the whole width) and at most `windowMs`.
  */
-export function timeSpan(history: readonly HistoryPoint[], now: number, windowMs: number, minimumMs = Math.min(windowMs, 60_000)): { from: number; to: number } {
+export function timeSpan(
+  history: readonly HistoryPoint[],
+  now: number,
+  windowMs: number,
+  minimumMs = Math.min(windowMs, 60_000),
+): { from: number; to: number } {
   const first = history[0]?.at ?? now;
   const from = Math.max(Math.min(first, now - minimumMs), now - windowMs);
   return { from, to: Math.max(now, from + 1) };

@@ -19,7 +19,7 @@ const STATE_ICONS: Record<DashboardView['state'], string> = {
 };
 
 let current: DashboardView | undefined;
-let period: ReportPeriod = ((vscode.getState() as { period?: ReportPeriod } | undefined)?.period) ?? '24h';
+let period: ReportPeriod = (vscode.getState() as { period?: ReportPeriod } | undefined)?.period ?? '24h';
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -27,7 +27,11 @@ const byId = <T extends HTMLElement>(id: string): T => {
   return element as T;
 };
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number>,
+  parent?: Element,
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, tag);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   parent?.appendChild(element);
@@ -45,7 +49,11 @@ function renderHeader(view: DashboardView): void {
   byId('title').textContent = view.title;
   const icon = byId('state-icon');
   icon.className = `codicon codicon-${STATE_ICONS[view.state]} state-${view.state}${view.state === 'provisioning' ? ' codicon-modifier-spin' : ''}`;
-  const parts = [view.stateText, view.namespace ? `namespace ${view.namespace}` : '', `updated ${new Date(view.at).toLocaleTimeString()}`].filter(Boolean);
+  const parts = [
+    view.stateText,
+    view.namespace ? `namespace ${view.namespace}` : '',
+    `updated ${new Date(view.at).toLocaleTimeString()}`,
+  ].filter(Boolean);
   byId('subtitle').textContent = parts.join(' · ');
   const problem = byId('problem');
   problem.hidden = !view.message;
@@ -57,9 +65,16 @@ function renderBar(bar: BarView): HTMLElement {
   row.className = `bar-row${bar.over ? ' over' : ''}`;
   row.dataset.resource = bar.resource;
   row.appendChild(html('span', bar.label, 'bar-label'));
-  const track = svg('svg', { class: 'bar', viewBox: '0 0 100 10', preserveAspectRatio: 'none', role: 'img', 'aria-label': `${bar.label} used ${bar.used} of ${bar.budget ?? 'no budget'}` });
+  const track = svg('svg', {
+    class: 'bar',
+    viewBox: '0 0 100 10',
+    preserveAspectRatio: 'none',
+    role: 'img',
+    'aria-label': `${bar.label} used ${bar.used} of ${bar.budget ?? 'no budget'}`,
+  });
   svg('rect', { class: 'budget', x: 0, y: 0, width: 100, height: 10 }, track);
-  if (bar.allocatedPercent !== undefined) svg('rect', { class: 'allocated', x: 0, y: 0, width: Math.min(bar.allocatedPercent, 100), height: 10 }, track);
+  if (bar.allocatedPercent !== undefined)
+    svg('rect', { class: 'allocated', x: 0, y: 0, width: Math.min(bar.allocatedPercent, 100), height: 10 }, track);
   svg('rect', { class: 'used', x: 0, y: 2.5, width: Math.min(bar.usedPercent ?? 0, 100), height: 5 }, track);
   row.appendChild(track);
   const numbers = [`used ${bar.used}`];
@@ -79,7 +94,12 @@ function renderBars(view: DashboardView): void {
 function renderChart(view: DashboardView): void {
   const chart = byId('chart');
   const box: ChartBox = { width: 600, height: 160, left: 36, right: 8, top: 8, bottom: 20 };
-  const root = svg('svg', { viewBox: `0 0 ${box.width} ${box.height}`, class: 'chart-svg', role: 'img', 'aria-label': 'Use as a percentage of budget over the last 30 minutes' });
+  const root = svg('svg', {
+    viewBox: `0 0 ${box.width} ${box.height}`,
+    class: 'chart-svg',
+    role: 'img',
+    'aria-label': 'Use as a percentage of budget over the last 30 minutes',
+  });
   const top = yTop(view.history);
   for (const level of [0, 50, 100, top].filter((v, i, all) => all.indexOf(v) === i && v <= top)) {
     const y = box.top + (1 - level / top) * (box.height - box.top - box.bottom);
@@ -93,7 +113,16 @@ function renderChart(view: DashboardView): void {
   view.charted.forEach((series, index) => {
     const last = view.history.findLast((p) => p.percent[series.resource] !== undefined)?.percent[series.resource];
     // The value the line ends on, for assistive technology and tests: the chart must end where usage is now.
-    svg('polyline', { class: `series series-${index}`, points: stepPoints(view.history, series.resource, now, CHART_WINDOW_MS, box), 'data-resource': series.resource, 'data-last-percent': last ?? '' }, root);
+    svg(
+      'polyline',
+      {
+        class: `series series-${index}`,
+        points: stepPoints(view.history, series.resource, now, CHART_WINDOW_MS, box),
+        'data-resource': series.resource,
+        'data-last-percent': last ?? '',
+      },
+      root,
+    );
   });
   const legend = document.createElement('p');
   legend.className = 'legend';
@@ -136,7 +165,11 @@ function renderReport(report: ReportView): void {
   });
   const table = document.createElement('table');
   table.replaceChildren(...rows);
-  const summary = html('p', `${new Date(report.from).toLocaleString()} – ${new Date(report.to).toLocaleString()} · meter coverage ${report.coveragePercent}%`, 'muted');
+  const summary = html(
+    'p',
+    `${new Date(report.from).toLocaleString()} – ${new Date(report.to).toLocaleString()} · meter coverage ${report.coveragePercent}%`,
+    'muted',
+  );
   const parts: HTMLElement[] = [rows.length > 0 ? table : html('p', 'No metered usage in this period.', 'muted'), summary];
   if (report.notice) parts.push(html('p', report.notice, 'muted'));
   target.replaceChildren(...parts);

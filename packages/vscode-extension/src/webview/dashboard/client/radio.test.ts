@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { radioTarget } from './radio.ts';
 
-describe('the period radio group\'s keys', () => {
+describe("the period radio group's keys", () => {
   it('move with the arrows, wrapping around, and jump with Home and End', () => {
     expect(radioTarget('ArrowRight', 0, 4)).toBe(1);
     expect(radioTarget('ArrowDown', 3, 4)).toBe(0);
