@@ -328,10 +328,7 @@ describe('the Spacekit extension in VS Code (code-server), as a tenant admin sig
 
     // The tenant's dashboard adds what its Spaces hold: web 1 and preview 500m of its 3 cores.
     await ui().rowAction(ui().row('Tenant payments'), 'Open Usage Dashboard');
-    await ui()
-      .webview()
-      .getByText('Tenant ' + `${org}/payments`)
-      .waitFor();
+    await ui().webview().getByText(`Tenant ${org}/payments`).waitFor();
     await ui()
       .webview()
       .locator('.bar-row[data-resource="requests.cpu"] .bar-numbers')

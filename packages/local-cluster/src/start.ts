@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ensureAddon, NODE_ADDONS } from './addons.ts';
 import { type ControlPlaneBinary, ensureControlPlaneBinary } from './binary.ts';
@@ -153,7 +154,7 @@ export async function startLocalCluster(options: StartLocalClusterOptions = {}):
 
   let ready: ReadyEvent;
   try {
-    ready = await readReadyEvent(child, exited, stderr, timeoutMs);
+    ready = await readReadyEvent(child.stdout, exited, stderr, timeoutMs);
   } catch (err) {
     await terminate(child, exited);
     throw err;
@@ -237,9 +238,9 @@ async function useExistingCluster(kubeconfigPath: string, options: StartLocalClu
   return { kubeconfigPath, kubeConfig, version, server, external: true, nodes: [], loadImage, stop, [Symbol.asyncDispose]: stop };
 }
 
-function readReadyEvent(child: ChildProcess, exited: Promise<number | null>, stderr: RingBuffer, timeoutMs: number): Promise<ReadyEvent> {
+function readReadyEvent(stdout: Readable, exited: Promise<number | null>, stderr: RingBuffer, timeoutMs: number): Promise<ReadyEvent> {
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: stdout });
     const timer = setTimeout(() => {
       reject(new LocalClusterError('START_TIMEOUT', `the local control plane did not start within ${timeoutMs / 1000}s`, stderr.tail(40)));
     }, timeoutMs);

@@ -1,6 +1,6 @@
 import type { ClusterReader } from '../cluster/index.ts';
 import type { KubeClient } from '../kube/index.ts';
-import { type KubeObject, type Owner } from '../render/index.ts';
+import type { KubeObject, Owner } from '../render/index.ts';
 import { levelNamespace, levelScans, OWNED_KINDS } from '../render/scans.ts';
 import { isSubset } from './subset.ts';
 

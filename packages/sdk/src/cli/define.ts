@@ -119,8 +119,8 @@ export function defineCommand<C extends { command: string }, const F extends Fla
  */
 export interface AnyCommandDefinition extends Omit<CommandDefinition, 'parse' | 'run' | 'unlisted'> {
   readonly unlisted?: readonly string[];
-  parse(input: ParseInput<any>): { command: string };
-  run(command: any, context: CommandContext): Promise<number>;
+  parse(input: ParseInput<Flags>): { command: string };
+  run(command: { command: string }, context: CommandContext): Promise<number>;
 }
 
 /** The command's name as the help and messages show it. */
@@ -151,7 +151,7 @@ export function parseFor<F extends Flags>(
   env: Readonly<Record<string, string | undefined>>,
 ): { global: GlobalOptions; input: ParseInput<F> } {
   const name = lead.join(' ');
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: ParseArgsOptionsConfig; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({
       args: [...argv],

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/index.ts';
 import { HttpMethod, serverMessage, statusCode } from '../kube/index.ts';
+import { jsonLines } from '../kube/json-lines.ts';
 import { type Backoff, backoffDelay } from '../util/backoff.ts';
 
 /** The least an object needs for the informer to key and version it. */
@@ -223,19 +224,12 @@ export class Informer<T extends Keyed> {
         },
         abort.signal,
       );
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      const body = response.body as unknown as AsyncIterable<Uint8Array>;
+      const active = () => {
         clearTimeout(idle);
         idle = setTimeout(stop, inactivityMs);
-        buffer += decoder.decode(chunk, { stream: true });
-        let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, newline).trim();
-          buffer = buffer.slice(newline + 1);
-          if (line) this.#apply(JSON.parse(line) as WatchEvent<T>);
-        }
-      }
+      };
+      for await (const event of jsonLines<WatchEvent<T>>(body, active)) this.#apply(event);
     } catch (err) {
       // An abort of our own (inactivity, or the caller stopping) just ends this watch.
       if (abort.signal.aborted) return;
@@ -278,7 +272,10 @@ export class Informer<T extends Keyed> {
     this.#objects.set(key, object);
     const namespace = object.metadata.namespace ?? '';
     let inNamespace = this.#byNamespace.get(namespace);
-    if (!inNamespace) this.#byNamespace.set(namespace, (inNamespace = new Map()));
+    if (!inNamespace) {
+      inNamespace = new Map();
+      this.#byNamespace.set(namespace, inNamespace);
+    }
     inNamespace.set(object.metadata.name ?? '', object);
     this.#emit(old ? { type: 'updated', object, old } : { type: 'added', object });
   }

@@ -1,5 +1,6 @@
 import { TimeoutError } from '../errors.ts';
 import type { KubeClient } from './client.ts';
+import { jsonLines } from './json-lines.ts';
 
 /** Options for {@link watchUntil}. */
 export interface WatchUntilOptions {
@@ -39,20 +40,11 @@ export async function watchUntil<T>(
         },
         abort.signal,
       );
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, newline).trim();
-          buffer = buffer.slice(newline + 1);
-          if (!line) continue;
-          const event = JSON.parse(line) as { type: string; object: T & { metadata?: { resourceVersion?: string } } };
-          if ((event.type === 'ADDED' || event.type === 'MODIFIED') && done(event.object)) return event.object;
-          if (event.object.metadata?.resourceVersion && event.type !== 'ERROR')
-            options.resourceVersion = event.object.metadata.resourceVersion;
-        }
+      type Event = { type: string; object: T & { metadata?: { resourceVersion?: string } } };
+      for await (const event of jsonLines<Event>(response.body as unknown as AsyncIterable<Uint8Array>)) {
+        if ((event.type === 'ADDED' || event.type === 'MODIFIED') && done(event.object)) return event.object;
+        if (event.object.metadata?.resourceVersion && event.type !== 'ERROR')
+          options.resourceVersion = event.object.metadata.resourceVersion;
       }
     }
   } catch (err) {

@@ -221,7 +221,7 @@ export class Controller {
     (informer as { assume(o: unknown): void }).assume(object);
   }
 
-  async #process(k: string): Promise<{ requeueAfterMs?: number } | void> {
+  async #process(k: string): Promise<{ requeueAfterMs?: number } | undefined> {
     const work = decodeWorkKey(k);
     if (!work) {
       // Only this file queues keys, so this is a bug; reconciling a guess could touch the wrong object.

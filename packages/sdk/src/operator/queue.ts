@@ -20,7 +20,7 @@ export interface WorkQueueOptions {
   maxAttempts: number;
   /** First retry delay, doubled per failure up to `maxMs`. */
   backoff: Backoff;
-  process: (key: string) => Promise<ProcessResult | void>;
+  process: (key: string) => Promise<ProcessResult | undefined>;
   onAttempt?: (end: AttemptEnd) => void;
 }
 

@@ -130,7 +130,12 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
             })
           : undefined;
       await meter?.start();
-      if (meter) log.info('metering', { dir: options.meter && options.meter.dir, intervalMs: meter.intervalMs, bucketMs: meter.bucketMs });
+      if (meter)
+        log.info('metering', {
+          dir: options.meter === false ? undefined : options.meter?.dir,
+          intervalMs: meter.intervalMs,
+          bucketMs: meter.bucketMs,
+        });
       await new Promise<void>((resolve) =>
         signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
       );
