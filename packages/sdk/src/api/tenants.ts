@@ -70,7 +70,8 @@ export class Tenants {
    * its namespace, which will hold its Spaces. An organization admin without
    * cluster rights gets the same through the operator.
    *
-   * @throws {ValidationError} {@link NameError} {@link QuotaExceededError} {@link NotFoundError} {@link ConflictError} {@link ForbiddenError}
+   * @throws {ValidationError} {@link NameError} {@link QuotaExceededError} {@link NotFoundError}
+   *   {@link ConflictError} {@link ForbiddenError}
    */
   async create(input: CreateTenantInput, options: ChangeOptions = {}): Promise<Tenant> {
     const { organization: o, name: t, labels, ...parsed } = validate(CreateTenantInputSchema, input, 'tenant');

@@ -28,7 +28,8 @@ export interface ReportOptions {
  * Why part of the window has no data:
  * - `before-metering`: before the earliest coverage the store holds;
  * - `not-metered`: the meter was stopped or crashed, or a sample failed;
- * - `not-yet-written`: after the latest coverage, where a running meter has not written its open bucket yet (it writes once per bucket) or the meter is stopped.
+ * - `not-yet-written`: after the latest coverage, where a running meter has not written its open
+ *   bucket yet (it writes once per bucket) or the meter is stopped.
  */
 export type GapKind = 'before-metering' | 'not-metered' | 'not-yet-written';
 

@@ -1,7 +1,10 @@
 import { styleForResource } from '../quantity/index.ts';
 import { compareText } from './compare.ts';
 
-/** What a resource's integral is reported in: CPU in core-minutes, bytes in GiB-minutes, counts (pods, services, `count/…`) in unit-minutes (pod-minutes for pods). */
+/**
+ * What a resource's integral is reported in: CPU in core-minutes, bytes in GiB-minutes, counts
+ * (pods, services, `count/…`) in unit-minutes (pod-minutes for pods).
+ */
 export type UsageUnit = 'core-minutes' | 'GiB-minutes' | 'unit-minutes';
 
 const MILLI_MS_PER_MINUTE = 1_000n * 60_000n;

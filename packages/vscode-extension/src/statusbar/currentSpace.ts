@@ -26,7 +26,10 @@ export function currentSpace(inputs: {
   return undefined;
 }
 
-/** The status bar's text: the Space's whole path (`acme/payments/dev`, since Space names repeat across Tenants) and its usage, with a warning icon when it is over budget or failed. */
+/**
+ * The status bar's text: the Space's whole path (`acme/payments/dev`, since Space names repeat
+ * across Tenants) and its usage, with a warning icon when it is over budget or failed.
+ */
 export function statusText(scope: Scope, node: TreeNode | undefined): string {
   const name = scopeKey(scope);
   if (!node) return `$(server-environment) ${name}`;

@@ -123,7 +123,10 @@ export class RefreshManager implements vscode.Disposable {
     }
   }
 
-  /** Asks the API server what the user may do at every readable Tenant and Space not asked about yet (a Space that appeared, a new context). */
+  /**
+   * Asks the API server what the user may do at every readable Tenant and Space not asked about
+   * yet (a Space that appeared, a new context).
+   */
   async #askRights(): Promise<void> {
     if (this.#asking || !this.live || this.#model.state !== 'ready') return;
     const scopes = this.#model.scopesWithoutRights;
