@@ -7,7 +7,7 @@
 export { connect, type ConnectOptions, type InstallOptions, type InstallResult, Spacekit } from './spacekit.ts';
 export * from './errors.ts';
 export { KubeClient, type RequestRecord, serverMessage, watchUntil, type WriteCounter } from './kube/index.ts';
-export { quotaEnforced } from './engine/space.ts';
+export { quotaEnforced } from './engine/space-decision.ts';
 export * from './model/index.ts';
 export { CreateSpaceInputSchema } from './api/inputs.ts';
 export type {

@@ -3,7 +3,7 @@ import { checkAllocation } from '../budget/budget.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
 import { canonicalResources, ledgerOf, type ParentRef } from '../engine/allocation.ts';
 import { onConflictRetry } from '../cluster/index.ts';
-import { type QuotaObject, quotaEnforced } from '../engine/space.ts';
+import { type QuotaObject, quotaEnforced } from '../engine/space-decision.ts';
 import { type KubeClient, statusCode, watchUntil } from '../kube/index.ts';
 import { OBJECT_NAMES } from '../render/index.ts';
 import { backoffDelay } from '../util/backoff.ts';

@@ -4,7 +4,8 @@ import { finalizeSpace } from '../engine/finalize.ts';
 import { release, reserveInProcess } from '../engine/allocation.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { tenantLedger } from '../engine/ledgers.ts';
-import { policyIssues, reconcileSpace } from '../engine/space.ts';
+import { reconcileSpace } from '../engine/space.ts';
+import { policyIssues } from '../engine/space-decision.ts';
 import { CLEANUP_FINALIZER } from '../cluster/index.ts';
 import { statusCode, toSpacekitError } from '../kube/index.ts';
 import {

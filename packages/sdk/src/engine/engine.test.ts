@@ -4,7 +4,7 @@ import { organizationFixture, spaceFixture, tenantFixture } from '../render/fixt
 import { expiryOf } from './expiry.ts';
 import { effectiveBudget } from './allocation.ts';
 import { overcommitCondition } from './rollup.ts';
-import { quotaEnforced } from './space.ts';
+import { quotaEnforced } from './space-decision.ts';
 import { decideStatus, type StatusDecision } from './status.ts';
 import { overBudget, sumUsed } from './usage.ts';
 

@@ -6,5 +6,6 @@ export { allocate, canonicalResources, effectiveBudget, ledgerOf, release, reser
 export { reconcileOrganization, type KnownOrganization } from './organization.ts';
 export { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
 export { organizationLedger, tenantLedger } from './ledgers.ts';
-export { type KnownSpace, policyIssues, reconcileSpace, type SpaceKey } from './space.ts';
+export { type KnownSpace, reconcileSpace, type SpaceKey } from './space.ts';
+export { policyIssues } from './space-decision.ts';
 export { reconcileTenant, type KnownTenant, type TenantKey } from './tenant.ts';

@@ -14,9 +14,6 @@ import { awaitsEnforcement, decideExpiry, decideProvisioned, decideSpace, type Q
 import { settle } from './status.ts';
 import { absent, applyOrFail, askLedger, withRequeue } from './steps.ts';
 
-// Callers import these from here, where they were before the decisions had a module of their own.
-export { policyIssues, type QuotaObject, quotaEnforced } from './space-decision.ts';
-
 /** Addresses a Space. */
 export interface SpaceKey {
   organization: string;
