@@ -278,6 +278,12 @@ describe('operator and usage commands', () => {
     expect(usageError('operator --meter-interval soon')).toMatch(/--meter-interval/);
   });
 
+  it('parses --watch-timeout as a duration, and refuses one that is not', () => {
+    expect(parse('operator --watch-timeout 5s').command).toMatchObject({ options: { watchTimeoutMs: 5_000 } });
+    expect(parse('operator').command).not.toHaveProperty('options.watchTimeoutMs');
+    expect(usageError('operator --watch-timeout soon')).toMatch(/--watch-timeout/);
+  });
+
   it('parses usage with a scope and --watch, and usage report with its window, level and source', () => {
     expect(parse('usage acme/payments --watch -o json').command).toEqual({
       command: 'usage',
