@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { allocationsOf } from '../support/allocations.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
@@ -263,7 +264,7 @@ describe('the Spacekit extension in VS Code (code-server), as a tenant admin sig
     expect(await ui().quickInputMessage()).toContain('Too big for tenant');
     await ui().page.keyboard.press('Escape');
     expect(await spaceExists(preview)).toBe(false);
-    expect((await kit.tenants.get({ organization: org, name: 'payments' })).status?.allocations?.preview).toBeUndefined();
+    expect((await allocationsOf(kit, { organization: org, tenant: 'payments' })).preview).toBeUndefined();
   });
 
   it('creates a Space through the guided flow; it appears in the tree and reaches Ready', async () => {

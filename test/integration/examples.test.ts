@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { allocationsOf } from '../support/allocations.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -320,7 +321,7 @@ describe('the example test suites', () => {
     expect(summary.testResults.map((f) => f.name)).toEqual([join(EXAMPLES, 'deploy-app.suite.ts')]);
     expect(summary).toMatchObject({ numTotalTests: 5, numPassedTests: 5, numFailedTests: 0 });
     expect(await kit.spaces.list({ organization: org, tenant: 'ci' })).toEqual([]);
-    expect((await kit.tenants.get({ organization: org, name: 'ci' })).status?.allocations ?? {}).toEqual({});
+    expect(await allocationsOf(kit, { organization: org, tenant: 'ci' })).toEqual({});
   });
 
   it('the node:test suite does the same', async () => {

@@ -1,4 +1,5 @@
 import { ApiException, CoreV1Api } from '@kubernetes/client-node';
+import { allocationsOf } from '../support/allocations.ts';
 import { connect, KubeClient, type Spacekit } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, eventually, impersonating, uniqueName } from '../support/kube.ts';
@@ -50,7 +51,7 @@ describe('ephemeral Spaces', () => {
     expect(space.status?.phase).toBe('Ready');
     const expiresAt = Date.parse(space.status?.expiresAt ?? '');
     expect(expiresAt - Date.parse(space.metadata.creationTimestamp ?? '')).toBe(5_000);
-    expect((await kit.tenants.get({ organization: org, name: 'ci' })).status?.allocations?.['run-1']).toBeDefined();
+    expect((await allocationsOf(kit, { organization: org, tenant: 'ci' }))['run-1']).toBeDefined();
 
     const core = admin.makeApiClient(CoreV1Api);
     await eventually('the expired Space to be gone', async () => ((await gone(() => kit.spaces.get(ref))) ? true : undefined), {
@@ -62,7 +63,7 @@ describe('ephemeral Spaces', () => {
     await eventually('its namespace to be gone', async () =>
       (await gone(() => core.readNamespace({ name: `${org}--ci--run-1` }))) ? true : undefined,
     );
-    expect((await kit.tenants.get({ organization: org, name: 'ci' })).status?.allocations?.['run-1']).toBeUndefined();
+    expect((await allocationsOf(kit, { organization: org, tenant: 'ci' }))['run-1']).toBeUndefined();
     const events = await core.listNamespacedEvent({ namespace: `${org}--ci` });
     expect(events.items.some((e) => e.reason === 'Expired' && e.involvedObject.name === 'run-1')).toBe(true);
   });

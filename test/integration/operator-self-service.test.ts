@@ -1,4 +1,5 @@
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { allocationsOf } from '../support/allocations.ts';
 import { connect, ForbiddenError, KubeClient, QuotaExceededError, type Space, type Spacekit, type Tenant } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, eventually, expectStatus, impersonating, uniqueName } from '../support/kube.ts';
@@ -93,9 +94,11 @@ describe('self-service through the operator', () => {
       'app.kubernetes.io/managed-by=spacekit',
     );
     expect(bindings.map((b) => (b as unknown as { subjects: { name: string }[] }).subjects[0]?.name)).toContain(tina);
-    // The tenant's ledger records the allocation, so the budget holds for every later request.
-    const tenant = await kit.tenants.get({ organization: org, name: 'payments' });
-    expect(tenant.status?.allocations?.web).toEqual({ 'requests.cpu': '1', 'requests.memory': '2Gi' });
+    // The Space records its allocation and the tenant counts it, so the budget holds for every later request.
+    expect((await allocationsOf(kit, { organization: org, tenant: 'payments' })).web).toEqual({
+      'requests.cpu': '1',
+      'requests.memory': '2Gi',
+    });
   });
 
   it('refuses an over-budget Space object in status, precisely, and makes no namespace for it', async () => {
@@ -109,7 +112,7 @@ describe('self-service through the operator', () => {
     expect(ready?.message).toMatch(/asks for requests.cpu=5, but tenant .*\/payments has only 2 free of 3 \(held by space\/web \(1\)\)/);
     expect(space.status?.conditions?.find((c) => c.type === 'QuotaExceeded')?.status).toBe('True');
     expect(await namespaceExists(`${org}--payments--huge`)).toBe(false);
-    expect((await kit.tenants.get({ organization: org, name: 'payments' })).status?.allocations?.huge).toBeUndefined();
+    expect((await allocationsOf(kit, { organization: org, tenant: 'payments' })).huge).toBeUndefined();
     await new KubeClient(as(tina)).delete(spaceObject('payments', 'huge', {}) as never);
   });
 
@@ -138,7 +141,7 @@ describe('self-service through the operator', () => {
 
     await mine.spaces.delete(ref);
     expect(await namespaceExists(`${org}--payments--api`)).toBe(false);
-    expect((await kit.tenants.get({ organization: org, name: 'payments' })).status?.allocations?.api).toBeUndefined();
+    expect((await allocationsOf(kit, { organization: org, tenant: 'payments' })).api).toBeUndefined();
   });
 
   it('lets an organization admin create and resize Tenants, within the organization budget', async () => {

@@ -708,8 +708,9 @@ async function leftovers(c: BadInput): Promise<string[]> {
   const same = (what: string, a: unknown, b: unknown) => {
     if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(`${what} changed: ${JSON.stringify(b)} → ${JSON.stringify(a)}`);
   };
-  same('tenant t1 status.allocations', now.tenant.status?.allocations, baseline.tenant.status?.allocations);
-  same('organization status.allocations', now.org.status?.allocations, baseline.org.status?.allocations);
+  same('tenant t1 status.usage.allocated', now.tenant.status?.usage?.allocated, baseline.tenant.status?.usage?.allocated);
+  same('organization status.usage.allocated', now.org.status?.usage?.allocated, baseline.org.status?.usage?.allocated);
+  same('space s1 status.allocation', now.space.status?.allocation, baseline.space.status?.allocation);
   same('organization spec', now.org.spec, baseline.org.spec);
   same('tenant t1 spec', now.tenant.spec, baseline.tenant.spec);
   same('space s1 spec', now.space.spec, baseline.space.spec);
@@ -771,8 +772,10 @@ describe('the SDK refuses bad input with a typed, actionable error and leaves no
     });
     noCollectionKit = await connect({ kubeconfig: impersonating(adminKubeConfig(), noCollectionUser) });
     baseline = await snapshot();
-    expect(baseline.tenant.status?.allocations).toEqual({ s1: { 'requests.cpu': '1', 'requests.memory': '1Gi' } });
-    expect(baseline.org.status?.allocations).toEqual({ t1: { 'requests.cpu': '2', 'requests.memory': '4Gi' } });
+    expect(baseline.space.status?.allocation).toEqual({ 'requests.cpu': '1', 'requests.memory': '1Gi' });
+    expect(baseline.tenant.status?.allocation).toEqual({ 'requests.cpu': '2', 'requests.memory': '4Gi' });
+    expect(baseline.tenant.status?.usage?.allocated).toEqual({ 'requests.cpu': '1', 'requests.memory': '1Gi' });
+    expect(baseline.org.status?.usage?.allocated).toEqual({ 'requests.cpu': '2', 'requests.memory': '4Gi' });
   });
 
   afterAll(async () => {

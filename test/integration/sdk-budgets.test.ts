@@ -3,6 +3,7 @@ import { QuotaExceededError, type Spacekit } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, uniqueName } from '../support/kube.ts';
 import { adminKit } from '../support/spacekit.ts';
+import { allocationsOf } from '../support/allocations.ts';
 
 const kc = adminKubeConfig();
 const core = kc.makeApiClient(CoreV1Api);
@@ -28,7 +29,7 @@ describe('nested budgets', () => {
     expect(err).toBeInstanceOf(QuotaExceededError);
     expect(err).toMatchObject({ resource: 'requests.cpu', requested: '1', free: '500m', budget: '2', parent: `tenant ${org}/precise` });
     expect((err as QuotaExceededError).holders).toEqual([{ name: 'space/a', amount: '1500m' }]);
-    expect((await kit.tenants.get({ organization: org, name: 'precise' })).status?.allocations).toEqual({
+    expect(await allocationsOf(kit, { organization: org, tenant: 'precise' })).toEqual({
       a: { 'requests.cpu': '1500m', 'requests.memory': '1Gi' },
     });
     await expect(core.readNamespace({ name: `${org}--precise--b` })).rejects.toMatchObject({ code: 404 });
@@ -68,7 +69,7 @@ describe('nested budgets', () => {
     for (const loser of losers) expect(loser).toBeInstanceOf(QuotaExceededError);
 
     const tenant = await kit.tenants.get({ organization: org, name: 'race' });
-    expect(Object.keys(tenant.status?.allocations ?? {}).sort()).toEqual(winners.sort());
+    expect(Object.keys(await allocationsOf(kit, { organization: org, tenant: tenant.metadata.name })).sort()).toEqual(winners.sort());
     expect(tenant.status?.usage?.allocated).toEqual({ 'requests.cpu': '3', 'requests.memory': '3Gi' });
     const namespaces = await core.listNamespace({
       labelSelector: `spacekit.dev/organization=${org},spacekit.dev/tenant=race,spacekit.dev/level=space`,
@@ -106,7 +107,7 @@ describe('budgets that change under a connection', () => {
       await kit.spaces.delete({ organization: grown, tenant: 't1', name: 'a' });
       const b = await kit.spaces.create({ organization: grown, tenant: 't1', name: 'b', resources: { cpu: 2, memory: '1Gi' } });
       expect(b.status?.phase).toBe('Ready');
-      expect(Object.keys((await kit.tenants.get({ organization: grown, name: 't1' })).status?.allocations ?? {})).toEqual(['b']);
+      expect(Object.keys(await allocationsOf(kit, { organization: grown, tenant: 't1' }))).toEqual(['b']);
     } finally {
       await kit.organizations.delete(grown);
     }
@@ -125,7 +126,7 @@ describe('creating a name that exists', () => {
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT' });
     expect((err as Error).message).toMatch(/already exists; use update/);
-    const allocations = (await kit.tenants.get({ organization: org, name: 'names' })).status?.allocations;
+    const allocations = await allocationsOf(kit, { organization: org, tenant: 'names' });
     expect(allocations?.x).toEqual({ 'requests.cpu': '2', 'requests.memory': '1Gi' });
     expect((await kit.spaces.get({ organization: org, tenant: 'names', name: 'x' })).spec.resources).toEqual({ cpu: '2', memory: '1Gi' });
   });

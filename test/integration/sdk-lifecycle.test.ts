@@ -2,6 +2,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { adminKubeConfig, uniqueName } from '../support/kube.ts';
 import { adminKit } from '../support/spacekit.ts';
+import { allocationsOf } from '../support/allocations.ts';
 
 const core = adminKubeConfig().makeApiClient(CoreV1Api);
 
@@ -21,7 +22,9 @@ describe('organization → tenant → space lifecycle', () => {
     expect(quota.spec?.hard).toMatchObject({ 'requests.cpu': '1', 'requests.memory': '2Gi', 'services.nodeports': '0' });
 
     const tenant = await kit.tenants.get({ organization: org, name: 'payments' });
-    expect(tenant.status?.allocations).toEqual({ dev: { 'requests.cpu': '1', 'requests.memory': '2Gi' } });
+    expect(await allocationsOf(kit, { organization: org, tenant: tenant.metadata.name })).toEqual({
+      dev: { 'requests.cpu': '1', 'requests.memory': '2Gi' },
+    });
     expect(tenant.status?.usage?.allocated).toEqual({ 'requests.cpu': '1', 'requests.memory': '2Gi' });
 
     const before = kit.writes;
@@ -57,7 +60,7 @@ describe('organization → tenant → space lifecycle', () => {
 
     await kit.spaces.delete(ref, { wait: false });
     // The budget is released at once, even while the namespace is still being emptied.
-    expect((await kit.tenants.get({ organization: org, name: 'web' })).status?.allocations).toEqual({});
+    expect(await allocationsOf(kit, { organization: org, tenant: 'web' })).toEqual({});
     await expect(kit.spaces.get(ref)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await kit.organizations.delete(org);
     await expect(core.readNamespace({ name: `${org}--web--quick` })).rejects.toMatchObject({ code: 404 });

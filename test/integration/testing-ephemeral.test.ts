@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { allocationsOf } from '../support/allocations.ts';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
@@ -122,7 +123,9 @@ describe('parallel workers', () => {
     }
     // All four fit exactly, and the tenant's ledger holds exactly them.
     const tenant = await kit.tenants.get({ organization: org, name: 'workers' });
-    expect(Object.keys(tenant.status?.allocations ?? {}).sort()).toEqual(ready.map((r) => r.name).sort());
+    expect(Object.keys(await allocationsOf(kit, { organization: org, tenant: tenant.metadata.name })).sort()).toEqual(
+      ready.map((r) => r.name).sort(),
+    );
     expect(await spaceNames('workers')).toEqual(ready.map((r) => r.name).sort());
     const labelled = await kit.spaces.list({ organization: org, tenant: 'workers' });
     expect(labelled.every((s) => s.metadata.labels?.[EPHEMERAL_LABEL] === 'true' && s.spec.ttl === '1h')).toBe(true);
@@ -162,7 +165,7 @@ describe('parallel workers', () => {
     // dispose() waits for the namespace, so by the time the workers have exited nothing is left.
     expect(await spaceNames('workers')).toEqual([]);
     for (const ns of namespaces) expect(await namespaceGone(ns), ns).toBe(true);
-    expect((await kit.tenants.get({ organization: org, name: 'workers' })).status?.allocations ?? {}).toEqual({});
+    expect(await allocationsOf(kit, { organization: org, tenant: 'workers' })).toEqual({});
   });
 });
 
@@ -272,7 +275,7 @@ describe('crashes and signals', () => {
     });
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(ready.expiresAt));
     await eventually('its namespace to be gone', async () => ((await namespaceGone(ready.namespace)) ? true : undefined));
-    expect((await kit.tenants.get({ organization: org, name: 'runs' })).status?.allocations?.[ready.name]).toBeUndefined();
+    expect((await allocationsOf(kit, { organization: org, tenant: 'runs' }))[ready.name]).toBeUndefined();
     const events = await core.listNamespacedEvent({ namespace: `${org}--runs` });
     expect(events.items.some((e) => e.reason === 'Expired' && e.involvedObject.name === ready.name)).toBe(true);
   });
@@ -287,7 +290,7 @@ describe('crashes and signals', () => {
     expect(worker.stderr.join('\n')).toContain(`SIGTERM: deleting 1 ephemeral Space (${ready.namespace})`);
     await eventually('the Space to be gone', async () => ((await spaceNames('runs')).length === 0 ? true : undefined));
     await eventually('its namespace to be gone', async () => ((await namespaceGone(ready.namespace)) ? true : undefined));
-    expect((await kit.tenants.get({ organization: org, name: 'runs' })).status?.allocations?.[ready.name]).toBeUndefined();
+    expect((await allocationsOf(kit, { organization: org, tenant: 'runs' }))[ready.name]).toBeUndefined();
   });
 });
 

@@ -9,7 +9,7 @@ import { Provisioning, type ProvisioningMode } from './api/mode.ts';
 import { validate } from './model/index.ts';
 import { spacekitCrds } from './crd/index.ts';
 import { engineContext, type EngineContext } from './engine/context.ts';
-import { ConflictError, NotFoundError } from './errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { INSTALL_LABEL_SELECTOR, installObjectKinds, renderInstall } from './install/index.ts';
 import { type AnyObject, KubeClient, toSpacekitError } from './kube/index.ts';
 import { type OperatorManifestOptions, OPERATOR_LABELS, operatorManifestKinds, renderOperatorManifests } from './operator/manifests.ts';
@@ -30,6 +30,12 @@ export interface ConnectOptions {
    * caller's rights allow (`auto`, the default). See {@link ProvisioningMode}.
    */
   mode?: ProvisioningMode;
+  /**
+   * How long this connection may take between reserving budget for a change and recording it in the
+   * Space or Tenant (ADR 0015); after that it gives the reservation back and the call fails, and an
+   * operator may give back one it finds after twice as long, in case this process crashed. Default 30 s.
+   */
+  reservationLeaseMs?: number;
 }
 
 const OPERATOR_SELECTOR = Object.entries(OPERATOR_LABELS)
@@ -79,10 +85,10 @@ export class Spacekit {
   readonly kubeConfig: KubeConfig;
   readonly #ctx: EngineContext;
 
-  constructor(kubeConfig: KubeConfig, settings: ClusterSettings, mode: ProvisioningMode = 'auto') {
+  constructor(kubeConfig: KubeConfig, settings: ClusterSettings, mode: ProvisioningMode = 'auto', reservationLeaseMs?: number) {
     this.kubeConfig = kubeConfig;
     this.settings = settings;
-    this.#ctx = engineContext(new KubeClient(kubeConfig), settings);
+    this.#ctx = engineContext(new KubeClient(kubeConfig), settings, reservationLeaseMs === undefined ? {} : { reservationLeaseMs });
     const provisioning = new Provisioning(this.#ctx.client, mode);
     this.spaces = new Spaces(this.#ctx, provisioning);
     this.tenants = new Tenants(this.#ctx, provisioning);
@@ -187,6 +193,12 @@ export class Spacekit {
  */
 export async function connect(options: ConnectOptions = {}): Promise<Spacekit> {
   const settings = validate(ClusterSettingsSchema, options.settings ?? {}, 'settings');
+  const lease = options.reservationLeaseMs;
+  if (lease !== undefined && !(Number.isInteger(lease) && lease >= 1000)) {
+    throw new ValidationError('connect options', [
+      { path: 'reservationLeaseMs', message: `must be a whole number of milliseconds, at least 1000 (got ${String(lease)})` },
+    ]);
+  }
   let kubeConfig: KubeConfig;
   if (options.kubeconfig instanceof KubeConfig) {
     kubeConfig = options.kubeconfig;
@@ -208,5 +220,5 @@ export async function connect(options: ConnectOptions = {}): Promise<Spacekit> {
     }
     kubeConfig.setCurrentContext(options.context);
   }
-  return new Spacekit(kubeConfig, settings, options.mode ?? 'auto');
+  return new Spacekit(kubeConfig, settings, options.mode ?? 'auto', options.reservationLeaseMs);
 }

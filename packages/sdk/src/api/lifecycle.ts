@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkAllocation } from '../budget/budget.ts';
+import { allocatedTotal } from '../budget/budget.ts';
+import { checkBudgetChange, checkChange } from '../budget/reservations.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
-import { canonicalResources, ledgerOf, type ParentRef } from '../engine/allocation.ts';
+import { canonicalResources, childAllocations, type ParentRef, recordedAllocation, totalsOf } from '../engine/allocation.ts';
 import { onConflictRetry } from '../cluster/index.ts';
 import { type QuotaObject, quotaEnforced } from '../engine/space-decision.ts';
 import { type KubeClient, statusCode, watchUntil } from '../kube/index.ts';
@@ -148,15 +149,17 @@ export const NO_OPERATOR_HINT =
 
 /**
  * The precise refusal for a child that does not fit its parent's budget,
- * checked against the parent's ledger when the caller may read it. Falls
- * back to `fallback` (from the child's status) when it cannot, or when the
- * budget has room again by now.
+ * checked against the parent's total when the caller may read it, naming the
+ * holders when the caller may list the children. Falls back to `fallback`
+ * (from the child's status) when it cannot, or when the budget has room
+ * again by now.
  */
 export async function refusal(
   ref: ParentRef<Organization | Tenant>,
   child: string,
   resources: Readonly<Record<string, string | number>>,
   fallback?: SpacekitError,
+  basis: Readonly<Record<string, string | number>> = {},
 ): Promise<SpacekitError | undefined> {
   let parent: Organization | Tenant | undefined;
   try {
@@ -165,15 +168,46 @@ export async function refusal(
     if (statusCode(err) === 403) return fallback;
     throw err;
   }
-  const ledger = parent && ledgerOf(parent, ref);
-  if (!ledger) return fallback;
+  const totals = parent && totalsOf(parent, ref);
+  if (!totals) return fallback;
   try {
-    checkAllocation(ledger, child, canonicalResources(resources));
+    checkChange(totals, child, canonicalResources(basis), canonicalResources(resources));
   } catch (err) {
-    if (err instanceof QuotaExceededError) return err;
-    throw err;
+    if (!(err instanceof QuotaExceededError)) throw err;
+    const children = await childAllocations(ref).catch(() => undefined);
+    if (!children) return err;
+    try {
+      checkChange(totals, child, canonicalResources(basis), canonicalResources(resources), children);
+    } catch (named) {
+      if (named instanceof QuotaExceededError) return named;
+    }
+    return err;
   }
   return fallback;
+}
+
+/**
+ * Refuses a parent's new budget below what its children hold in total, before anything is sent,
+ * naming the children that hold it when the caller may list them.
+ *
+ * @throws {QuotaExceededError}
+ */
+export async function checkShrink(
+  ref: ParentRef<Organization | Tenant>,
+  parent: Organization | Tenant,
+  resources: Readonly<Record<string, string | number>>,
+): Promise<void> {
+  const legacy = parent.status?.allocations;
+  const allocated = legacy ? allocatedTotal({ allocations: legacy }) : (parent.status?.usage?.allocated ?? {});
+  const totals = { parent: ref.label, childKind: ref.childKind, budget: parent.spec.resources, allocated };
+  try {
+    checkBudgetChange(totals, resources);
+  } catch (err) {
+    if (!(err instanceof QuotaExceededError)) throw err;
+    const children = await childAllocations(ref).catch(() => undefined);
+    if (children) checkBudgetChange(totals, resources, children);
+    throw err;
+  }
 }
 
 /** What {@link updateThroughOperator} needs of one level. */
@@ -196,7 +230,7 @@ export interface OperatorUpdate<T extends AnyCr> {
  * between) puts the old spec back, so that a refused update changes nothing.
  */
 export async function updateThroughOperator<T extends AnyCr>(u: OperatorUpdate<T>): Promise<T> {
-  const early = await refusal(u.ledger, u.child, u.spec.resources);
+  const early = await refusal(u.ledger, u.child, u.spec.resources, undefined, recordedAllocation(u.current as never));
   if (early) throw early;
   const updated = await u.replace({ ...u.current, spec: u.spec });
   const settled = await waitFor(
@@ -229,5 +263,5 @@ export async function updateThroughOperator<T extends AnyCr>(u: OperatorUpdate<T
     holders: [],
     message: resize.message,
   });
-  throw (await refusal(u.ledger, u.child, u.spec.resources, fallback)) ?? fallback;
+  throw (await refusal(u.ledger, u.child, u.spec.resources, fallback, recordedAllocation(u.current as never))) ?? fallback;
 }

@@ -1,4 +1,3 @@
-import { checkBudgetChange } from '../budget/budget.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeOrganization } from '../engine/finalize.ts';
@@ -8,7 +7,16 @@ import { CLEANUP_FINALIZER, onConflictRetry } from '../cluster/index.ts';
 import { toSpacekitError } from '../kube/index.ts';
 import { GROUP_VERSION, type Organization, organizationNamespace, OrganizationSpecSchema } from '../model/index.ts';
 import { type CreateOrganizationInput, CreateOrganizationInputSchema, type UpdateOrganizationInput } from './inputs.ts';
-import { assertNamespaceFree, DEFAULT_TIMEOUT_MS, NO_OPERATOR_HINT, statusError, waitFor, waitUntilReady } from './lifecycle.ts';
+import {
+  assertNamespaceFree,
+  checkShrink,
+  DEFAULT_TIMEOUT_MS,
+  NO_OPERATOR_HINT,
+  statusError,
+  waitFor,
+  waitUntilReady,
+} from './lifecycle.ts';
+import { organizationLedger } from '../engine/ledgers.ts';
 import type { Provisioning } from './mode.ts';
 import type { ChangeOptions, DeleteOptions } from './spaces.ts';
 import { tenantDeletionStep } from './tenants.ts';
@@ -112,10 +120,7 @@ export class Organizations {
         const current = await this.get(name);
         const merged = validate(OrganizationSpecSchema, { ...current.spec, ...patch }, 'organization');
         const spec = { ...merged, resources: quantitiesAsStrings(merged.resources) };
-        checkBudgetChange(
-          { parent: label(name), childKind: 'tenant', budget: current.spec.resources, allocations: current.status?.allocations ?? {} },
-          spec.resources,
-        );
+        await checkShrink(organizationLedger(this.#ctx, name), current, spec.resources);
         return this.#ctx.organizations.replace({ ...current, spec });
       });
       if (!(await this.#embedded(name))) {

@@ -1,7 +1,8 @@
 import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace } from '../engine/finalize.ts';
-import { release, reserveInProcess } from '../engine/allocation.ts';
+import { canonicalResources, type Held, queueSettle, reserveInProcess, sameResources, settled } from '../engine/allocation.ts';
+import { recordedBasis } from '../engine/legacy-ledger.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { tenantLedger } from '../engine/ledgers.ts';
 import { reconcileSpace } from '../engine/space.ts';
@@ -139,28 +140,23 @@ export class Spaces {
       // Everything that may refuse the request, read at once. The tenant as this connection last wrote it
       // will do: the ledger write checks its resourceVersion, and a refusal is confirmed on a fresh read.
       const ledger = tenantLedger(this.#ctx, o, t);
-      const held = this.#ctx.lastParents.get(`Tenant/${o}/${t}`) as Tenant | undefined;
-      const [org, tenant] = await Promise.all([
+      const cached = this.#ctx.lastParents.get(`Tenant/${o}/${t}`) as Tenant | undefined;
+      const [org, tenant, existing] = await Promise.all([
         this.#ctx.organizations.get(undefined, o),
-        held ?? this.#ctx.tenants.get(o, t),
+        cached ?? this.#ctx.tenants.get(o, t),
+        this.#ctx.spaces.get(tenantNamespace(o, t), s),
         assertNamespaceFree(this.#ctx.client, namespace, label(ref)),
       ]);
       if (!org) throw new NotFoundError(`organization "${o}" does not exist; create it first (spacekit create org ${o})`);
       if (!tenant) throw new NotFoundError(`tenant "${o}/${t}" does not exist; create it first (spacekit create tenant ${o}/${t})`);
+      if (existing) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
       checkPolicy(org, spec);
-      // A Space that exists has an allocation, so only a name the ledger lists is worth asking about, and
-      // before its allocation is touched. A listed name without a Space is a create that crashed half-way:
-      // this create takes its place. Otherwise the create's own 409 is the answer.
-      const exists = async () => {
-        if (await this.#ctx.spaces.get(tenantNamespace(o, t), s))
-          throw new ConflictError(`${label(ref)} already exists; use update to change it`);
-      };
-      const { previous, parent } = await reserveInProcess(this.#ctx, ledger, s, spec.resources, tenant, exists);
+      const { held: reservation, parent } = await reserveInProcess(this.#ctx, ledger, s, {}, spec.resources, tenant);
       let created: Space;
       try {
         created = await this.#ctx.spaces.create(object([CLEANUP_FINALIZER]));
       } catch (err) {
-        await release(ledger, s, previous);
+        queueSettle(this.#ctx, ledger, s, reservation.entry.id, false);
         if (statusCode(err) === 409) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
         throw err;
       }
@@ -172,7 +168,10 @@ export class Spaces {
           apply: { fresh: true },
           awaitQuota: (quota) => quotaEnforcement(this.#ctx.client, namespace, quota, options.timeoutMs),
         });
-        if (result.outcome === 'ready' && result.object) return result.object;
+        if (result.outcome === 'ready' && result.object) {
+          await settled(this.#ctx, ledger, s);
+          return result.object;
+        }
         throw (
           (result.object && statusError(label(ref), result.object)) ??
           new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`)
@@ -257,16 +256,22 @@ export class Spaces {
       const { org } = await this.#parents(ref.organization, ref.tenant);
       checkPolicy(org, spec);
       const ledger = tenantLedger(this.#ctx, ref.organization, ref.tenant);
-      const { previous, parent } = await reserveInProcess(this.#ctx, ledger, ref.name, spec.resources);
+      const basis = await recordedBasis(this.#ctx, ledger, current, () => this.get(ref));
+      let tenant: Tenant | undefined;
+      let reservation: Held | undefined;
+      if (!sameResources(basis, canonicalResources(spec.resources))) {
+        ({ held: reservation, parent: tenant } = await reserveInProcess(this.#ctx, ledger, ref.name, basis, spec.resources));
+      }
       let updated: Space;
       try {
         updated = await this.#ctx.spaces.replace({ ...current, spec });
       } catch (err) {
-        await release(ledger, ref.name, previous);
+        if (reservation) queueSettle(this.#ctx, ledger, ref.name, reservation.entry.id, false);
         throw err;
       }
-      const result = await reconcileSpace(this.#ctx, ref, { space: updated, organization: org, tenant: parent });
+      const result = await reconcileSpace(this.#ctx, ref, { space: updated, organization: org, ...(tenant && { tenant }) });
       if (!result.object) throw new NotFoundError(`${label(ref)} was deleted while it was being updated`);
+      await settled(this.#ctx, ledger, ref.name);
       return result.object;
     } catch (err) {
       throw toSpacekitError(err, `update ${label(ref)}`);
@@ -359,4 +364,5 @@ export async function driveSpaceDeletion(ctx: EngineContext, ref: SpaceRef, wait
     },
     timeoutMs,
   );
+  await settled(ctx, tenantLedger(ctx, ref.organization, ref.tenant), ref.name);
 }

@@ -1,10 +1,19 @@
-import { checkBudgetChange } from '../budget/budget.ts';
 import { ConflictError, NotFoundError, QuotaExceededError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace, finalizeTenant } from '../engine/finalize.ts';
-import { effectiveBudget, release, reserve, reserveInProcess } from '../engine/allocation.ts';
+import {
+  canonicalResources,
+  effectiveBudget,
+  type Held,
+  queueSettle,
+  reserve,
+  reserveInProcess,
+  sameResources,
+  settled,
+} from '../engine/allocation.ts';
+import { recordedBasis } from '../engine/legacy-ledger.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
-import { organizationLedger } from '../engine/ledgers.ts';
+import { organizationLedger, tenantLedger } from '../engine/ledgers.ts';
 import { CLEANUP_FINALIZER, onConflictRetry } from '../cluster/index.ts';
 import { reconcileTenant } from '../engine/tenant.ts';
 import { toSpacekitError } from '../kube/index.ts';
@@ -21,6 +30,7 @@ import {
 import { type CreateTenantInput, CreateTenantInputSchema, type TenantRef, type UpdateTenantInput } from './inputs.ts';
 import {
   assertNamespaceFree,
+  checkShrink,
   DEFAULT_TIMEOUT_MS,
   NO_OPERATOR_HINT,
   refusal,
@@ -35,14 +45,6 @@ import { changesObject, validate } from '../model/index.ts';
 import { quantitiesAsStrings } from '../quantity/index.ts';
 
 const label = (ref: TenantRef) => `tenant ${ref.organization}/${ref.name}`;
-
-/** Refuses a budget below what the tenant's Spaces hold, before anything is sent. */
-function checkShrink(ref: TenantRef, current: Tenant, resources: Record<string, string | number>): void {
-  checkBudgetChange(
-    { parent: label(ref), childKind: 'space', budget: current.spec.resources, allocations: current.status?.allocations ?? {} },
-    resources,
-  );
-}
 
 /** Create, read, resize and delete Tenants. Obtain it as `kit.tenants`. */
 export class Tenants {
@@ -92,17 +94,20 @@ export class Tenants {
         throw new ConflictError(`${label(ref)} already exists; use update to change it`);
       await assertNamespaceFree(this.#ctx.client, namespace, label(ref));
       const ledger = organizationLedger(this.#ctx, o);
-      const { previous, parent } = await reserveInProcess(this.#ctx, ledger, t, spec.resources);
+      const { held, parent } = await reserveInProcess(this.#ctx, ledger, t, {}, spec.resources);
       let created: Tenant;
       try {
         created = await this.#ctx.tenants.create(object([CLEANUP_FINALIZER]));
       } catch (err) {
-        await release(ledger, t, previous);
+        queueSettle(this.#ctx, ledger, t, held.entry.id, false);
         throw err;
       }
       try {
         const result = await reconcileTenant(this.#ctx, ref, { tenant: created, organization: parent, apply: { fresh: true } });
-        if (result.outcome === 'ready' && result.object) return result.object;
+        if (result.outcome === 'ready' && result.object) {
+          await settled(this.#ctx, ledger, t);
+          return result.object;
+        }
         throw (
           (result.object && statusError(label(ref), result.object)) ??
           new ConflictError(`${label(ref)} could not be provisioned (${result.outcome})`)
@@ -165,16 +170,20 @@ export class Tenants {
     try {
       if (!(await this.#embedded(ref.organization))) return await this.#updateThroughOperator(ref, patch, options);
       const ledger = organizationLedger(this.#ctx, ref.organization);
-      let previous: Record<string, string | number> | undefined;
+      let held: Held | undefined;
       let org: Organization | undefined;
       let reserved = false;
       try {
         const updated = await onConflictRetry(async () => {
           const current = await this.get(ref);
           const spec = this.#merged(current, patch);
-          checkShrink(ref, current, spec.resources);
+          await checkShrink(tenantLedger(this.#ctx, ref.organization, ref.name), current, spec.resources);
           if (!reserved) {
-            ({ previous, parent: org } = await reserve(ledger, ref.name, spec.resources));
+            const basis = await recordedBasis(this.#ctx, ledger, current, () => this.get(ref));
+            if (!sameResources(basis, canonicalResources(spec.resources))) {
+              ({ held, parent: org } = await reserve(this.#ctx, ledger, ref.name, basis, spec.resources));
+              this.#ctx.owned.set(held.entry.id, held);
+            }
             reserved = true;
           }
           // The resourceVersion read above guards the shrink check: a Space reserved since makes this replace fail and retry.
@@ -182,9 +191,10 @@ export class Tenants {
         });
         const result = await reconcileTenant(this.#ctx, ref, { tenant: updated, ...(org && { organization: org }) });
         if (!result.object) throw new NotFoundError(`${label(ref)} was deleted while it was being updated`);
+        await settled(this.#ctx, ledger, ref.name);
         return result.object;
       } catch (err) {
-        if (reserved) await release(ledger, ref.name, previous);
+        if (held && this.#ctx.owned.has(held.entry.id)) queueSettle(this.#ctx, ledger, ref.name, held.entry.id, false);
         throw err;
       }
     } catch (err) {
@@ -200,7 +210,7 @@ export class Tenants {
   async #updateThroughOperator(ref: TenantRef, patch: Record<string, unknown>, options: ChangeOptions): Promise<Tenant> {
     const current = await this.get(ref);
     const spec = this.#merged(current, patch);
-    checkShrink(ref, current, spec.resources);
+    await checkShrink(tenantLedger(this.#ctx, ref.organization, ref.name), current, spec.resources);
     return updateThroughOperator({
       label: label(ref),
       ledger: organizationLedger(this.#ctx, ref.organization),
@@ -287,4 +297,5 @@ export async function driveTenantDeletion(
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<void> {
   await waitFor(`${label(ref)} to be deleted`, async () => ((await tenantDeletionStep(ctx, ref, wait)) ? true : undefined), timeoutMs);
+  await settled(ctx, organizationLedger(ctx, ref.organization), ref.name);
 }

@@ -1,40 +1,21 @@
-import { allocatedTotal, checkAllocation, type Ledger } from '../budget/budget.ts';
+import { randomUUID } from 'node:crypto';
+import { changeOf, checkChange, type Totals, withReservation, withSettled } from '../budget/reservations.ts';
 import { NotFoundError, QuotaExceededError, SpacekitError } from '../errors.ts';
-import type { Organization, Status, Tenant } from '../model/index.ts';
+import type { Organization, Reservation, Status, Tenant } from '../model/index.ts';
 import { canonicalResources, formatResourceList, parseResourceList, type Quantity, sameResources } from '../quantity/index.ts';
 import { isNewer } from '../informer/informer.ts';
-import type { KeyedLock } from '../util/keyed-lock.ts';
-import { type CrStore, onConflictRetry } from '../cluster/index.ts';
+import { onConflictRetry } from '../cluster/index.ts';
+import type { EngineContext } from './context.ts';
+import { migrateLegacyLedger } from './legacy-ledger.ts';
+import { type Child, type ParentRef, parentKey, recordedAllocation } from './parent-ref.ts';
+
+export { type ParentRef, parentKey, recordedAllocation };
 
 // The engine's modules and the API take these from here; their home is quantity/.
 export { canonicalResources, sameResources };
 
 type Parent = Organization | Tenant;
 type ResourceMap = Record<string, string | number>;
-
-/** Where a parent's budget ledger lives and how to name things in messages. */
-export interface ParentRef<P extends Parent> {
-  store: CrStore<P['kind']>;
-  namespace: string | undefined;
-  name: string;
-  /** `organization acme` or `tenant acme/payments`. */
-  label: string;
-  childKind: 'tenant' | 'space';
-}
-
-/**
- * True when `next` asks for no resource more than `previous` held and still
- * names every resource the budget caps, so it needs no budget and may pass
- * even when the parent is overcommitted.
- */
-function noIncrease(previous: Readonly<ResourceMap> | undefined, next: Readonly<ResourceMap>, budget: Readonly<ResourceMap>): boolean {
-  if (!previous) return false;
-  const before = parseResourceList(previous);
-  const after = parseResourceList(next);
-  return (
-    [...parseResourceList(budget).keys()].every((name) => after.has(name)) && [...after].every(([name, q]) => q <= (before.get(name) ?? 0n))
-  );
-}
 
 /**
  * The budget a parent's children may share. For an organization it is its
@@ -58,187 +39,331 @@ export function effectiveBudget(parent: Parent): Record<string, string> | undefi
   return formatResourceList(budget);
 }
 
-/** The parent's ledger as the budget checks read it. */
-export function ledgerOf(parent: Parent, ref: Pick<ParentRef<Parent>, 'label' | 'childKind'>): Ledger | undefined {
+/** The parent's budget and total as the checks read them; undefined while it has no budget to give. */
+export function totalsOf(parent: Parent, ref: Pick<ParentRef<Parent>, 'label' | 'childKind'>): Totals | undefined {
   const budget = effectiveBudget(parent);
   if (!budget) return undefined;
-  return { parent: ref.label, childKind: ref.childKind, budget, allocations: parent.status?.allocations ?? {} };
+  return { parent: ref.label, childKind: ref.childKind, budget, allocated: parent.status?.usage?.allocated ?? {} };
 }
 
 function notReady(ref: Pick<ParentRef<Parent>, 'label'>): SpacekitError {
   return new SpacekitError('CONFLICT', `${ref.label} is not provisioned yet, so it has no budget to give; wait until it is Ready`);
 }
 
-/** The parent's status with a new ledger; `usage.allocated` follows it, the rest is kept. */
-export function withAllocations(parent: Parent, allocations: Record<string, ResourceMap>): Status {
-  return { ...parent.status, allocations, usage: { ...parent.status?.usage, allocated: allocatedTotal({ allocations }) } };
+function inFlight(ref: ParentRef<Parent>, child: string, entry: Reservation): SpacekitError {
+  return new SpacekitError(
+    'CONFLICT',
+    `another change of ${ref.childKind} "${child}" is in flight in ${ref.label} (reserved ${entry.since}); try again in a moment`,
+  );
+}
+
+/** The other children's allocations, read only to say who holds the budget when a request is refused. */
+export async function childAllocations(ref: ParentRef<Parent>): Promise<Record<string, Record<string, string>>> {
+  const children = (await ref.children.list(ref.childNamespace)) as Child[];
+  return Object.fromEntries(children.map((c) => [c.metadata.name, recordedAllocation(c)]));
+}
+
+/** A reservation this process made and has still to record in the child. */
+export interface Held {
+  child: string;
+  entry: Reservation;
+  /** `performance.now()` when it was written; the child records it within the lease or not at all. */
+  reservedAt: number;
+}
+
+/** Whether a reservation made by this process may still be recorded in its child. */
+export function withinLease(ctx: EngineContext, held: Pick<Held, 'reservedAt'>): boolean {
+  return performance.now() - held.reservedAt < ctx.reservationLeaseMs;
 }
 
 /**
- * Records `child`'s allocation in its parent's status, after checking that
- * it fits. The write carries the parent's resourceVersion, so concurrent
- * reservations serialise: each retry re-reads the ledger, and exactly the
- * requests that fit succeed. Returns the child's previous allocation, to
- * restore if the caller then fails, and the parent as written.
+ * Settles what a parent holds for `child` when that is already decided: a
+ * change the child has recorded, or a release of a child that is gone.
+ * Returns the status with it settled, the same status when there is nothing
+ * to settle, or undefined when a change of `child` is still in flight.
+ */
+async function settledForeign(ref: ParentRef<Parent>, status: Status | undefined, child: string): Promise<Status | undefined> {
+  const entry = status?.reservations?.[child];
+  if (!entry) return status;
+  const live = (await ref.children.get(ref.childNamespace, child)) as Child | undefined;
+  if (entry.kind === 'release') return live ? undefined : withSettled(status, child, entry.id, true);
+  if (live?.status?.allocationId === entry.id) return withSettled(status, child, entry.id, true);
+  return undefined;
+}
+
+/** What {@link reserve} does, beyond the change itself. */
+export interface ReserveOptions<P extends Parent> {
+  /** A copy of the parent the caller has just read, to try first; a conflict reads it again. */
+  known?: P | undefined;
+  /** Settlements of this process's earlier reservations, written in the same write. */
+  settles?: readonly { child: string; id: string; tookEffect: boolean }[];
+}
+
+/**
+ * Reserves a change of `child`'s allocation from `basis` (what it has
+ * recorded; `{}` for a child about to be created) to `target`, after
+ * checking that its growth fits. One write of the parent's status, carrying
+ * the resourceVersion read, so that concurrent reservations serialise and
+ * exactly the requests that fit succeed. The child then records the change
+ * (its `status.allocationId`) and the reservation is settled; until then the
+ * parent counts the growth, and a crash leaves a reservation the operator
+ * settles after its lease.
+ *
+ * @throws {QuotaExceededError} when the growth does not fit; {@link NotFoundError} when the parent is
+ *   gone or going; a `CONFLICT` {@link SpacekitError} when it has no budget yet or another change of
+ *   `child` is in flight.
  */
 export async function reserve<P extends Parent>(
+  ctx: EngineContext,
   ref: ParentRef<P>,
   child: string,
-  request: Readonly<ResourceMap>,
-  /** A copy of the parent the caller has just read, to try first; a conflict reads it again. */
-  known?: P,
-  /**
-   * Called before an existing entry for `child` is replaced, for a caller
-   * that means to create a new child: it throws if the child exists, so
-   * that its allocation is never overwritten, even for a moment.
-   */
-  beforeReplacing?: (previous: ResourceMap) => Promise<void>,
-): Promise<{ previous: ResourceMap | undefined; parent: P }> {
-  const canonical = canonicalResources(request);
+  basis: Readonly<ResourceMap>,
+  target: Readonly<ResourceMap>,
+  options: ReserveOptions<P> = {},
+): Promise<{ held: Held; parent: P }> {
+  const wanted = canonicalResources(target);
+  const from = canonicalResources(basis);
   const read = async () => {
     const parent = (await ref.store.get(ref.namespace, ref.name)) as P | undefined;
     if (!parent) throw new NotFoundError(`${ref.label} does not exist; create it first`);
     return parent;
   };
-  const attempt = async (parent: P) => {
-    if (parent.metadata.deletionTimestamp) throw new NotFoundError(`${ref.label} is being deleted`);
-    const ledger = ledgerOf(parent, ref);
-    if (!ledger) throw notReady(ref);
-    const previous = ledger.allocations[child];
-    if (previous && beforeReplacing) await beforeReplacing(previous);
-    if (sameResources(previous, canonical)) return { previous, parent, wrote: false };
-    if (!noIncrease(previous, canonical, ledger.budget)) checkAllocation(ledger, child, canonical);
-    const allocations = { ...ledger.allocations, [child]: canonical };
-    const written = (await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations))) as unknown as P;
-    return { previous, parent: written, wrote: true };
+  const attempt = async (read: P) => {
+    if (read.metadata.deletionTimestamp) throw new NotFoundError(`${ref.label} is being deleted`);
+    const parent = read.status?.allocations ? await migrateLegacyLedger(ctx, ref, read) : read;
+    let status: Status | undefined = parent.status;
+    for (const s of options.settles ?? []) status = withSettled(status, s.child, s.id, s.tookEffect) ?? status;
+    status = await settledForeign(ref, status, child);
+    if (!status) throw inFlight(ref, child, parent.status?.reservations?.[child] as Reservation);
+    const totals = totalsOf({ ...parent, status } as P, ref);
+    if (!totals) throw notReady(ref);
+    checkChange(totals, child, from, wanted);
+    const { grow, shrink } = changeOf(from, wanted);
+    const entry: Reservation = {
+      id: randomUUID(),
+      kind: 'change',
+      since: new Date(ctx.now()).toISOString(),
+      leaseSeconds: Math.ceil(ctx.reservationLeaseMs / 1000),
+      basis: from,
+      target: wanted,
+      ...(grow.size > 0 && { grow: formatResourceList(grow) }),
+      ...(shrink.size > 0 && { shrink: formatResourceList(shrink) }),
+    };
+    const reservedAt = performance.now();
+    const written = (await ref.store.replaceStatus(parent as never, withReservation(status, child, entry))) as unknown as P;
+    return { held: { child, entry, reservedAt }, parent: written };
   };
-  let given: P | undefined = known;
-  const result = await onConflictRetry(async () => {
-    if (!given) return attempt(await read());
-    const copy = given;
-    given = undefined;
-    try {
-      const outcome = await attempt(copy);
-      // "Already allocated" read from a held copy is a decision without a write: confirm it too.
-      return outcome.wrote ? outcome : await attempt(await read());
-    } catch (err) {
-      // A copy the caller held may be stale in either direction: a write fails with a conflict and is
-      // retried, but a refusal must be confirmed against what the API server holds now.
-      if (err instanceof QuotaExceededError || err instanceof NotFoundError || (err instanceof SpacekitError && err.code === 'CONFLICT')) {
-        return attempt(await read());
+  let given = options.known;
+  try {
+    return await onConflictRetry(async () => {
+      if (!given) return attempt(await read());
+      const copy = given;
+      given = undefined;
+      try {
+        return await attempt(copy);
+      } catch (err) {
+        // A copy the caller held may be stale in either direction: a write fails with a conflict and is
+        // retried, but a refusal must be confirmed against what the API server holds now.
+        if (
+          err instanceof QuotaExceededError ||
+          err instanceof NotFoundError ||
+          (err instanceof SpacekitError && err.code === 'CONFLICT')
+        ) {
+          return attempt(await read());
+        }
+        throw err;
       }
-      throw err;
+    });
+  } catch (err) {
+    if (!(err instanceof QuotaExceededError)) throw err;
+    // Only a refusal needs to say who holds the budget; that takes a read of the children.
+    const parent = await read().catch(() => undefined);
+    const totals = parent && totalsOf(parent, ref);
+    if (!totals) throw err;
+    try {
+      checkChange(totals, child, from, wanted, await childAllocations(ref));
+    } catch (named) {
+      if (named instanceof QuotaExceededError) throw named;
     }
-  });
-  return { previous: result.previous, parent: result.parent };
+    throw err;
+  }
 }
 
-/** Removes `child`'s allocation, or puts back `restore` after a failed change. Makes no write when there is nothing to change. */
-export async function release<P extends Parent>(ref: ParentRef<P>, child: string, restore?: ResourceMap): Promise<void> {
-  await onConflictRetry(async () => {
-    const parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
-    if (!parent) return;
-    const allocations = { ...(parent.status?.allocations ?? {}) };
-    if (restore) {
-      if (sameResources(allocations[child], restore)) return;
-      allocations[child] = restore;
-    } else if (child in allocations) delete allocations[child];
-    else return;
-    await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations));
-  });
-}
-
-/** A child asking the ledger for its spec's resources. */
+/** A child asking its parent for its spec's resources. */
 export interface AllocationRequest {
   name: string;
   /** Orders requests: older first, then by name, so the same requests always get the same winners. */
   createdAt: string;
+  /** What the child has recorded, from which the change starts. */
+  basis: Readonly<ResourceMap>;
   resources: Readonly<ResourceMap>;
 }
 
-/** What the ledger decided for one child: its allocation now in force, and why its spec did not get in when it did not. */
+/** What the parent decided for one child: the allocation now in force, and why its spec did not get in when it did not. */
 export interface AllocationDecision {
   /** The allocation in force; undefined when the child has none (a new child that did not fit). */
   granted: Record<string, string> | undefined;
   /** Set when the spec's resources were refused; the message says what is free and who holds the rest. */
   refusal: QuotaExceededError | undefined;
+  /** Set when `granted` is a change this process reserved, which the child's status must now record. */
+  held?: Held;
 }
 
 /**
- * Decides, in one ledger write, every pending request of one parent's
- * children: oldest first (then by name), each granted if it fits what the
- * earlier ones left, refused otherwise; a refused change keeps the child's
- * previous allocation. A change that asks for no resource more than the
- * child already holds is always granted, even when the parent is
- * overcommitted. Retries on conflict with a fresh read of the parent.
+ * Decides, in one write of the parent's status, every pending request of its
+ * children: oldest first (then by name), each reserved if its growth fits
+ * what the earlier ones left, refused otherwise; a refused change keeps the
+ * child's recorded allocation. Requests of children with a change already in
+ * flight are left out. Retries on conflict with a fresh read of the parent.
  *
- * @returns the decision for every request, by child name.
+ * @returns the decision for every request decided, by child name.
  * @throws {NotFoundError} when the parent is gone; a `CONFLICT` {@link SpacekitError} when it has no budget yet.
  */
 export async function allocate<P extends Parent>(
+  ctx: EngineContext,
   ref: ParentRef<P>,
   requests: readonly AllocationRequest[],
 ): Promise<Map<string, AllocationDecision>> {
   const ordered = [...requests].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
   return onConflictRetry(async () => {
-    const parent = (await ref.store.get(ref.namespace, ref.name)) as P | undefined;
+    let parent = (await ref.store.get(ref.namespace, ref.name)) as P | undefined;
     if (!parent) throw new NotFoundError(`${ref.label} does not exist`);
-    const ledger = ledgerOf(parent, ref);
-    if (!ledger) throw notReady(ref);
-    const allocations: Record<string, ResourceMap> = { ...ledger.allocations };
+    if (parent.status?.allocations) parent = await migrateLegacyLedger(ctx, ref, parent);
+    let status = parent.status;
     const decisions = new Map<string, AllocationDecision>();
-    let changed = false;
+    const held: Held[] = [];
     for (const request of ordered) {
+      if (status?.reservations?.[request.name]) continue;
+      const totals = totalsOf({ ...parent, status } as P, ref);
+      if (!totals) throw notReady(ref);
+      const basis = canonicalResources(request.basis);
       const wanted = canonicalResources(request.resources);
-      const previous = allocations[request.name];
-      if (sameResources(previous, wanted) || noIncrease(previous, wanted, ledger.budget)) {
-        if (!sameResources(previous, wanted)) changed = true;
-        allocations[request.name] = wanted;
+      if (sameResources(basis, wanted)) {
         decisions.set(request.name, { granted: wanted, refusal: undefined });
         continue;
       }
       try {
-        checkAllocation({ ...ledger, allocations }, request.name, wanted);
-        allocations[request.name] = wanted;
-        changed = true;
-        decisions.set(request.name, { granted: wanted, refusal: undefined });
+        checkChange(totals, request.name, basis, wanted);
       } catch (err) {
         if (!(err instanceof QuotaExceededError)) throw err;
-        decisions.set(request.name, { granted: previous ? canonicalResources(previous) : undefined, refusal: err });
+        decisions.set(request.name, { granted: Object.keys(basis).length > 0 ? basis : undefined, refusal: err });
+        continue;
+      }
+      const { grow, shrink } = changeOf(basis, wanted);
+      const entry: Reservation = {
+        id: randomUUID(),
+        kind: 'change',
+        since: new Date(ctx.now()).toISOString(),
+        leaseSeconds: Math.ceil(ctx.reservationLeaseMs / 1000),
+        basis,
+        target: wanted,
+        ...(grow.size > 0 && { grow: formatResourceList(grow) }),
+        ...(shrink.size > 0 && { shrink: formatResourceList(shrink) }),
+      };
+      status = withReservation(status, request.name, entry);
+      held.push({ child: request.name, entry, reservedAt: 0 });
+    }
+    if (held.length > 0) {
+      const reservedAt = performance.now();
+      await ref.store.replaceStatus(parent as never, status as Status);
+      for (const h of held) {
+        const own = { ...h, reservedAt };
+        ctx.owned.set(h.entry.id, own);
+        decisions.set(h.child, { granted: canonicalResources(h.entry.target ?? {}), refusal: undefined, held: own });
       }
     }
-    if (changed) await ref.store.replaceStatus(parent as never, withAllocations(parent, allocations));
     return decisions;
   });
 }
 
 /**
  * {@link reserve}, one at a time per parent in this process, starting from
- * the newest copy of the parent this process has seen: concurrent creates in
- * one tenant (parallel test workers, a bulk provisioning) then queue for a
- * few milliseconds each instead of colliding on the ledger, retrying after
- * conflicts and re-reading it. Other processes still serialise through the
- * parent's resourceVersion.
+ * the newest copy of the parent this process has seen, and carrying the
+ * settlements of this process's earlier reservations in the same write:
+ * concurrent creates in one tenant (parallel test workers, a bulk
+ * provisioning) then queue for a few milliseconds each instead of colliding
+ * on the parent, and a burst costs about one write of the parent per create.
+ * Other processes still serialise through the parent's resourceVersion.
  */
 export async function reserveInProcess<P extends Parent>(
-  ctx: { budgetLock: KeyedLock; lastParents: Map<string, Organization | Tenant> },
+  ctx: EngineContext,
   ref: ParentRef<P>,
   child: string,
-  request: Readonly<ResourceMap>,
+  basis: Readonly<ResourceMap>,
+  target: Readonly<ResourceMap>,
   known?: P,
-  beforeReplacing?: (previous: ResourceMap) => Promise<void>,
-): Promise<{ previous: ResourceMap | undefined; parent: P }> {
-  const key = `${ref.store.kind}/${ref.namespace ?? ''}/${ref.name}`;
+): Promise<{ held: Held; parent: P }> {
+  const key = parentKey(ref);
   return ctx.budgetLock.run(key, async () => {
     const last = ctx.lastParents.get(key) as P | undefined;
     const start = !known ? last : !last ? known : isNewer(last.metadata.resourceVersion, known.metadata.resourceVersion) ? last : known;
+    const pending = ctx.pendingSettles.get(key);
+    ctx.pendingSettles.delete(key);
+    const settles = [...(pending?.values() ?? [])];
     try {
-      const result = await reserve(ref, child, request, start, beforeReplacing);
+      const result = await reserve(ctx, ref, child, basis, target, { known: start, settles });
       ctx.lastParents.set(key, result.parent);
+      ctx.owned.set(result.held.entry.id, result.held);
       return result;
     } catch (err) {
       ctx.lastParents.delete(key);
+      // The settlements did not get written with it; they go in their own write.
+      for (const s of settles) queueSettle(ctx, ref, s.child, s.id, s.tookEffect);
       throw err;
     }
   });
+}
+
+/**
+ * Settles this process's reservation `id` of `child`: `tookEffect` when the
+ * child recorded it. Settlements wait for the next reservation of the same
+ * parent, which writes them with it, or for a write of their own as soon as
+ * the parent's queue is idle; {@link flushSettles} waits for them.
+ */
+export function queueSettle(ctx: EngineContext, ref: ParentRef<Parent>, child: string, id: string, tookEffect: boolean): Promise<void> {
+  ctx.owned.delete(id);
+  const key = parentKey(ref);
+  const pending = ctx.pendingSettles.get(key) ?? new Map<string, { child: string; id: string; tookEffect: boolean }>();
+  pending.set(child, { child, id, tookEffect });
+  ctx.pendingSettles.set(key, pending);
+  const write: Promise<void> = ctx.budgetLock.run(key, async () => {
+    const batch = ctx.pendingSettles.get(key);
+    ctx.pendingSettles.delete(key);
+    if (!batch || batch.size === 0) return;
+    await onConflictRetry(async () => {
+      const parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
+      if (!parent) return;
+      let status: Status | undefined = parent.status;
+      let changed = false;
+      for (const s of batch.values()) {
+        const next = withSettled(status, s.child, s.id, s.tookEffect);
+        if (next) [status, changed] = [next, true];
+      }
+      if (changed) ctx.lastParents.set(key, (await ref.store.replaceStatus(parent as never, status as Status)) as unknown as Parent);
+    });
+  });
+  const slot = `${key}|${child}`;
+  const tracked: Promise<void> = write
+    .catch(() => undefined)
+    .finally(() => {
+      ctx.background.delete(tracked);
+      if (ctx.settling.get(slot) === tracked) ctx.settling.delete(slot);
+    });
+  ctx.background.add(tracked);
+  ctx.settling.set(slot, tracked);
+  return tracked;
+}
+
+/**
+ * Waits until the settlement of `child`'s latest reservation is written, so that a call that changed
+ * the child returns with its parent tidy (a process that exits right after leaves nothing behind).
+ * A failed write is left for the next writer of the parent, or the operator, to settle.
+ */
+export async function settled(ctx: EngineContext, ref: ParentRef<Parent>, child: string): Promise<void> {
+  await ctx.settling.get(`${parentKey(ref)}|${child}`);
+}
+
+/** Waits until every settlement this process queued is written (or failed, for the operator to settle). */
+export async function flushSettles(ctx: EngineContext): Promise<void> {
+  while (ctx.background.size > 0) await Promise.all([...ctx.background]);
 }

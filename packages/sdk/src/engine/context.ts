@@ -4,6 +4,7 @@ import { KeyedLock } from '../util/keyed-lock.ts';
 import { type EventRecorder, NO_EVENTS } from './events.ts';
 import { apiReader, type ClusterReader } from '../cluster/index.ts';
 import { CrStore } from '../cluster/index.ts';
+import type { Held } from './allocation.ts';
 
 /** What the engine needs, whichever host runs it (the SDK in-process, or the operator). */
 export interface EngineContext {
@@ -26,10 +27,28 @@ export interface EngineContext {
    * SDK, which cannot tell the two apart; the operator uses a grace period.
    */
   orphanGraceMs: number;
-  /** When each orphaned ledger entry (`parent|child`) was first seen. */
+  /** When each reservation of another process (`parent|id`) was first seen, to time its lease by this clock. */
   orphansSeen: Map<string, number>;
-  /** The newest copy of each parent whose ledger this process wrote, to try first on the next reservation. */
+  /** The newest copy of each parent whose budget this process wrote, to try first on the next reservation. */
   lastParents: Map<string, Organization | Tenant>;
+  /**
+   * How long this process may take to record a reservation in its child; after that it gives it back
+   * instead, and the operator may give back one it finds after twice as long (ADR 0015).
+   */
+  reservationLeaseMs: number;
+  /**
+   * True for a host that reconciles every object it sees (the operator): it may reserve for a child's
+   * pending siblings in the same write, since it will record each in its own reconcile.
+   */
+  reconcilesAll: boolean;
+  /** This process's reservations not yet settled, by id. */
+  owned: Map<string, Held>;
+  /** Settlements waiting for the next write of their parent, by parent key and child. */
+  pendingSettles: Map<string, Map<string, { child: string; id: string; tookEffect: boolean }>>;
+  /** Writes started in the background (settlements), for a host to wait for before it exits. */
+  background: Set<Promise<unknown>>;
+  /** The latest settlement of each child (`parent|child`), for a call to wait for its own. */
+  settling: Map<string, Promise<void>>;
 }
 
 /** Optional parts of a context; the rest is built from the client. */
@@ -38,6 +57,8 @@ export interface EngineOptions {
   events?: EventRecorder;
   now?: () => number;
   orphanGraceMs?: number;
+  reservationLeaseMs?: number;
+  reconcilesAll?: boolean;
 }
 
 export function engineContext(client: KubeClient, settings: ClusterSettings, options: EngineOptions = {}): EngineContext {
@@ -57,5 +78,11 @@ export function engineContext(client: KubeClient, settings: ClusterSettings, opt
     orphanGraceMs: options.orphanGraceMs ?? Number.POSITIVE_INFINITY,
     orphansSeen: new Map(),
     lastParents: new Map(),
+    reservationLeaseMs: options.reservationLeaseMs ?? 30_000,
+    reconcilesAll: options.reconcilesAll ?? false,
+    owned: new Map(),
+    pendingSettles: new Map(),
+    background: new Set(),
+    settling: new Map(),
   };
 }

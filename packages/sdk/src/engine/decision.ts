@@ -1,7 +1,7 @@
 import { NameError } from '../errors.ts';
 import { CONDITION_REASONS as R, CONDITION_TYPES as C } from '../model/index.ts';
 import type { ConditionUpdate } from './conditions.ts';
-import type { AllocationDecision } from './allocation.ts';
+import type { AllocationDecision, Held } from './allocation.ts';
 import { notReady } from './checks.ts';
 import type { Outcome } from './outcome.ts';
 import type { StatusDecision } from './status.ts';
@@ -49,6 +49,8 @@ export interface GrantWords {
 export interface Grant {
   granted: Record<string, string>;
   quota: ConditionUpdate;
+  /** A change reserved by this process, which the child's status write must record. */
+  held?: Held | undefined;
 }
 
 /**
@@ -62,7 +64,7 @@ export function decideGrant(words: GrantWords, result: AllocationResult): Decisi
     // The parent's own reconcile re-queues its children when that changes.
     return settleWith({ phase: 'Pending', conditions: [notReady(R.parentNotReady, result.message)] }, 'waiting');
   }
-  const { granted, refusal } = result.decision;
+  const { granted, refusal, held } = result.decision;
   if (!granted) {
     const message = refusal?.message ?? 'the allocation does not fit';
     const exceeded: ConditionUpdate = { type: C.quotaExceeded, status: 'True', reason: R.quotaExceeded, message };
@@ -76,7 +78,7 @@ export function decideGrant(words: GrantWords, result: AllocationResult): Decisi
         message: `the resize was refused and the ${words.child} keeps its current allocation: ${refusal.message}`,
       }
     : { type: C.quotaExceeded, status: 'False', reason: R.withinBudget, message: `the allocation fits the ${words.parent}'s budget` };
-  return { kind: 'proceed', granted, quota };
+  return { kind: 'proceed', granted, quota, held };
 }
 
 /** Ready=True for a level whose namespace is provisioned. */

@@ -12,7 +12,7 @@ import {
 } from '../model/index.ts';
 import type { KubeObject, Owner } from '../render/index.ts';
 import type { EngineContext } from './context.ts';
-import { release } from './allocation.ts';
+import { forgetReleased, releaseChild } from './settlement.ts';
 import { organizationLedger, tenantLedger } from './ledgers.ts';
 import { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
 import { type AnyCr, storeOf } from './status.ts';
@@ -107,10 +107,12 @@ export async function finalizeSpace(
     const remaining = await deleteLevelNamespace(ctx, namespace, { level: 'space', organization: o, tenant: t, space: s }, space);
     if (remaining && options.waitForNamespace) return done(space, 'deleting');
   }
-  // A tenant being deleted takes its ledger with it: releasing into it would only queue writes on a dying object.
+  // A tenant being deleted takes its budget with it: giving back into it would only queue writes on a dying object.
   const tenant = await ctx.reader.tenant(o, t);
-  if (tenant && !tenant.metadata.deletionTimestamp) await release(tenantLedger(ctx, o, t), s);
+  const ref = tenantLedger(ctx, o, t);
+  const released = tenant && !tenant.metadata.deletionTimestamp ? await releaseChild(ctx, ref, s) : undefined;
   await removeFinalizer(ctx, space);
+  forgetReleased(ctx, ref, s, released);
   return done(space, 'deleted');
 }
 
@@ -136,8 +138,10 @@ export async function finalizeTenant(
     if (remaining && options.waitForNamespace) return done(tenant, 'deleting');
   }
   const org = await ctx.reader.organization(o);
-  if (org && !org.metadata.deletionTimestamp) await release(organizationLedger(ctx, o), t);
+  const ref = organizationLedger(ctx, o);
+  const released = org && !org.metadata.deletionTimestamp ? await releaseChild(ctx, ref, t) : undefined;
   await removeFinalizer(ctx, tenant);
+  forgetReleased(ctx, ref, t, released);
   return done(tenant, 'deleted');
 }
 

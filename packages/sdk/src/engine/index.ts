@@ -2,7 +2,8 @@ export { engineContext, type EngineContext, type EngineOptions } from './context
 export { type EventRecorder, NO_EVENTS, type SpacekitEvent } from './events.ts';
 export { expiryOf } from './expiry.ts';
 export { finalizeOrganization, finalizeSpace, finalizeTenant, removeFinalizer } from './finalize.ts';
-export { allocate, canonicalResources, effectiveBudget, ledgerOf, release, reserve, sameResources } from './allocation.ts';
+export { allocate, canonicalResources, effectiveBudget, flushSettles, reserve, sameResources, totalsOf } from './allocation.ts';
+export { releaseChild } from './settlement.ts';
 export { reconcileOrganization, type KnownOrganization } from './organization.ts';
 export { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
 export { organizationLedger, tenantLedger } from './ledgers.ts';

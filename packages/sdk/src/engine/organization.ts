@@ -8,7 +8,7 @@ import { finalizeOrganization } from './finalize.ts';
 import { ensureMetadata } from './metadata.ts';
 import type { ReconcileResult } from './outcome.ts';
 import { decideOrganization, organizationReady } from './organization-decision.ts';
-import { sweepOrphanAllocations } from './rollup.ts';
+import { upkeep } from './settlement.ts';
 import { organizationLedger } from './ledgers.ts';
 import { settle } from './status.ts';
 import { absent, applyOrFail, withRequeue } from './steps.ts';
@@ -47,9 +47,6 @@ export async function reconcileOrganization(
   const applied = await applyOrFail(ctx, current, { level: 'organization', organization: name }, renderOrganization(current), known.apply);
   const tenants = await ctx.reader.tenants(name);
   const result = await settle(ctx, current, organizationReady(named.namespace, admitted.spec, tenants), 'ready', applied);
-  const children = new Set(tenants.map((t) => t.metadata.name));
-  const exists = async (tenant: string) => Boolean(await ctx.tenants.get(named.namespace, tenant));
-  const ledger = organizationLedger(ctx, name);
-  const dueMs = result.object ? await sweepOrphanAllocations(ctx, ledger, result.object, children, exists) : undefined;
+  const dueMs = result.object ? await upkeep(ctx, organizationLedger(ctx, name), result.object, tenants) : undefined;
   return withRequeue(result, dueMs);
 }

@@ -6,7 +6,10 @@ import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
 import type { SpacekitEvent } from './events.ts';
 import { finalizeSpace, removeOrphanSpaceNamespace } from './finalize.ts';
-import { allocate, type AllocationDecision, canonicalResources, sameResources } from './allocation.ts';
+import { type AllocationDecision, canonicalResources, recordedAllocation, withinLease } from './allocation.ts';
+import { grantFor } from './grant.ts';
+import { finishCommit, withCommit } from './settlement.ts';
+import { SpacekitError } from '../errors.ts';
 import { ensureMetadata } from './metadata.ts';
 import { noApply, type ReconcileResult } from './outcome.ts';
 import { tenantLedger } from './ledgers.ts';
@@ -73,7 +76,11 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   let quota = applied.objects.get(`ResourceQuota/${named.namespace}/${OBJECT_NAMES.quota}`) as QuotaObject | undefined;
   if (awaitsEnforcement(current, quota) && known.awaitQuota) quota = await known.awaitQuota(quota);
   const done = decideProvisioned({ space: current, namespace: named.namespace, quota, applied, quotaCondition: grant.quota, expiry });
-  const result = await settle(ctx, current, done.status, done.outcome, applied);
+  const held = grant.held && withinLease(ctx, grant.held) ? grant.held : undefined;
+  if (grant.held && !held)
+    throw new SpacekitError('TIMEOUT', `the reservation for space ${o}/${t}/${s} ran out before it was provisioned; try again`);
+  const result = await settle(ctx, current, withCommit(ctx, done.status, held), done.outcome, applied);
+  finishCommit(ctx, tenantLedger(ctx, o, t), result.object, held);
   if (done.event) ctx.events.record(current, done.event);
   return withRequeue(result, done.requeueAfterMs);
 }
@@ -85,28 +92,18 @@ async function expire(ctx: EngineContext, space: Space, event: SpacekitEvent): P
   return { object: space, apply: noApply(), statusWritten: false, outcome: 'deleting' };
 }
 
-/**
- * The Space's allocation: the one in force when the ledger already matches
- * its spec; otherwise a decision by the tenant's ledger, made together with
- * every other pending Space of the tenant this host knows about, oldest
- * first, so that the same requests always get the same winners.
- */
+/** The Space's allocation from its tenant; see {@link grantFor}. */
 async function allocation(ctx: EngineContext, tenant: Tenant, space: Space, spec: SpaceSpec): Promise<AllocationDecision> {
-  const wanted = canonicalResources(spec.resources, 'spec.resources');
-  const entry = tenant.status?.allocations?.[space.metadata.name];
-  if (entry && sameResources(entry, wanted)) return { granted: wanted, refusal: undefined };
   const o = tenant.metadata.namespace ?? '';
   const t = tenant.metadata.name;
-  return ctx.budgetLock.run(`Tenant/${o}/${t}`, async () => {
-    const siblings = await ctx.reader.spaces(o, t);
-    const requests = [space, ...siblings.filter((x) => x.metadata.name !== space.metadata.name)]
+  const siblings = async () =>
+    (await ctx.reader.spaces(o, t))
       .filter((x) => !x.metadata.deletionTimestamp)
       .flatMap((x) => {
         const parsed = SpaceSpecSchema.safeParse(x.spec);
         if (!parsed.success) return [];
-        return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', resources: parsed.data.resources }];
+        const basis = recordedAllocation(x);
+        return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', basis, resources: parsed.data.resources }];
       });
-    const decisions = await allocate(tenantLedger(ctx, o, t), requests);
-    return decisions.get(space.metadata.name) ?? { granted: undefined, refusal: undefined };
-  });
+  return grantFor(ctx, tenantLedger(ctx, o, t), tenant, space, canonicalResources(spec.resources, 'spec.resources'), siblings);
 }

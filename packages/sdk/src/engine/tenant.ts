@@ -5,10 +5,12 @@ import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
 import { finalizeTenant, removeOrphanTenantNamespace } from './finalize.ts';
-import { allocate, type AllocationDecision, canonicalResources, sameResources } from './allocation.ts';
+import { type AllocationDecision, canonicalResources, recordedAllocation, withinLease } from './allocation.ts';
+import { grantFor } from './grant.ts';
+import { finishCommit, upkeep, withCommit } from './settlement.ts';
+import { SpacekitError } from '../errors.ts';
 import { ensureMetadata } from './metadata.ts';
 import type { ReconcileResult } from './outcome.ts';
-import { sweepOrphanAllocations } from './rollup.ts';
 import { organizationLedger, tenantLedger } from './ledgers.ts';
 import { settle } from './status.ts';
 import { absent, applyOrFail, askLedger, withRequeue } from './steps.ts';
@@ -54,34 +56,31 @@ export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known:
   const desired = renderTenant(admitted.organization, current);
   const applied = await applyOrFail(ctx, current, { level: 'tenant', organization: o, tenant: t }, desired, known.apply);
   const spaces = await ctx.reader.spaces(o, t);
-  const result = await settle(ctx, current, tenantReady(named.namespace, grant, spaces), 'ready', applied);
-  const children = new Set(spaces.map((s) => s.metadata.name));
-  const exists = async (name: string) => Boolean(await ctx.spaces.get(named.namespace, name));
-  const dueMs = result.object ? await sweepOrphanAllocations(ctx, tenantLedger(ctx, o, t), result.object, children, exists) : undefined;
+  const held = grant.held && withinLease(ctx, grant.held) ? grant.held : undefined;
+  if (grant.held && !held)
+    throw new SpacekitError('TIMEOUT', `the reservation for tenant ${o}/${t} ran out before it was provisioned; try again`);
+  const result = await settle(ctx, current, withCommit(ctx, tenantReady(named.namespace, grant, spaces), held), 'ready', applied);
+  finishCommit(ctx, organizationLedger(ctx, o), result.object, held);
+  const dueMs = result.object ? await upkeep(ctx, tenantLedger(ctx, o, t), result.object, spaces) : undefined;
   return withRequeue(result, dueMs);
 }
 
-/** The Tenant's allocation from its organization; see the Space counterpart. */
+/** The Tenant's allocation from its organization; see {@link grantFor}. */
 async function allocation(
   ctx: EngineContext,
   org: Organization,
   tenant: Tenant,
   resources: Record<string, string | number>,
 ): Promise<AllocationDecision> {
-  const wanted = canonicalResources(resources, 'spec.resources');
-  const entry = org.status?.allocations?.[tenant.metadata.name];
-  if (entry && sameResources(entry, wanted)) return { granted: wanted, refusal: undefined };
   const o = org.metadata.name;
-  return ctx.budgetLock.run(`Organization/${o}`, async () => {
-    const siblings = await ctx.reader.tenants(o);
-    const requests = [tenant, ...siblings.filter((x) => x.metadata.name !== tenant.metadata.name)]
+  const siblings = async () =>
+    (await ctx.reader.tenants(o))
       .filter((x) => !x.metadata.deletionTimestamp)
       .flatMap((x) => {
         const parsed = TenantSpecSchema.safeParse(x.spec);
         if (!parsed.success) return [];
-        return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', resources: parsed.data.resources }];
+        const basis = recordedAllocation(x);
+        return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', basis, resources: parsed.data.resources }];
       });
-    const decisions = await allocate(organizationLedger(ctx, o), requests);
-    return decisions.get(tenant.metadata.name) ?? { granted: undefined, refusal: undefined };
-  });
+  return grantFor(ctx, organizationLedger(ctx, o), org, tenant, canonicalResources(resources, 'spec.resources'), siblings);
 }

@@ -94,6 +94,25 @@ export const CONDITION_REASONS = {
   overcommitted: 'ChildrenExceedBudget',
 } as const;
 
+/**
+ * A child's change in flight, held in its parent's status until it is settled (ADR 0015). While it is
+ * there the parent's `usage.allocated` already counts `grow` and still counts `shrink`; settling it
+ * takes `shrink` off when the child recorded the change (its `status.allocationId` is `id`), or `grow`
+ * off when it did not. A `release` has already taken the child's allocation off and is removed once
+ * the child is gone.
+ */
+export const ReservationSchema = z.strictObject({
+  id: z.string().meta({ description: 'Unique per reservation; the child records it when the change takes effect' }),
+  kind: z.enum(['change', 'release']),
+  since: z.string().meta({ description: 'When it was made (RFC 3339), for people; the operator times leases by its own clock' }),
+  leaseSeconds: z.number().int().meta({ description: 'The maker records the change within this time or not at all' }),
+  basis: ResourceListSchema.optional().meta({ description: "The child's allocation the change starts from" }),
+  target: ResourceListSchema.optional().meta({ description: "The child's allocation once the change takes effect" }),
+  grow: ResourceListSchema.optional().meta({ description: 'Added to usage.allocated when reserved' }),
+  shrink: ResourceListSchema.optional().meta({ description: 'Taken off usage.allocated when the change takes effect' }),
+});
+export type Reservation = z.infer<typeof ReservationSchema>;
+
 /** Where an object is in its life, summarised for people; conditions carry the detail. */
 export const PhaseSchema = z.enum(['Pending', 'Ready', 'Failed', 'Terminating']);
 export type Phase = z.infer<typeof PhaseSchema>;
@@ -105,10 +124,17 @@ export const StatusSchema = z.strictObject({
   phase: PhaseSchema.optional(),
   conditions: z.array(ConditionSchema).optional(),
   usage: UsageSchema.optional(),
+  allocation: ResourceListSchema.optional().meta({
+    description: "Children only: this object's share of its parent's budget, recorded under the parent's reservation allocationId",
+  }),
+  allocationId: z.string().optional().meta({ description: 'Children only: the parent reservation that set allocation' }),
+  reservations: z.record(z.string(), ReservationSchema).optional().meta({
+    description: 'Parents only: changes of children in flight, by child name; bounded by the changes in flight, not the children',
+  }),
   allocations: z
     .record(z.string(), ResourceListSchema)
     .optional()
-    .meta({ description: "Parents only: each child's allocation from this budget, recorded before the child is created" }),
+    .meta({ description: 'Before ADR 0015: every child allocation, kept in the parent; moved into the children and removed on upgrade' }),
   expiresAt: z.string().optional().meta({ description: 'Spaces with a ttl or expiresAt: when Spacekit deletes it' }),
 });
 export type Status = z.infer<typeof StatusSchema>;

@@ -4,6 +4,7 @@ import { reconcileOrganization } from '../engine/organization.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { apiReader } from '../cluster/index.ts';
 import { reconcileSpace } from '../engine/space.ts';
+import { awaitsAllocation } from '../engine/grant.ts';
 import { reconcileTenant } from '../engine/tenant.ts';
 import type { InformerEvent } from '../informer/index.ts';
 import type { KubeClient } from '../kube/index.ts';
@@ -80,6 +81,9 @@ export class Controller {
       reader: cacheReader(this.watched, live),
       events: options.events,
       orphanGraceMs: options.orphanGraceMs ?? 60_000,
+      // Half the grace period, so that another replica taking over waits no longer than the grace period for it.
+      reservationLeaseMs: Math.min(30_000, (options.orphanGraceMs ?? 60_000) / 2),
+      reconcilesAll: true,
     });
     this.queue = new WorkQueue({
       workers: options.workers ?? 4,
@@ -139,14 +143,14 @@ export class Controller {
     }
   }
 
-  #spacesOf(o: string, t: string): void {
+  #spacesOf(o: string, t: string, only: (space: Space) => boolean = () => true): void {
     let namespace: string;
     try {
       namespace = tenantNamespace(o, t);
     } catch {
       return;
     }
-    for (const s of this.watched.spaces.list(namespace)) this.#add(key.space(o, t, s.metadata.name), o);
+    for (const s of this.watched.spaces.list(namespace)) if (only(s)) this.#add(key.space(o, t, s.metadata.name), o);
   }
 
   #watch(): void {
@@ -156,7 +160,8 @@ export class Controller {
       this.queue.add(key.organization(o));
       if (e.type !== 'updated') return this.#subtree(o, true);
       const specChanged = e.old.metadata.generation !== e.object.metadata.generation;
-      const ledgerChanged = !same(e.old.status?.allocations, e.object.status?.allocations);
+      const ledgerChanged =
+        !same(e.old.status?.reservations, e.object.status?.reservations) || !same(e.old.status?.allocations, e.object.status?.allocations);
       const deleting = !e.old.metadata.deletionTimestamp && Boolean(e.object.metadata.deletionTimestamp);
       // Its members and policy shape every level below; its ledger decides which tenants fit.
       if (specChanged) this.#subtree(o, true);
@@ -176,6 +181,14 @@ export class Controller {
         changed((x) => x.metadata.deletionTimestamp)
       ) {
         this.#spacesOf(o, t);
+      } else if (changed((x) => x.status?.reservations)) {
+        // Only the Spaces whose change moved, and those waiting for budget, can be decided differently now:
+        // enqueueing every Space of a big tenant on each reservation would cost O(Spaces) per create.
+        const moved = new Set([
+          ...Object.keys(('old' in e && e.old?.status?.reservations) || {}),
+          ...Object.keys(e.object.status?.reservations ?? {}),
+        ]);
+        this.#spacesOf(o, t, (space) => moved.has(space.metadata.name) || awaitsAllocation(space));
       }
     });
     w.spaces.on((e: InformerEvent<Space>) => {

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { countedWhileInFlight, recount, sameTotals, withRelease, withSettled } from '../budget/reservations.ts';
+import { onConflictRetry } from '../cluster/index.ts';
+import type { Organization, Reservation, Status, Tenant } from '../model/index.ts';
+import { sameResources } from '../quantity/index.ts';
+import type { EngineContext } from './context.ts';
+import { type Held, queueSettle, withinLease } from './allocation.ts';
+import { type ParentRef, parentKey, recordedAllocation } from './parent-ref.ts';
+import { migrateLegacyLedger } from './legacy-ledger.ts';
+import type { AnyCr, StatusDecision } from './status.ts';
+
+type Parent = Organization | Tenant;
+
+/**
+ * A status decision that also records `held` in the child: its allocation
+ * and the reservation's id, in the same write. It is recorded only on a copy
+ * that still has the allocation the change started from, and only within the
+ * lease, after which the operator may give the reservation back.
+ */
+export function withCommit(ctx: EngineContext, decision: StatusDecision, held: Held | undefined): StatusDecision {
+  if (!held) return decision;
+  const { entry } = held;
+  return {
+    ...decision,
+    derive: (current) => {
+      const derived = decision.derive?.(current) ?? {};
+      const recorded = current.status?.allocationId === entry.id;
+      const startsFrom = sameResources(recordedAllocation(current as never), entry.basis ?? {});
+      if (!recorded && !(startsFrom && withinLease(ctx, held))) return derived;
+      return { ...derived, fields: { ...derived.fields, allocation: entry.target ?? {}, allocationId: entry.id } };
+    },
+  };
+}
+
+/** After the child's status write: settles `held` as recorded or not, by what the written copy says. */
+export function finishCommit(ctx: EngineContext, ref: ParentRef<Parent>, child: AnyCr | undefined, held: Held | undefined): void {
+  if (!held) return;
+  queueSettle(ctx, ref, held.child, held.entry.id, child?.status?.allocationId === held.entry.id);
+}
+
+/**
+ * Gives a deleted child's allocation back to its parent, once its namespace
+ * is gone: the amount the parent counts for it (what it recorded, or what a
+ * change in flight started from and added) comes off the total in one write,
+ * and a `release` reservation stays until the child is gone, so that a retry
+ * after a crash gives nothing back twice. The child is read after the
+ * parent, so that what it recorded is not older than the total.
+ */
+export async function releaseChild(ctx: EngineContext, ref: ParentRef<Parent>, child: string): Promise<Reservation | undefined> {
+  return onConflictRetry(async () => {
+    let parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
+    if (!parent) return undefined;
+    if (parent.status?.allocations) parent = await migrateLegacyLedger(ctx, ref, parent);
+    const entry = parent.status?.reservations?.[child];
+    if (entry?.kind === 'release') return entry;
+    // A change in flight is replaced, not settled: whether or not the child recorded it, the parent counts
+    // where it started plus its growth, and all of that comes off.
+    const counted = entry ? countedWhileInFlight(entry) : recordedAllocation((await ref.children.get(ref.childNamespace, child)) as never);
+    if (entry) ctx.owned.delete(entry.id);
+    const release: Reservation = {
+      id: randomUUID(),
+      kind: 'release',
+      since: new Date(ctx.now()).toISOString(),
+      leaseSeconds: 0,
+      basis: counted,
+    };
+    await ref.store.replaceStatus(parent as never, withRelease(parent.status, child, release, counted));
+    return release;
+  });
+}
+
+/** After a released child is gone: removes its `release` reservation, in the next write of the parent. */
+export function forgetReleased(ctx: EngineContext, ref: ParentRef<Parent>, child: string, release: Reservation | undefined): void {
+  if (release) queueSettle(ctx, ref, child, release.id, true);
+}
+
+/** Children as the parent's reconcile read them from its cache. */
+interface Known {
+  name: string;
+  allocation: Readonly<Record<string, string | number>> | undefined;
+  allocationId: string | undefined;
+}
+
+/**
+ * The operator's upkeep of a parent's budget, level-based: settles every
+ * reservation whose outcome is decided (a change its child recorded, a
+ * release of a child that is gone), gives back the growth of a change that
+ * its maker could no longer record (its lease and the grace period are
+ * over: the maker crashed), moves a ledger of the first design, and, when
+ * nothing is in flight, recounts the total from the children and repairs it
+ * if it drifted. The cache decides what to look at; every change is decided
+ * on the API server's copies and written with compare-and-swap.
+ *
+ * @returns when a reservation becomes due, so the caller can look again then.
+ */
+export async function upkeepBudget(
+  ctx: EngineContext,
+  ref: ParentRef<Parent>,
+  parent: Parent,
+  children: readonly Known[],
+): Promise<{ dueMs: number | undefined; released: string[] }> {
+  const released: string[] = [];
+  if (parent.status?.allocations) {
+    await migrateLegacyLedger(ctx, ref, parent);
+    return { dueMs: 0, released };
+  }
+  const byName = new Map(children.map((c) => [c.name, c]));
+  const reservations = Object.entries(parent.status?.reservations ?? {});
+  const now = ctx.now();
+  let dueMs: number | undefined;
+  const settle: { child: string; id: string; tookEffect: boolean }[] = [];
+  for (const [child, entry] of reservations) {
+    if (ctx.owned.has(entry.id)) continue;
+    const known = byName.get(child);
+    if (entry.kind === 'change' && known?.allocationId === entry.id) {
+      settle.push({ child, id: entry.id, tookEffect: true });
+      continue;
+    }
+    if (entry.kind === 'release' && !known) {
+      settle.push({ child, id: entry.id, tookEffect: true });
+      continue;
+    }
+    if (entry.kind === 'release') continue;
+    const key = `${parentKey(ref)}|${entry.id}`;
+    const firstSeen = ctx.orphansSeen.get(key) ?? now;
+    ctx.orphansSeen.set(key, firstSeen);
+    const due = firstSeen + Math.max(ctx.orphanGraceMs, 2 * entry.leaseSeconds * 1000);
+    if (now < due) {
+      dueMs = Math.min(dueMs ?? due - now, due - now);
+      continue;
+    }
+    ctx.orphansSeen.delete(key);
+    const live = await ref.children.get(ref.childNamespace, child);
+    const tookEffect = live?.status?.allocationId === entry.id;
+    settle.push({ child, id: entry.id, tookEffect });
+    if (!tookEffect && !live) released.push(child);
+  }
+  if (settle.length > 0) {
+    await onConflictRetry(async () => {
+      const fresh = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
+      if (!fresh) return;
+      let status: Status | undefined = fresh.status;
+      let changed = false;
+      for (const s of settle) {
+        const next = withSettled(status, s.child, s.id, s.tookEffect);
+        if (next) [status, changed] = [next, true];
+      }
+      if (changed) await ref.store.replaceStatus(fresh as never, status as Status);
+    });
+    return { dueMs: 0, released };
+  }
+  if (reservations.length === 0 && !sameTotals(parent.status?.usage?.allocated, recount(children))) await recountTotal(ref);
+  return { dueMs: Number.isFinite(ctx.orphanGraceMs) ? dueMs : undefined, released };
+}
+
+/**
+ * Sets a parent's total to what its children have recorded, when nothing
+ * is in flight. Decided on a fresh read of the parent and then of the
+ * children (a child records a change only under a reservation, which would
+ * change the parent and fail this write).
+ */
+async function recountTotal(ref: ParentRef<Parent>): Promise<void> {
+  await onConflictRetry(async () => {
+    const parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
+    if (!parent || parent.status?.allocations || Object.keys(parent.status?.reservations ?? {}).length > 0) return;
+    const children = await ref.children.list(ref.childNamespace);
+    const total = recount(children.map((c) => ({ allocation: c.status?.allocation })));
+    if (sameTotals(parent.status?.usage?.allocated, total)) return;
+    await ref.store.replaceStatus(parent as never, { ...parent.status, usage: { ...parent.status?.usage, allocated: total } });
+  });
+}
+
+/**
+ * {@link upkeepBudget} for a parent's reconcile on the operator (the embedded SDK settles only its own
+ * reservations), with an event for each reservation given back because its child never came.
+ */
+export async function upkeep(
+  ctx: EngineContext,
+  ref: ParentRef<Parent>,
+  parent: Parent,
+  children: readonly (Tenant | { metadata: { name: string }; status?: Status | undefined })[],
+): Promise<number | undefined> {
+  if (!ctx.reconcilesAll) return undefined;
+  const known = children.map((c) => ({
+    name: c.metadata.name,
+    allocation: c.status?.allocation,
+    allocationId: c.status?.allocationId,
+  }));
+  const { dueMs, released } = await upkeepBudget(ctx, ref, parent, known);
+  for (const name of released) {
+    ctx.events.record(parent, {
+      type: 'Warning',
+      reason: 'ReleasedOrphanAllocation',
+      action: 'Allocate',
+      note: `gave back the reservation of ${ref.childKind} ${name}, which does not exist (a create that crashed half-way)`,
+    });
+  }
+  return dueMs;
+}
