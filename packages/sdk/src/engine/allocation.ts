@@ -207,6 +207,8 @@ export interface AllocationDecision {
   refusal: QuotaExceededError | undefined;
   /** Set when `granted` is a change this process reserved, which the child's status must now record. */
   held?: Held;
+  /** Set when another process's change of the child is in flight: nothing is decided, the child waits. */
+  inFlight?: boolean;
 }
 
 /**
@@ -223,6 +225,8 @@ export async function allocate<P extends Parent>(
   ctx: EngineContext,
   ref: ParentRef<P>,
   requests: readonly AllocationRequest[],
+  /** The children's allocations, to name who holds the budget in a refusal; a list from the API server by default. */
+  options: { holders?: () => Promise<Record<string, Readonly<Record<string, string | number>>>> } = {},
 ): Promise<Map<string, AllocationDecision>> {
   const ordered = [...requests].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
   return onConflictRetry(async () => {
@@ -232,6 +236,17 @@ export async function allocate<P extends Parent>(
     let status = parent.status;
     const decisions = new Map<string, AllocationDecision>();
     const held: Held[] = [];
+    // Who holds the budget is read only for a refusal, and once per decision.
+    let holders: Record<string, Readonly<Record<string, string | number>>> | undefined;
+    const named = async (totals: Totals, name: string, basis: ResourceMap, wanted: ResourceMap, err: QuotaExceededError) => {
+      holders ??= await (options.holders ?? (() => childAllocations(ref)))();
+      try {
+        checkChange(totals, name, basis, wanted, holders);
+      } catch (again) {
+        if (again instanceof QuotaExceededError) return again;
+      }
+      return err;
+    };
     for (const request of ordered) {
       if (status?.reservations?.[request.name]) continue;
       const totals = totalsOf({ ...parent, status } as P, ref);
@@ -246,7 +261,8 @@ export async function allocate<P extends Parent>(
         checkChange(totals, request.name, basis, wanted);
       } catch (err) {
         if (!(err instanceof QuotaExceededError)) throw err;
-        decisions.set(request.name, { granted: Object.keys(basis).length > 0 ? basis : undefined, refusal: err });
+        const refusal = await named(totals, request.name, basis, wanted, err);
+        decisions.set(request.name, { granted: Object.keys(basis).length > 0 ? basis : undefined, refusal });
         continue;
       }
       const { grow, shrink } = changeOf(basis, wanted);

@@ -1,4 +1,3 @@
-import { SpacekitError } from '../errors.ts';
 import type { Organization, Space, Tenant } from '../model/index.ts';
 import {
   type AllocationDecision,
@@ -17,35 +16,44 @@ import type { EngineContext } from './context.ts';
  * that matches its spec; the change this process reserved for it, to record
  * now; or a decision of its parent, made together with its pending siblings
  * (oldest first, so that the same requests always get the same winners).
- * While another process's change of it is in flight, it keeps what it has
- * recorded (a new child waits).
+ * While another process's change of it is in flight, it waits: its reconcile
+ * writes nothing and looks again soon.
  */
-export async function grantFor<P extends Organization | Tenant>(
+export async function grantFor<P extends Organization | Tenant, C extends Space | Tenant>(
   ctx: EngineContext,
   ref: ParentRef<P>,
   parent: P,
-  child: Space | Tenant,
+  child: C,
   wanted: Record<string, string>,
-  siblings: () => Promise<AllocationRequest[]>,
+  /** Reads the parent's children (from the cache on the operator), and the resources a child's spec asks for, when it parses. */
+  children: { read: () => Promise<readonly C[]>; resources: (child: C) => Readonly<Record<string, string | number>> | undefined },
 ): Promise<AllocationDecision> {
   const name = child.metadata.name;
   const recorded = child.status?.allocation ? recordedAllocation(child) : undefined;
-  const keep = (): AllocationDecision => {
-    if (recorded) return { granted: recorded, refusal: undefined };
-    throw new SpacekitError('CONFLICT', `a change of ${ref.childKind} "${name}" is in flight in ${ref.label}; waiting for it`);
-  };
+  // Another process's change of this child is in flight: it records it, or the operator settles it after its lease.
+  const wait = (): AllocationDecision => ({ granted: undefined, refusal: undefined, inFlight: true });
   const entry = parent.status?.reservations?.[name];
   if (entry?.kind === 'change') {
     const own = ctx.owned.get(entry.id);
     if (own) return { granted: canonicalResources(entry.target ?? {}), refusal: undefined, held: own };
-    return keep();
+    return wait();
   }
   if (recorded && sameResources(recorded, wanted)) return { granted: recorded, refusal: undefined };
   return ctx.budgetLock.run(parentKey(ref), async () => {
     const self: AllocationRequest = { name, createdAt: child.metadata.creationTimestamp ?? '', basis: recorded ?? {}, resources: wanted };
-    const others = ctx.reconcilesAll ? (await siblings()).filter((s) => s.name !== name) : [];
-    const decisions = await allocate(ctx, ref, [self, ...others]);
-    return decisions.get(name) ?? keep();
+    // Only the operator decides for siblings: it records each in its own reconcile. It also names the holders
+    // of a refused budget from its cache; the embedded SDK asks the API server, and only when it refuses.
+    const all = ctx.reconcilesAll ? await children.read() : undefined;
+    const others = (all ?? []).flatMap((x) => {
+      // Only those waiting for a decision; a big tenant's settled children are skipped without parsing their specs.
+      if (x.metadata.name === name || x.metadata.deletionTimestamp || !awaitsAllocation(x)) return [];
+      const resources = children.resources(x);
+      if (!resources) return [];
+      return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', basis: recordedAllocation(x), resources }];
+    });
+    const holders = all && (async () => Object.fromEntries(all.map((x) => [x.metadata.name, recordedAllocation(x)])));
+    const decisions = await allocate(ctx, ref, [self, ...others], holders ? { holders } : {});
+    return decisions.get(name) ?? wait();
   });
 }
 

@@ -11,6 +11,9 @@ import type { AnyCr, StatusDecision } from './status.ts';
 
 type Parent = Organization | Tenant;
 
+/** How long the operator leaves a decided reservation of another process for that process to settle. */
+const DECIDED_WAIT_MS = 5_000;
+
 /**
  * A status decision that also records `held` in the child: its allocation
  * and the reservation's id, in the same write. It is recorded only on a copy
@@ -112,18 +115,21 @@ export async function upkeepBudget(
   for (const [child, entry] of reservations) {
     if (ctx.owned.has(entry.id)) continue;
     const known = byName.get(child);
-    if (entry.kind === 'change' && known?.allocationId === entry.id) {
-      settle.push({ child, id: entry.id, tookEffect: true });
-      continue;
-    }
-    if (entry.kind === 'release' && !known) {
-      settle.push({ child, id: entry.id, tookEffect: true });
-      continue;
-    }
-    if (entry.kind === 'release') continue;
     const key = `${parentKey(ref)}|${entry.id}`;
     const firstSeen = ctx.orphansSeen.get(key) ?? now;
     ctx.orphansSeen.set(key, firstSeen);
+    // What is decided is settled after a short wait, so that a maker that is alive settles its own
+    // (usually in its next write) instead of both writing the parent and one of them retrying.
+    const decided = entry.kind === 'change' ? known?.allocationId === entry.id : !known;
+    if (decided || entry.kind === 'release') {
+      const due = firstSeen + Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS);
+      if (!decided) continue;
+      if (now >= due) {
+        ctx.orphansSeen.delete(key);
+        settle.push({ child, id: entry.id, tookEffect: true });
+      } else dueMs = Math.min(dueMs ?? due - now, due - now);
+      continue;
+    }
     const due = firstSeen + Math.max(ctx.orphanGraceMs, 2 * entry.leaseSeconds * 1000);
     if (now < due) {
       dueMs = Math.min(dueMs ?? due - now, due - now);

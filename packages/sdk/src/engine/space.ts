@@ -6,7 +6,7 @@ import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
 import type { SpacekitEvent } from './events.ts';
 import { finalizeSpace, removeOrphanSpaceNamespace } from './finalize.ts';
-import { type AllocationDecision, canonicalResources, recordedAllocation, withinLease } from './allocation.ts';
+import { type AllocationDecision, canonicalResources, withinLease } from './allocation.ts';
 import { grantFor } from './grant.ts';
 import { finishCommit, withCommit } from './settlement.ts';
 import { SpacekitError } from '../errors.ts';
@@ -15,7 +15,7 @@ import { noApply, type ReconcileResult } from './outcome.ts';
 import { tenantLedger } from './ledgers.ts';
 import { awaitsEnforcement, decideExpiry, decideProvisioned, decideSpace, type QuotaObject } from './space-decision.ts';
 import { settle } from './status.ts';
-import { absent, applyOrFail, askLedger, withRequeue } from './steps.ts';
+import { absent, applyOrFail, askLedger, IN_FLIGHT_RETRY_MS, waitingFor, withRequeue } from './steps.ts';
 
 /** Addresses a Space. */
 export interface SpaceKey {
@@ -67,6 +67,8 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   const blocked = await namespaceBlocker(ctx, named.namespace, 'Space', known.apply?.fresh ?? false);
   if (blocked) return settle(ctx, current, blocked.decision, blocked.outcome);
   const allocated = await askLedger(() => allocation(ctx, admitted.tenant, current, admitted.spec));
+  // Writing nothing while another process's change is in flight keeps a Ready child from flickering to Pending.
+  if (allocated.kind === 'decided' && allocated.decision.inFlight) return withRequeue(waitingFor(current), IN_FLIGHT_RETRY_MS);
   const grant = decideGrant({ child: 'Space', parent: 'tenant' }, allocated);
   if (grant.kind === 'settle') return settle(ctx, current, grant.status, grant.outcome);
 
@@ -96,14 +98,12 @@ async function expire(ctx: EngineContext, space: Space, event: SpacekitEvent): P
 async function allocation(ctx: EngineContext, tenant: Tenant, space: Space, spec: SpaceSpec): Promise<AllocationDecision> {
   const o = tenant.metadata.namespace ?? '';
   const t = tenant.metadata.name;
-  const siblings = async () =>
-    (await ctx.reader.spaces(o, t))
-      .filter((x) => !x.metadata.deletionTimestamp)
-      .flatMap((x) => {
-        const parsed = SpaceSpecSchema.safeParse(x.spec);
-        if (!parsed.success) return [];
-        const basis = recordedAllocation(x);
-        return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', basis, resources: parsed.data.resources }];
-      });
-  return grantFor(ctx, tenantLedger(ctx, o, t), tenant, space, canonicalResources(spec.resources, 'spec.resources'), siblings);
+  const children = {
+    read: () => ctx.reader.spaces(o, t),
+    resources: (x: Space) => {
+      const parsed = SpaceSpecSchema.safeParse(x.spec);
+      return parsed.success ? parsed.data.resources : undefined;
+    },
+  };
+  return grantFor(ctx, tenantLedger(ctx, o, t), tenant, space, canonicalResources(spec.resources, 'spec.resources'), children);
 }

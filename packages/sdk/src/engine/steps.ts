@@ -15,6 +15,14 @@ export function absent<T>(outcome: Outcome): ReconcileResult<T> {
   return { object: undefined, apply: noApply(), statusWritten: false, outcome };
 }
 
+/** How soon a child waiting for another process's change to its allocation looks again. */
+export const IN_FLIGHT_RETRY_MS = 1_000;
+
+/** The result of a reconcile that waits without writing anything. */
+export function waitingFor<T>(object: T): ReconcileResult<T> {
+  return { object, apply: noApply(), statusWritten: false, outcome: 'waiting' };
+}
+
 /** `result`, to be reconciled again after `ms` when a deadline is due then. */
 export function withRequeue<T>(result: ReconcileResult<T>, ms: number | undefined): ReconcileResult<T> {
   return { ...result, ...(ms !== undefined && { requeueAfterMs: ms }) };

@@ -5,7 +5,7 @@ import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
 import { finalizeTenant, removeOrphanTenantNamespace } from './finalize.ts';
-import { type AllocationDecision, canonicalResources, recordedAllocation, withinLease } from './allocation.ts';
+import { type AllocationDecision, canonicalResources, withinLease } from './allocation.ts';
 import { grantFor } from './grant.ts';
 import { finishCommit, upkeep, withCommit } from './settlement.ts';
 import { SpacekitError } from '../errors.ts';
@@ -13,7 +13,7 @@ import { ensureMetadata } from './metadata.ts';
 import type { ReconcileResult } from './outcome.ts';
 import { organizationLedger, tenantLedger } from './ledgers.ts';
 import { settle } from './status.ts';
-import { absent, applyOrFail, askLedger, withRequeue } from './steps.ts';
+import { absent, applyOrFail, askLedger, IN_FLIGHT_RETRY_MS, waitingFor, withRequeue } from './steps.ts';
 import { decideTenant, tenantReady } from './tenant-decision.ts';
 
 /** Addresses a Tenant. */
@@ -50,6 +50,8 @@ export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known:
   const blocked = await namespaceBlocker(ctx, named.namespace, 'Tenant', known.apply?.fresh ?? false);
   if (blocked) return settle(ctx, current, blocked.decision, blocked.outcome);
   const allocated = await askLedger(() => allocation(ctx, admitted.organization, current, admitted.spec.resources));
+  // Writing nothing while another process's change is in flight keeps a Ready child from flickering to Pending.
+  if (allocated.kind === 'decided' && allocated.decision.inFlight) return withRequeue(waitingFor(current), IN_FLIGHT_RETRY_MS);
   const grant = decideGrant({ child: 'Tenant', parent: 'organization' }, allocated);
   if (grant.kind === 'settle') return settle(ctx, current, grant.status, grant.outcome);
 
@@ -73,14 +75,12 @@ async function allocation(
   resources: Record<string, string | number>,
 ): Promise<AllocationDecision> {
   const o = org.metadata.name;
-  const siblings = async () =>
-    (await ctx.reader.tenants(o))
-      .filter((x) => !x.metadata.deletionTimestamp)
-      .flatMap((x) => {
-        const parsed = TenantSpecSchema.safeParse(x.spec);
-        if (!parsed.success) return [];
-        const basis = recordedAllocation(x);
-        return [{ name: x.metadata.name, createdAt: x.metadata.creationTimestamp ?? '', basis, resources: parsed.data.resources }];
-      });
-  return grantFor(ctx, organizationLedger(ctx, o), org, tenant, canonicalResources(resources, 'spec.resources'), siblings);
+  const children = {
+    read: () => ctx.reader.tenants(o),
+    resources: (x: Tenant) => {
+      const parsed = TenantSpecSchema.safeParse(x.spec);
+      return parsed.success ? parsed.data.resources : undefined;
+    },
+  };
+  return grantFor(ctx, organizationLedger(ctx, o), org, tenant, canonicalResources(resources, 'spec.resources'), children);
 }
