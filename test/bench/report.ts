@@ -1,6 +1,8 @@
 import type { CliResult } from './cli.ts';
 import type { Machine } from './machine.ts';
 import { msPerSpace, requestsPerSpace } from './profile.ts';
+import type { ScalingResult } from './scaling.ts';
+import { scalingSection } from './scaling-report.ts';
 import type { BulkResult, OneSpaceResult } from './scenarios.ts';
 import type { Summary } from './stats.ts';
 import type { SteadyResult } from './steady.ts';
@@ -23,6 +25,7 @@ export interface BenchResults {
   oneSpace?: OneSpaceResult;
   bulk?: BulkResult[];
   steady?: SteadyResult[];
+  scaling?: ScalingResult;
   ephemeral?:
     | { rounds: number; roundTrip: Summary; toReady: Summary; dispose: Summary; roundTripNoWait: Summary; kubectlNamespace: Summary }
     | { skipped: string };
@@ -202,6 +205,8 @@ export function markdown(r: BenchResults): string {
     }
     out.push('');
   }
+
+  if (r.scaling) out.push(...scalingSection(r.scaling));
 
   if (r.ephemeral) {
     out.push('## Ephemeral round trip', '');

@@ -12,6 +12,8 @@ import { ensureKubectl } from './kubectl.ts';
 import { machine } from './machine.ts';
 import { msPerSpace, resourceOf } from './profile.ts';
 import { type BenchResults, markdown, type Target } from './report.ts';
+import { scaling } from './scaling.ts';
+import { scalingTargets } from './scaling-report.ts';
 import { bulk, grow, oneSpace } from './scenarios.ts';
 import { measureIdle, startBenchOperator, steadyLabels } from './steady.ts';
 import { editorModel, ephemeralRoundTrip } from './optional.ts';
@@ -20,8 +22,30 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
 const quick = values.quick ?? false;
 const SIZES = quick
-  ? { rounds: 3, bulk: [30, 60], concurrency: 8, idleMs: 5_000, big: 150, ephemeral: 3, editor: 3, cli: 5 }
-  : { rounds: 15, bulk: [500, 1000], concurrency: 16, idleMs: 30_000, big: 5000, ephemeral: 20, editor: 10, cli: 20 };
+  ? {
+      rounds: 3,
+      bulk: [30, 60],
+      concurrency: 8,
+      idleMs: 5_000,
+      big: 150,
+      ephemeral: 3,
+      editor: 3,
+      cli: 5,
+      scaling: [10, 50, 150],
+      samples: 5,
+    }
+  : {
+      rounds: 15,
+      bulk: [500, 1000],
+      concurrency: 16,
+      idleMs: 30_000,
+      big: 5000,
+      ephemeral: 20,
+      editor: 10,
+      cli: 20,
+      scaling: [10, 100, 1000, 5000, 10_000],
+      samples: 10,
+    };
 const outDir = values.out ? resolve(values.out) : quick ? join(ROOT, 'test-artifacts', 'bench') : join(ROOT, 'docs');
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -85,6 +109,15 @@ try {
 
   log(`ephemeral round trip: ${SIZES.ephemeral} rounds`);
   results.ephemeral = await ephemeralRoundTrip(ctx, SIZES.ephemeral);
+
+  // Last, so that its thousands of namespaces, and their deletion, weigh on no other scenario.
+  log(`scaling: one tenant at ${SIZES.scaling.join(', ')} Spaces, ${SIZES.samples} sample creates at each`);
+  results.scaling = await scaling(ctx, {
+    steps: SIZES.scaling,
+    samples: SIZES.samples,
+    concurrency: SIZES.concurrency,
+    background: SIZES.big,
+  });
 
   results.targets = targets(results);
   results.notes.push(...notes(results), `The whole run took ${((Date.now() - started) / 60_000).toFixed(1)} minutes.`);
@@ -151,6 +184,7 @@ function targets(r: BenchResults): Target[] {
       met: biggest.peakRssMiB * 1.048576 <= 200,
     });
   }
+  if (r.scaling) out.push(...scalingTargets(r.scaling));
   if (r.ephemeral && !('skipped' in r.ephemeral)) {
     const e = r.ephemeral;
     out.push({
