@@ -32,7 +32,7 @@ const SIZES = quick
       editor: 3,
       cli: 5,
       scaling: [10, 50, 150],
-      samples: 5,
+      samples: 10,
     }
   : {
       rounds: 15,
