@@ -72,7 +72,7 @@ export function scalingSection(r: ScalingResult): string[] {
       (r.background > 0
         ? `The ${r.background.toLocaleString('en')} Spaces of the steady-state scenario stay in place meanwhile, in another organization. `
         : '') +
-      'Object sizes are `JSON.stringify` of a GET after the samples: the tenant, and the largest of the organization, the tenant and its Spaces. ' +
+      'Object sizes are `JSON.stringify` of a GET when the step is reached, before the samples: the tenant, and the largest of the organization, the tenant and its Spaces. ' +
       "Bytes and sizes repeat to within a few bytes from run to run; latency follows the machine's load, so a small step-to-step difference says little.",
     '',
   );

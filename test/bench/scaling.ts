@@ -4,7 +4,7 @@
 import { HttpMethod } from '@kubernetes/client-node';
 import { connect, GROUP_VERSION } from '@spacekit/sdk';
 import type { BenchContext } from './context.ts';
-import { isWrite, type ProxiedRequest, startCountingProxy } from './counting-proxy.ts';
+import { type CountingProxy, isWrite, type ProxiedRequest, startCountingProxy } from './counting-proxy.ts';
 import { requestKind } from './profile.ts';
 import { pool, type Summary, summarize } from './stats.ts';
 
@@ -36,7 +36,7 @@ export interface ScalingStep {
   writeKinds: { request: string; bytes: number }[];
   /** 409s the samples met (a ledger write that lost a race is written again). */
   conflicts: number;
-  /** After the samples. */
+  /** When the step was reached, before the samples. */
   tenantBytes: number;
   largest: ObjectSize;
 }
@@ -71,12 +71,17 @@ export async function scaling(
   const resources = { cpu: Math.ceil(total / 10) + 1, memory: `${(total + 8) * 128}Mi` };
   await ctx.kit.organizations.create({ name: ORGANIZATION, resources });
   await ctx.kit.tenants.create({ organization: ORGANIZATION, name: TENANT, resources });
-  const proxy = await startCountingProxy(ctx.kit.kubeConfig, ctx.scratch);
+  let proxy: CountingProxy | undefined;
   const result: ScalingResult = { organization: ORGANIZATION, samples, concurrency, background, steps: [], deleteSeconds: 0 };
+  // Names are taken as creates start; `made` counts those that finished, which is what a stopped run reports.
   let existing = 0;
-  const create = (kit: typeof ctx.kit) =>
-    kit.spaces.create({ organization: ORGANIZATION, tenant: TENANT, name: `s${existing++}`, resources: SIZE });
+  let made = 0;
+  const create = async (kit: typeof ctx.kit) => {
+    await kit.spaces.create({ organization: ORGANIZATION, tenant: TENANT, name: `s${existing++}`, resources: SIZE });
+    made++;
+  };
   try {
+    proxy = await startCountingProxy(ctx.kit.kubeConfig, ctx.scratch);
     const measured = await connect({ kubeconfig: proxy.kubeConfig });
     for (const step of steps) {
       try {
@@ -94,20 +99,20 @@ export async function scaling(
         const fillSeconds = (performance.now() - started) / 1000;
         // The sampling connection's first create warms its connection and its cached tenant, which the fill made stale.
         await create(measured);
-        result.steps.push(await sample(ctx, measured, proxy, samples, create, { spaces: existing, filled, fillSeconds }));
+        result.steps.push(await sample(ctx, measured, proxy, samples, create, { spaces: made, filled, fillSeconds }));
         const last = result.steps.at(-1);
         ctx.log(
           `scaling: ${last?.spaces} Spaces: create ${last?.createMs.median.toFixed(0)} ms, ${last?.writeBytes} bytes in ${last?.writes} writes, tenant ${last?.tenantBytes} bytes`,
         );
       } catch (err) {
-        result.stopped = { spaces: existing, error: (err as Error).message };
-        ctx.log(`scaling: stopped at ${existing} Spaces: ${result.stopped.error}`);
+        result.stopped = { spaces: made, error: (err as Error).message };
+        ctx.log(`scaling: stopped at ${made} Spaces: ${result.stopped.error}`);
         break;
       }
     }
   } finally {
-    await proxy.stop();
-    ctx.log(`scaling: deleting the organization and its ${existing} Spaces`);
+    await proxy?.stop();
+    ctx.log(`scaling: deleting the organization and its ${made} Spaces`);
     const deleting = performance.now();
     try {
       await ctx.kit.organizations.delete(ORGANIZATION, { timeoutMs: 4 * 60 * 60_000 });
@@ -124,11 +129,13 @@ export async function scaling(
 async function sample(
   ctx: BenchContext,
   measured: BenchContext['kit'],
-  proxy: Awaited<ReturnType<typeof startCountingProxy>>,
+  proxy: CountingProxy,
   samples: number,
   create: (kit: BenchContext['kit']) => Promise<unknown>,
   at: { spaces: number; filled: number; fillSeconds: number },
 ): Promise<ScalingStep> {
+  // Sized before the samples, so that sizes belong to exactly the step's number of Spaces.
+  const sizes = await objectSizes(ctx);
   const times: number[] = [];
   const perCreate: ProxiedRequest[][] = [];
   let conflicts = 0;
@@ -153,7 +160,6 @@ async function sample(
   const sum = (rs: ProxiedRequest[], f: (r: ProxiedRequest) => number) => rs.reduce((a, r) => a + f(r), 0);
   const kinds = new Map<string, number>();
   for (const r of perCreate.flat()) kinds.set(requestKind(r.method, r.path), (kinds.get(requestKind(r.method, r.path)) ?? 0) + r.bytes);
-  const sizes = await objectSizes(ctx);
   return {
     spaces: at.spaces,
     filled: at.filled,
