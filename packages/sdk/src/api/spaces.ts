@@ -44,6 +44,7 @@ import {
 import type { Provisioning } from './mode.ts';
 import { changesObject, validate } from '../model/index.ts';
 import { quantitiesAsStrings } from '../quantity/index.ts';
+import { failpoint } from '../util/failpoint.ts';
 
 /** Options for deletes. */
 export interface DeleteOptions {
@@ -152,6 +153,7 @@ export class Spaces {
       if (existing) throw new ConflictError(`${label(ref)} already exists; use update to change it`);
       checkPolicy(org, spec);
       const { held: reservation, parent } = await reserveInProcess(this.#ctx, ledger, s, {}, spec.resources, tenant);
+      await failpoint('space-create-after-reserve');
       let created: Space;
       try {
         created = await this.#ctx.spaces.create(object([CLEANUP_FINALIZER]));
