@@ -2,6 +2,7 @@ import { ApiException, CoreV1Api } from '@kubernetes/client-node';
 import { allocationsOf } from '../support/allocations.ts';
 import { KubeClient, type Space, type Spacekit } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budgetSnapshot, budgetViolations, monitorBudgets, totalMismatches } from '../support/budget-invariants.ts';
 import { adminKubeConfig, eventually, impersonating, uniqueName } from '../support/kube.ts';
 import { adminKitWithOperator, type OperatorProcess, operatorKubeconfig, scrape, startOperator } from '../support/operator.ts';
 
@@ -54,6 +55,18 @@ async function owned(namespace: string): Promise<string[]> {
     .sort();
 }
 
+/**
+ * Once the operator is done: every recorded total equals what the children that exist hold (Space quotas,
+ * tenant grants), and no parent's children hold more than its budget.
+ */
+async function expectConvergedBudgets(): Promise<void> {
+  const snapshot = await eventually('the recorded totals to match the children', async () => {
+    const s = await budgetSnapshot(admin, org);
+    return totalMismatches(s).length === 0 ? s : undefined;
+  });
+  expect(budgetViolations(snapshot)).toEqual([]);
+}
+
 beforeAll(async () => {
   kit = await adminKitWithOperator();
   await kit.organizations.create({ name: org, labels: { [SHARD_LABEL]: shard }, resources: { cpu: 8, memory: '16Gi' } });
@@ -85,6 +98,8 @@ describe('an operator killed mid-reconcile', () => {
       } as never);
     }
 
+    // Throughout the crash and the recovery, no parent's children hold more than its budget.
+    const monitor = monitorBudgets(admin, org);
     const first = await start();
     await eventually(
       'some namespaces to exist',
@@ -101,6 +116,10 @@ describe('an operator killed mid-reconcile', () => {
       const list = await spaces();
       return list.length === 10 && list.every((s) => s.status?.phase === 'Ready' || s.status?.phase === 'Failed') ? list : undefined;
     });
+    const checked = await monitor.stop();
+    expect(checked.violations).toEqual([]);
+    expect(checked.snapshots).toBeGreaterThan(1);
+    await expectConvergedBudgets();
     const ready = settled
       .filter((s) => s.status?.phase === 'Ready')
       .map((s) => s.metadata.name)
@@ -161,6 +180,7 @@ describe('an operator killed mid-reconcile', () => {
       const tenant = await kit.tenants.get({ organization: org, name: 'ci' });
       return Object.keys(tenant.status?.reservations ?? {}).length === 0 ? tenant : undefined;
     }).then((tenant) => expect(tenant.status?.usage?.allocated).toEqual({ 'requests.cpu': '6', 'requests.memory': '3Gi' }));
+    await expectConvergedBudgets();
   });
 });
 
