@@ -6,7 +6,8 @@
 // Environment: SPACEKIT_KUBECONFIG, WORKER_ORG, WORKER_ID, WORKER_SEED,
 // WORKER_OPS (how many operations), WORKER_TENANTS (the tenants that stay,
 // comma-separated). Every worker draws Space names from one shared pool per
-// tenant, so that workers also race for the same names.
+// tenant, so that workers also race for the same names. The seed fixes each worker's sequence of draws;
+// which names exist when it draws, and so the outcomes, depend on how the workers interleave.
 import { connect, SpacekitError } from '@spacekit/sdk';
 
 const say = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -52,11 +53,7 @@ const kit = await connect({ kubeconfig: process.env.SPACEKIT_KUBECONFIG ?? '' })
 
 /** The names that exist now, so that most operations aim at something real; the rest aim blind, to race. */
 async function existing(tenant: string): Promise<Set<string>> {
-  try {
-    return new Set((await kit.spaces.list({ organization, tenant })).map((s) => s.metadata.name));
-  } catch {
-    return new Set();
-  }
+  return new Set((await kit.spaces.list({ organization, tenant })).map((s) => s.metadata.name));
 }
 
 /** One operation, chosen by the seed: what it is, on what, and the call that does it. */
