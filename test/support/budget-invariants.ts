@@ -9,7 +9,6 @@ import {
   parseResourceList,
   type Quantity,
   type Space,
-  spaceNamespace,
   type Tenant,
 } from '@spacekit/sdk';
 
@@ -57,11 +56,6 @@ export async function budgetSnapshot(kc: KubeConfig, org: string): Promise<Budge
   };
 }
 
-function namespaceOf(space: Space): string {
-  const labels = space.metadata.labels ?? {};
-  return spaceNamespace(labels[LABELS.organization] ?? '', labels[LABELS.tenant] ?? '', space.metadata.name);
-}
-
 function amounts(list: Readonly<Record<string, string | number>> | undefined): Amounts {
   return parseResourceList(list ?? {});
 }
@@ -75,35 +69,13 @@ function add(total: Amounts, list: Amounts): void {
  * grant; the quota controller copies it to `status.hard`, which admission enforces). A Space in `atSpec`
  * counts at most its own spec, per resource.
  */
-function spaceHoldings(snapshot: BudgetSnapshot, atSpec: ReadonlySet<string> = new Set()): Map<string, Amounts[]> {
-  const specs = new Map(snapshot.spaces.map((s) => [namespaceOf(s), amounts(s.spec.resources)]));
+function spaceHoldings(snapshot: BudgetSnapshot): Map<string, Amounts[]> {
   const byTenant = new Map<string, Amounts[]>();
   for (const quota of snapshot.quotas) {
     const tenant = quota.metadata?.labels?.[LABELS.tenant] ?? '';
-    const held = amounts(quota.spec?.hard);
-    const spec = specs.get(quota.metadata?.namespace ?? '');
-    if (spec && atSpec.has(quota.metadata?.namespace ?? ''))
-      for (const [name, q] of spec) if (q < (held.get(name) ?? 0n)) held.set(name, q);
-    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), held]);
+    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), amounts(quota.spec?.hard)]);
   }
   return byTenant;
-}
-
-/**
- * The namespaces of Spaces being deleted whose quota still grants more than their spec asks: a Space
- * shrunk while it was being deleted (today's SDK accepts that) has its share lowered while its namespace,
- * which is going, keeps the quota of before until it is gone.
- */
-export function deletingAboveSpec(snapshot: BudgetSnapshot): Set<string> {
-  const quotas = new Map(snapshot.quotas.map((q) => [q.metadata?.namespace ?? '', amounts(q.spec?.hard)]));
-  const out = new Set<string>();
-  for (const space of snapshot.spaces) {
-    const namespace = namespaceOf(space);
-    const quota = quotas.get(namespace);
-    if (!space.metadata.deletionTimestamp || !quota) continue;
-    if ([...amounts(space.spec.resources)].some(([name, q]) => (quota.get(name) ?? 0n) > q)) out.add(namespace);
-  }
-  return out;
 }
 
 /** Per resource of `budget`, every child summed; the resources whose sum is above the budget, spelled out. */
@@ -123,9 +95,8 @@ function overruns(what: string, budget: Amounts, children: readonly Amounts[]): 
  * per resource, exactly: the organization's tenants against its spec, each
  * tenant's Spaces (deleting ones too, while their namespace holds a quota)
  * against what the organization granted the tenant. Empty when none.
- * `countAtSpec` names Space namespaces to count at no more than their Space's spec.
  */
-export function budgetViolations(snapshot: BudgetSnapshot, options: { countAtSpec?: ReadonlySet<string> } = {}): string[] {
+export function budgetViolations(snapshot: BudgetSnapshot): string[] {
   const out: string[] = [];
   const org = snapshot.organization;
   if (org) {
@@ -138,7 +109,7 @@ export function budgetViolations(snapshot: BudgetSnapshot, options: { countAtSpe
     );
   }
   const tenants = new Map(snapshot.tenants.map((t) => [t.metadata.name, t]));
-  for (const [name, spaces] of spaceHoldings(snapshot, options.countAtSpec)) {
+  for (const [name, spaces] of spaceHoldings(snapshot)) {
     const tenant = tenants.get(name);
     // A quota outlives its tenant only while the namespaces go; it must hold nothing then.
     out.push(...overruns(`tenant ${name}${tenant ? '' : ' (gone)'}`, amounts(tenant?.status?.usage?.hard ?? quotaNames(spaces)), spaces));

@@ -33,7 +33,7 @@ export interface ConnectOptions {
   /**
    * How long this connection may take between reserving budget for a change and recording it in the
    * Space or Tenant (ADR 0015); after that it gives the reservation back and the call fails, and an
-   * operator may give back one it finds after twice as long, in case this process crashed. Default 30 s.
+   * operator may give back one it finds after twice as long, in case this process crashed. Default 10 s.
    */
   reservationLeaseMs?: number;
 }

@@ -242,6 +242,8 @@ export class Spaces {
     const patch = changesObject(changes, 'space update');
     try {
       const current = await this.get(ref);
+      // Its share goes back once its namespace is gone; changing it meanwhile would hand out what its quota still grants.
+      if (current.metadata.deletionTimestamp) throw new ConflictError(`${label(ref)} is being deleted, so it cannot be changed`);
       const spec = storedSpec(validate(SpaceSpecSchema, { ...current.spec, ...patch }, 'space'));
       if (!(await this.#embedded(ref.organization, ref.tenant))) {
         return await updateThroughOperator({

@@ -176,6 +176,7 @@ export class Tenants {
       try {
         const updated = await onConflictRetry(async () => {
           const current = await this.get(ref);
+          if (current.metadata.deletionTimestamp) throw new ConflictError(`${label(ref)} is being deleted, so it cannot be changed`);
           const spec = this.#merged(current, patch);
           await checkShrink(tenantLedger(this.#ctx, ref.organization, ref.name), current, spec.resources);
           if (!reserved) {
@@ -209,6 +210,7 @@ export class Tenants {
 
   async #updateThroughOperator(ref: TenantRef, patch: Record<string, unknown>, options: ChangeOptions): Promise<Tenant> {
     const current = await this.get(ref);
+    if (current.metadata.deletionTimestamp) throw new ConflictError(`${label(ref)} is being deleted, so it cannot be changed`);
     const spec = this.#merged(current, patch);
     await checkShrink(tenantLedger(this.#ctx, ref.organization, ref.name), current, spec.resources);
     return updateThroughOperator({

@@ -78,16 +78,26 @@ export function withinLease(ctx: EngineContext, held: Pick<Held, 'reservedAt'>):
 
 /**
  * Settles what a parent holds for `child` when that is already decided: a
- * change the child has recorded, or a release of a child that is gone.
+ * change the child has recorded, a release of a child that is gone, or, for a
+ * new create, the reservation of a create of that name that never came.
  * Returns the status with it settled, the same status when there is nothing
  * to settle, or undefined when a change of `child` is still in flight.
  */
-async function settledForeign(ref: ParentRef<Parent>, status: Status | undefined, child: string): Promise<Status | undefined> {
+async function settledForeign(
+  ref: ParentRef<Parent>,
+  status: Status | undefined,
+  child: string,
+  creating: boolean,
+): Promise<Status | undefined> {
   const entry = status?.reservations?.[child];
   if (!entry) return status;
   const live = (await ref.children.get(ref.childNamespace, child)) as Child | undefined;
   if (entry.kind === 'release') return live ? undefined : withSettled(status, child, entry.id, true);
   if (live?.status?.allocationId === entry.id) return withSettled(status, child, entry.id, true);
+  // A create that crashed between reserving and creating: a create of the same name takes its place (its
+  // growth is given back), as the first design did. Its maker, were it still alive, would find the name
+  // taken and give back nothing more, since it settles only the entry with its own id.
+  if (creating && !live && Object.keys(entry.basis ?? {}).length === 0) return withSettled(status, child, entry.id, false);
   return undefined;
 }
 
@@ -133,7 +143,7 @@ export async function reserve<P extends Parent>(
     const parent = read.status?.allocations ? await migrateLegacyLedger(ctx, ref, read) : read;
     let status: Status | undefined = parent.status;
     for (const s of options.settles ?? []) status = withSettled(status, s.child, s.id, s.tookEffect) ?? status;
-    status = await settledForeign(ref, status, child);
+    status = await settledForeign(ref, status, child, Object.keys(from).length === 0);
     if (!status) throw inFlight(ref, child, parent.status?.reservations?.[child] as Reservation);
     const totals = totalsOf({ ...parent, status } as P, ref);
     if (!totals) throw notReady(ref);

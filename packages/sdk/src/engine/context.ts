@@ -78,7 +78,7 @@ export function engineContext(client: KubeClient, settings: ClusterSettings, opt
     orphanGraceMs: options.orphanGraceMs ?? Number.POSITIVE_INFINITY,
     orphansSeen: new Map(),
     lastParents: new Map(),
-    reservationLeaseMs: options.reservationLeaseMs ?? 30_000,
+    reservationLeaseMs: options.reservationLeaseMs ?? 10_000,
     reconcilesAll: options.reconcilesAll ?? false,
     owned: new Map(),
     pendingSettles: new Map(),

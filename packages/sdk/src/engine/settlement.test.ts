@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reservation, Space } from '../model/index.ts';
-import type { EngineContext } from './context.ts';
 import type { Held } from './allocation.ts';
-import { withCommit } from './settlement.ts';
-import { decideStatus, type StatusDecision } from './status.ts';
+import { recordingStatus } from './settlement.ts';
 
 const entry: Reservation = {
   id: 'r1',
@@ -14,7 +12,6 @@ const entry: Reservation = {
   target: { 'requests.cpu': '2' },
   grow: { 'requests.cpu': '1' },
 };
-const ready: StatusDecision = { phase: 'Ready', conditions: [] };
 
 function space(allocation?: Record<string, string>, allocationId?: string): Space {
   return {
@@ -26,28 +23,28 @@ function space(allocation?: Record<string, string>, allocationId?: string): Spac
   };
 }
 
-// Only the lease is read from the context by withCommit.
-const ctx = { reservationLeaseMs: 30_000 } as EngineContext;
-const held = (reservedAt: number): Held => ({ child: 'dev', entry, reservedAt });
+const held: Held = { child: 'dev', entry, reservedAt: 0 };
 
-describe('withCommit', () => {
+describe('recordingStatus', () => {
   it('records the reservation on a copy that still has the allocation it started from', () => {
-    const status = decideStatus(space({ 'requests.cpu': '1' }, 'r0'), withCommit(ctx, ready, held(performance.now())));
-    expect(status).toMatchObject({ phase: 'Ready', allocation: { 'requests.cpu': '2' }, allocationId: 'r1' });
+    expect(recordingStatus(space({ 'requests.cpu': '1' }, 'r0'), held, true)).toMatchObject({
+      phase: 'Pending',
+      allocation: { 'requests.cpu': '2' },
+      allocationId: 'r1',
+    });
   });
 
   it('does not record it on a copy another change has moved on', () => {
-    const status = decideStatus(space({ 'requests.cpu': '3' }, 'r9'), withCommit(ctx, ready, held(performance.now())));
-    expect(status).toMatchObject({ allocation: { 'requests.cpu': '3' }, allocationId: 'r9' });
+    expect(recordingStatus(space({ 'requests.cpu': '3' }, 'r9'), held, true)).toBeUndefined();
   });
 
-  it('does not record it once the lease has run out, but keeps it on a copy that already has it', () => {
-    const lapsed = held(performance.now() - 31_000);
-    expect(decideStatus(space({ 'requests.cpu': '1' }, 'r0'), withCommit(ctx, ready, lapsed)).allocationId).toBe('r0');
-    expect(decideStatus(space({ 'requests.cpu': '2' }, 'r1'), withCommit(ctx, ready, lapsed)).allocationId).toBe('r1');
+  it('does not record it once the lease has run out, but keeps a copy that already has it', () => {
+    expect(recordingStatus(space({ 'requests.cpu': '1' }, 'r0'), held, false)).toBeUndefined();
+    expect(recordingStatus(space({ 'requests.cpu': '2' }, 'r1'), held, false)?.allocationId).toBe('r1');
   });
 
-  it('leaves a decision alone when nothing is held', () => {
-    expect(withCommit(ctx, ready, undefined)).toBe(ready);
+  it('records a new child, which has no allocation yet, from an empty basis', () => {
+    const fresh = { ...held, entry: { ...entry, basis: {} } };
+    expect(recordingStatus(space(), fresh, true)?.allocation).toEqual({ 'requests.cpu': '2' });
   });
 });

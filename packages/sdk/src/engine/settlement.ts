@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { countedWhileInFlight, recount, sameTotals, withRelease, withSettled } from '../budget/reservations.ts';
 import { onConflictRetry } from '../cluster/index.ts';
 import type { Organization, Reservation, Status, Tenant } from '../model/index.ts';
-import { sameResources } from '../quantity/index.ts';
+import { canonicalResources, sameResources } from '../quantity/index.ts';
 import type { EngineContext } from './context.ts';
 import { type Held, queueSettle, withinLease } from './allocation.ts';
 import { type ParentRef, parentKey, recordedAllocation } from './parent-ref.ts';
 import { migrateLegacyLedger } from './legacy-ledger.ts';
-import type { AnyCr, StatusDecision } from './status.ts';
+import { type AnyCr, writeStatus } from './status.ts';
 
 type Parent = Organization | Tenant;
 
@@ -15,30 +15,45 @@ type Parent = Organization | Tenant;
 const DECIDED_WAIT_MS = 5_000;
 
 /**
- * A status decision that also records `held` in the child: its allocation
- * and the reservation's id, in the same write. It is recorded only on a copy
- * that still has the allocation the change started from, and only within the
- * lease, after which the operator may give the reservation back.
+ * The child's status with `held` recorded in it (its allocation and the
+ * reservation's id), or undefined when it must not be: the copy has moved on
+ * from the allocation the change started from, or the lease has run out,
+ * after which the operator may give the reservation back. A copy that
+ * already records it is returned as it is.
  */
-export function withCommit(ctx: EngineContext, decision: StatusDecision, held: Held | undefined): StatusDecision {
-  if (!held) return decision;
+export function recordingStatus(current: AnyCr, held: Held, inLease: boolean): Status | undefined {
   const { entry } = held;
-  return {
-    ...decision,
-    derive: (current) => {
-      const derived = decision.derive?.(current) ?? {};
-      const recorded = current.status?.allocationId === entry.id;
-      const startsFrom = sameResources(recordedAllocation(current as never), entry.basis ?? {});
-      if (!recorded && !(startsFrom && withinLease(ctx, held))) return derived;
-      return { ...derived, fields: { ...derived.fields, allocation: entry.target ?? {}, allocationId: entry.id } };
-    },
-  };
+  if (current.status?.allocationId === entry.id) return current.status;
+  if (!inLease || !sameResources(recordedAllocation(current as never), entry.basis ?? {})) return undefined;
+  return { ...current.status, allocation: canonicalResources(entry.target ?? {}), allocationId: entry.id };
 }
 
-/** After the child's status write: settles `held` as recorded or not, by what the written copy says. */
-export function finishCommit(ctx: EngineContext, ref: ParentRef<Parent>, child: AnyCr | undefined, held: Held | undefined): void {
-  if (!held) return;
-  queueSettle(ctx, ref, held.child, held.entry.id, child?.status?.allocationId === held.entry.id);
+/**
+ * Records `held` in the child before anything is provisioned from it, in a
+ * status write of its own, so that the lease need only cover reserving and
+ * recording; then settles it (in the background, or with the next write of
+ * the parent). A child that could not record it waits, and the reservation
+ * is given back.
+ *
+ * @returns the child as written, and whether it recorded the reservation.
+ */
+export async function recordAllocation<T extends AnyCr>(
+  ctx: EngineContext,
+  ref: ParentRef<Parent>,
+  child: T,
+  held: Held,
+): Promise<{ object: T; recorded: boolean }> {
+  let object = child;
+  if (recordingStatus(child, held, withinLease(ctx, held))) {
+    ({ object } = await writeStatus(
+      ctx,
+      child,
+      (current) => recordingStatus(current, held, withinLease(ctx, held)) ?? current.status ?? {},
+    ));
+  }
+  const recorded = object.status?.allocationId === held.entry.id;
+  void queueSettle(ctx, ref, held.child, held.entry.id, recorded);
+  return { object, recorded };
 }
 
 /**
@@ -130,7 +145,10 @@ export async function upkeepBudget(
       } else dueMs = Math.min(dueMs ?? due - now, due - now);
       continue;
     }
-    const due = firstSeen + Math.max(ctx.orphanGraceMs, 2 * entry.leaseSeconds * 1000);
+    // Its maker records it within its lease or never; for a child that does not exist (a create that
+    // crashed before creating it) the grace period is the least wait, as it always was.
+    const leaseOver = 2 * entry.leaseSeconds * 1000;
+    const due = firstSeen + (known ? leaseOver : Math.max(ctx.orphanGraceMs, leaseOver));
     if (now < due) {
       dueMs = Math.min(dueMs ?? due - now, due - now);
       continue;
@@ -198,7 +216,7 @@ export async function upkeep(
       type: 'Warning',
       reason: 'ReleasedOrphanAllocation',
       action: 'Allocate',
-      note: `gave back the reservation of ${ref.childKind} ${name}, which does not exist (a create that crashed half-way)`,
+      note: `released the allocation of ${ref.childKind} ${name}, which does not exist (a create that crashed half-way)`,
     });
   }
   return dueMs;

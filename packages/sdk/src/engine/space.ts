@@ -6,10 +6,9 @@ import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
 import type { SpacekitEvent } from './events.ts';
 import { finalizeSpace, removeOrphanSpaceNamespace } from './finalize.ts';
-import { type AllocationDecision, canonicalResources, withinLease } from './allocation.ts';
+import { type AllocationDecision, canonicalResources } from './allocation.ts';
 import { grantFor } from './grant.ts';
-import { finishCommit, withCommit } from './settlement.ts';
-import { SpacekitError } from '../errors.ts';
+import { recordAllocation } from './settlement.ts';
 import { ensureMetadata } from './metadata.ts';
 import { noApply, type ReconcileResult } from './outcome.ts';
 import { tenantLedger } from './ledgers.ts';
@@ -59,7 +58,7 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   const expiry = decideExpiry(space, ctx.now());
   if (expiry.kind === 'delete') return expire(ctx, space, expiry.event);
 
-  const current = await ensureMetadata(ctx, space, { [LABELS.organization]: o, [LABELS.tenant]: t });
+  let current = await ensureMetadata(ctx, space, { [LABELS.organization]: o, [LABELS.tenant]: t });
   const parents = [known.organization ?? ctx.reader.organization(o), known.tenant ?? ctx.reader.tenant(o, t)] as const;
   const [organization, tenant] = await Promise.all(parents);
   const admitted = decideSpace({ key, space: current, organization, tenant });
@@ -71,6 +70,10 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   if (allocated.kind === 'decided' && allocated.decision.inFlight) return withRequeue(waitingFor(current), IN_FLIGHT_RETRY_MS);
   const grant = decideGrant({ child: 'Space', parent: 'tenant' }, allocated);
   if (grant.kind === 'settle') return settle(ctx, current, grant.status, grant.outcome);
+  // A change reserved for it is recorded before anything is provisioned from it.
+  const recorded = grant.held && (await recordAllocation(ctx, tenantLedger(ctx, o, t), current, grant.held));
+  if (recorded && !recorded.recorded) return withRequeue(waitingFor(recorded.object), IN_FLIGHT_RETRY_MS);
+  if (recorded) current = recorded.object;
 
   const granted = { ...current, spec: { ...admitted.spec, resources: grant.granted } };
   const desired = renderSpace(admitted.organization, admitted.tenant, granted, ctx.settings);
@@ -78,11 +81,7 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   let quota = applied.objects.get(`ResourceQuota/${named.namespace}/${OBJECT_NAMES.quota}`) as QuotaObject | undefined;
   if (awaitsEnforcement(current, quota) && known.awaitQuota) quota = await known.awaitQuota(quota);
   const done = decideProvisioned({ space: current, namespace: named.namespace, quota, applied, quotaCondition: grant.quota, expiry });
-  const held = grant.held && withinLease(ctx, grant.held) ? grant.held : undefined;
-  if (grant.held && !held)
-    throw new SpacekitError('TIMEOUT', `the reservation for space ${o}/${t}/${s} ran out before it was provisioned; try again`);
-  const result = await settle(ctx, current, withCommit(ctx, done.status, held), done.outcome, applied);
-  finishCommit(ctx, tenantLedger(ctx, o, t), result.object, held);
+  const result = await settle(ctx, current, done.status, done.outcome, applied);
   if (done.event) ctx.events.record(current, done.event);
   return withRequeue(result, done.requeueAfterMs);
 }

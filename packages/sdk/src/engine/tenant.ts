@@ -5,10 +5,9 @@ import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
 import { finalizeTenant, removeOrphanTenantNamespace } from './finalize.ts';
-import { type AllocationDecision, canonicalResources, withinLease } from './allocation.ts';
+import { type AllocationDecision, canonicalResources } from './allocation.ts';
 import { grantFor } from './grant.ts';
-import { finishCommit, upkeep, withCommit } from './settlement.ts';
-import { SpacekitError } from '../errors.ts';
+import { recordAllocation, upkeep } from './settlement.ts';
 import { ensureMetadata } from './metadata.ts';
 import type { ReconcileResult } from './outcome.ts';
 import { organizationLedger, tenantLedger } from './ledgers.ts';
@@ -44,7 +43,7 @@ export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known:
   const named = decideNamespace(() => tenantNamespace(o, t));
   if (named.kind === 'settle') return settle(ctx, tenant, named.status, named.outcome);
 
-  const current = await ensureMetadata(ctx, tenant, { [LABELS.organization]: o });
+  let current = await ensureMetadata(ctx, tenant, { [LABELS.organization]: o });
   const admitted = decideTenant({ key, tenant: current, organization: known.organization ?? (await ctx.reader.organization(o)) });
   if (admitted.kind === 'settle') return settle(ctx, current, admitted.status, admitted.outcome);
   const blocked = await namespaceBlocker(ctx, named.namespace, 'Tenant', known.apply?.fresh ?? false);
@@ -54,15 +53,15 @@ export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known:
   if (allocated.kind === 'decided' && allocated.decision.inFlight) return withRequeue(waitingFor(current), IN_FLIGHT_RETRY_MS);
   const grant = decideGrant({ child: 'Tenant', parent: 'organization' }, allocated);
   if (grant.kind === 'settle') return settle(ctx, current, grant.status, grant.outcome);
+  // A change reserved for it is recorded before anything is provisioned from it.
+  const recorded = grant.held && (await recordAllocation(ctx, organizationLedger(ctx, o), current, grant.held));
+  if (recorded && !recorded.recorded) return withRequeue(waitingFor(recorded.object), IN_FLIGHT_RETRY_MS);
+  if (recorded) current = recorded.object;
 
   const desired = renderTenant(admitted.organization, current);
   const applied = await applyOrFail(ctx, current, { level: 'tenant', organization: o, tenant: t }, desired, known.apply);
   const spaces = await ctx.reader.spaces(o, t);
-  const held = grant.held && withinLease(ctx, grant.held) ? grant.held : undefined;
-  if (grant.held && !held)
-    throw new SpacekitError('TIMEOUT', `the reservation for tenant ${o}/${t} ran out before it was provisioned; try again`);
-  const result = await settle(ctx, current, withCommit(ctx, tenantReady(named.namespace, grant, spaces), held), 'ready', applied);
-  finishCommit(ctx, organizationLedger(ctx, o), result.object, held);
+  const result = await settle(ctx, current, tenantReady(named.namespace, grant, spaces), 'ready', applied);
   const dueMs = result.object ? await upkeep(ctx, tenantLedger(ctx, o, t), result.object, spaces) : undefined;
   return withRequeue(result, dueMs);
 }

@@ -82,7 +82,7 @@ export class Controller {
       events: options.events,
       orphanGraceMs: options.orphanGraceMs ?? 60_000,
       // Half the grace period, so that another replica taking over waits no longer than the grace period for it.
-      reservationLeaseMs: Math.min(30_000, (options.orphanGraceMs ?? 60_000) / 2),
+      reservationLeaseMs: Math.min(10_000, (options.orphanGraceMs ?? 60_000) / 2),
       reconcilesAll: true,
     });
     this.queue = new WorkQueue({
