@@ -107,7 +107,7 @@ describe('budgets changed by three processes at once', () => {
     const tally: Record<string, number> = {};
     for (const o of outcomes) tally[`${o.op} ${o.outcome}`] = (tally[`${o.op} ${o.outcome}`] ?? 0) + 1;
     process.stderr.write(
-      `[budget-concurrency] seed ${SEED}: ${outcomes.length} operations ${JSON.stringify(tally)}; ${snapshots} snapshots, ${violations.length} violations\n`,
+      `[budget-concurrency] seed ${SEED}: ${outcomes.length} operations ${JSON.stringify(tally)}; ${snapshots} snapshots, ${violations.length} violations${violations.length > 0 ? `, first: ${violations.slice(0, 3).join(' | ')}` : ''}\n`,
     );
     const unexpected = outcomes.filter((o) => o.outcome !== 'ok' && !TYPED_REFUSALS.includes(o.outcome));
     expect(unexpected).toEqual([]);

@@ -28,8 +28,7 @@ beforeAll(async () => {
   kit = await adminKit();
   await kit.organizations.create({ name: org, resources: { cpu: 8, memory: '8Gi' } });
   await kit.tenants.create({ organization: org, name: 'ci', resources: { cpu: 4, memory: '4Gi' } });
-  for (const name of ['a', 'b'])
-    await kit.spaces.create({ organization: org, tenant: 'ci', name, resources: { cpu: 1, memory: '1Gi' } });
+  for (const name of ['a', 'b']) await kit.spaces.create({ organization: org, tenant: 'ci', name, resources: { cpu: 1, memory: '1Gi' } });
 });
 
 afterAll(async () => {

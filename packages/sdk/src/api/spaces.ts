@@ -292,19 +292,19 @@ export class Spaces {
       const space = await this.get(ref);
       await this.#ctx.spaces.delete(space.metadata.namespace, ref.name);
       if (!(await this.#embedded(ref.organization, ref.tenant))) {
-        if (wait) await this.#waitGone(ref, options.timeoutMs);
+        if (wait) await this.#waitGone(ref, space.metadata.uid, options.timeoutMs);
         return;
       }
-      await driveSpaceDeletion(this.#ctx, ref, wait, options.timeoutMs);
+      await driveSpaceDeletion(this.#ctx, ref, wait, options.timeoutMs, space.metadata.uid);
     } catch (err) {
       throw toSpacekitError(err, `delete ${label(ref)}`);
     }
   }
 
-  async #waitGone(ref: SpaceRef, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+  async #waitGone(ref: SpaceRef, uid: string | undefined, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     await waitFor(
       `${label(ref)} to be deleted`,
-      async () => ((await this.#ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name)) ? undefined : true),
+      async () => (sameObject(await this.#ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name), uid) ? undefined : true),
       timeoutMs,
       NO_OPERATOR_HINT,
     );
@@ -357,16 +357,28 @@ export class Spaces {
  * namespace goes (waited for, unless `wait` is false), then the allocation
  * and the finalizer.
  */
-export async function driveSpaceDeletion(ctx: EngineContext, ref: SpaceRef, wait: boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+export async function driveSpaceDeletion(
+  ctx: EngineContext,
+  ref: SpaceRef,
+  wait: boolean,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  /** The deleted Space's uid: a Space created since under the same name is another one, and is left alone. */
+  uid?: string,
+): Promise<void> {
   await waitFor(
     `${label(ref)} to be deleted`,
     async () => {
       const space = await ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name);
-      if (!space) return true;
+      if (!space || !sameObject(space, uid)) return true;
       const result = await finalizeSpace(ctx, ref, space, { waitForNamespace: wait });
       return result.outcome === 'deleted' ? true : undefined;
     },
     timeoutMs,
   );
   await settled(ctx, tenantLedger(ctx, ref.organization, ref.tenant), ref.name);
+}
+
+/** Whether `object` is the one with `uid` (any object, when no uid is known). */
+function sameObject(object: { metadata: { uid?: string } } | undefined, uid: string | undefined): boolean {
+  return object !== undefined && (uid === undefined || object.metadata.uid === uid);
 }

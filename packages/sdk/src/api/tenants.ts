@@ -242,7 +242,7 @@ export class Tenants {
         }
         return;
       }
-      await driveTenantDeletion(this.#ctx, ref, wait, options.timeoutMs);
+      await driveTenantDeletion(this.#ctx, ref, wait, options.timeoutMs, tenant.metadata.uid);
     } catch (err) {
       throw toSpacekitError(err, `delete ${label(ref)}`);
     }
@@ -271,9 +271,9 @@ const DELETION_CONCURRENCY = 16;
  * One step of a deleted Tenant's cleanup in this process: its Spaces are
  * deleted and cleaned up first, then the Tenant. Returns true once it is gone.
  */
-export async function tenantDeletionStep(ctx: EngineContext, ref: TenantRef, wait: boolean): Promise<boolean> {
+export async function tenantDeletionStep(ctx: EngineContext, ref: TenantRef, wait: boolean, uid?: string): Promise<boolean> {
   const tenant = await ctx.tenants.get(organizationNamespace(ref.organization), ref.name);
-  if (!tenant) return true;
+  if (!tenant || (uid !== undefined && tenant.metadata.uid !== uid)) return true;
   const namespace = tenantNamespace(ref.organization, ref.name);
   const spaces = await ctx.spaces.list(namespace);
   // Several at a time: a tenant may hold hundreds, each waiting on its namespace.
@@ -297,7 +297,10 @@ export async function driveTenantDeletion(
   ref: TenantRef,
   wait: boolean,
   timeoutMs = DEFAULT_TIMEOUT_MS,
+  /** The deleted Tenant's uid: a Tenant created since under the same name is another one, and is left alone. */
+  uid?: string,
 ): Promise<void> {
-  await waitFor(`${label(ref)} to be deleted`, async () => ((await tenantDeletionStep(ctx, ref, wait)) ? true : undefined), timeoutMs);
+  const step = () => tenantDeletionStep(ctx, ref, wait, uid);
+  await waitFor(`${label(ref)} to be deleted`, async () => ((await step()) ? true : undefined), timeoutMs);
   await settled(ctx, organizationLedger(ctx, ref.organization), ref.name);
 }

@@ -31,9 +31,10 @@ export function recordingStatus(current: AnyCr, held: Held, inLease: boolean): S
 /**
  * Records `held` in the child before anything is provisioned from it, in a
  * status write of its own, so that the lease need only cover reserving and
- * recording; then settles it (in the background, or with the next write of
- * the parent). A child that could not record it waits, and the reservation
- * is given back.
+ * recording. The caller settles it once its quota (or its own status, for a
+ * tenant) reflects the change, so that a shrink frees nothing the child's
+ * objects still grant. A child that could not record it waits, and the
+ * reservation is given back.
  *
  * @returns the child as written, and whether it recorded the reservation.
  */
@@ -52,7 +53,9 @@ export async function recordAllocation<T extends AnyCr>(
     ));
   }
   const recorded = object.status?.allocationId === held.entry.id;
-  void queueSettle(ctx, ref, held.child, held.entry.id, recorded);
+  // A recorded shrink is given back only once the child's own status and objects say so (the caller settles
+  // it after its last write); one that could not be recorded is given back now.
+  if (!recorded) void queueSettle(ctx, ref, held.child, held.entry.id, false);
   return { object, recorded };
 }
 

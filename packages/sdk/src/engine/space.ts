@@ -6,7 +6,7 @@ import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
 import type { SpacekitEvent } from './events.ts';
 import { finalizeSpace, removeOrphanSpaceNamespace } from './finalize.ts';
-import { type AllocationDecision, canonicalResources } from './allocation.ts';
+import { type AllocationDecision, canonicalResources, queueSettle } from './allocation.ts';
 import { grantFor } from './grant.ts';
 import { recordAllocation } from './settlement.ts';
 import { ensureMetadata } from './metadata.ts';
@@ -82,6 +82,7 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   if (awaitsEnforcement(current, quota) && known.awaitQuota) quota = await known.awaitQuota(quota);
   const done = decideProvisioned({ space: current, namespace: named.namespace, quota, applied, quotaCondition: grant.quota, expiry });
   const result = await settle(ctx, current, done.status, done.outcome, applied);
+  if (grant.held) void queueSettle(ctx, tenantLedger(ctx, o, t), grant.held.child, grant.held.entry.id, true);
   if (done.event) ctx.events.record(current, done.event);
   return withRequeue(result, done.requeueAfterMs);
 }

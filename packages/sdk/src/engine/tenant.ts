@@ -5,7 +5,7 @@ import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
 import { finalizeTenant, removeOrphanTenantNamespace } from './finalize.ts';
-import { type AllocationDecision, canonicalResources } from './allocation.ts';
+import { type AllocationDecision, canonicalResources, queueSettle } from './allocation.ts';
 import { grantFor } from './grant.ts';
 import { recordAllocation, upkeep } from './settlement.ts';
 import { ensureMetadata } from './metadata.ts';
@@ -62,6 +62,7 @@ export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known:
   const applied = await applyOrFail(ctx, current, { level: 'tenant', organization: o, tenant: t }, desired, known.apply);
   const spaces = await ctx.reader.spaces(o, t);
   const result = await settle(ctx, current, tenantReady(named.namespace, grant, spaces), 'ready', applied);
+  if (grant.held) void queueSettle(ctx, organizationLedger(ctx, o), grant.held.child, grant.held.entry.id, true);
   const dueMs = result.object ? await upkeep(ctx, tenantLedger(ctx, o, t), result.object, spaces) : undefined;
   return withRequeue(result, dueMs);
 }
