@@ -1,4 +1,4 @@
-import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, NetworkingV1Api } from '@kubernetes/client-node';
 import type { Spacekit } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, eventually, uniqueName } from '../support/kube.ts';
@@ -64,6 +64,28 @@ describe('drift repair', () => {
     const events = await admin.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: `${org}--team` });
     const repaired = events.items.filter((e) => e.reason === 'DriftRepaired' && e.involvedObject.name === 'dev');
     expect(repaired.map((e) => e.message).join('\n')).toContain(`NetworkPolicy/${ns}/spacekit-default-deny`);
+  });
+
+  it("recounts a tenant's budget total edited by hand from what its Spaces record", async () => {
+    const tenant = await kit.tenants.get({ organization: org, name: 'team' });
+    const edited = { ...tenant.status?.usage, allocated: { 'requests.cpu': '3', 'requests.memory': '1Gi' } };
+    await admin.makeApiClient(CustomObjectsApi).replaceNamespacedCustomObjectStatus({
+      group: 'spacekit.dev',
+      version: 'v1alpha1',
+      plural: 'tenants',
+      namespace: org,
+      name: 'team',
+      body: { ...tenant, status: { ...tenant.status, usage: edited } },
+    });
+    const repaired = await eventually(
+      'the total recounted',
+      async () => {
+        const t = await kit.tenants.get({ organization: org, name: 'team' });
+        return t.status?.usage?.allocated?.['requests.cpu'] === '1' ? t : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(repaired.status?.usage?.allocated).toEqual({ 'requests.cpu': '1', 'requests.memory': '1Gi' });
   });
 
   it('reverts a hand edit of the quota', async () => {

@@ -176,7 +176,18 @@ export async function upkeepBudget(
     });
     return { dueMs: 0, released };
   }
-  if (reservations.length === 0 && !sameTotals(parent.status?.usage?.allocated, recount(children))) await recountTotal(ref);
+  // The cache may show the parent ahead of its children for a moment; only a difference that lasts is worth
+  // the fresh list of every child that a recount takes.
+  const recountKey = `${parentKey(ref)}|recount`;
+  if (reservations.length === 0 && !sameTotals(parent.status?.usage?.allocated, recount(children))) {
+    const firstSeen = ctx.orphansSeen.get(recountKey) ?? now;
+    ctx.orphansSeen.set(recountKey, firstSeen);
+    const due = firstSeen + Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS);
+    if (now >= due) {
+      ctx.orphansSeen.delete(recountKey);
+      await recountTotal(ref);
+    } else dueMs = Math.min(dueMs ?? due - now, due - now);
+  } else ctx.orphansSeen.delete(recountKey);
   return { dueMs: Number.isFinite(ctx.orphanGraceMs) ? dueMs : undefined, released };
 }
 
