@@ -54,6 +54,8 @@ export class RawApi {
   // client-node builds a new connection pool for every request; reusing the first one keeps
   // connections to the apiserver alive instead of paying a TLS handshake per call.
   #dispatcher: unknown;
+  /** Headers of static credentials, for the cluster and user they were made for (see authHeaders). */
+  #auth: { cluster: unknown; user: unknown; headers: Readonly<Record<string, string>> } | undefined;
   /** Every request this client sent, reads included; benchmarks count and time them. */
   readonly requests = { count: 0 };
   /** Called once per answered request. */
@@ -121,6 +123,28 @@ export class RawApi {
     return response as unknown as Response;
   }
 
+  /**
+   * The authentication headers for a request. client-node's
+   * applySecurityAuthentication decodes (or re-reads from disk) the
+   * certificates and builds a new undici Agent on every call, thousands of
+   * them in a bulk run; static credentials (certificates, a token, basic
+   * auth) give the same headers every time, so they are worked out once per
+   * user. Credentials that change (an exec plugin, an auth provider such as
+   * the in-cluster token file) are applied to every request, as before.
+   */
+  async #authHeaders(url: URL, method: HttpMethod): Promise<Record<string, string>> {
+    const cluster = this.#kc.getCurrentCluster();
+    const user = this.#kc.getCurrentUser();
+    const known = this.#auth;
+    if (known && known.cluster === cluster && known.user === user) return known.headers;
+    const context = new RequestContext(url.toString(), method);
+    await this.#kc.applySecurityAuthentication(context);
+    this.#dispatcher ??= context.getDispatcher();
+    const headers = { ...context.getHeaders() };
+    if (user && !user.exec && !user.authProvider) this.#auth = { cluster, user, headers };
+    return headers;
+  }
+
   #record(method: string, path: string, status: number, started: number): void {
     this.requests.count++;
     this.onRequest?.({ method, path: path.split('?')[0] ?? path, status, startedAt: started, durationMs: performance.now() - started });
@@ -131,11 +155,8 @@ export class RawApi {
     if (!server) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(server.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const context = new RequestContext(url.toString(), method);
-    await this.#kc.applySecurityAuthentication(context);
-    const headers: Record<string, string> = { ...context.getHeaders(), Accept: 'application/json' };
+    const headers: Record<string, string> = { ...(await this.#authHeaders(url, method)), Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
-    this.#dispatcher ??= context.getDispatcher();
     const dispatcher = this.#dispatcher;
     return fetch(url, {
       method,
