@@ -1,5 +1,6 @@
 import type { CliResult } from './cli.ts';
 import type { Machine } from './machine.ts';
+import { type MemoryResult, memoryMarkdown } from './memory.ts';
 import { msPerSpace, requestsPerSpace } from './profile.ts';
 import type { ScalingResult } from './scaling.ts';
 import { scalingSection } from './scaling-report.ts';
@@ -30,6 +31,7 @@ export interface BenchResults {
     | { rounds: number; roundTrip: Summary; toReady: Summary; dispose: Summary; roundTripNoWait: Summary; kubectlNamespace: Summary }
     | { skipped: string };
   editor?: { spaces: number; readSnapshot: Summary; buildAndRender: Summary; changeToTree: Summary } | { skipped: string };
+  memory?: MemoryResult;
   targets: Target[];
   notes: string[];
 }
@@ -245,6 +247,8 @@ export function markdown(r: BenchResults): string {
       );
     }
   }
+
+  if (r.memory) out.push(...memoryMarkdown(r.memory));
 
   if (r.notes.length) {
     out.push('## Notes', '');

@@ -17,6 +17,7 @@ import { scalingTargets } from './scaling-report.ts';
 import { bulk, grow, oneSpace } from './scenarios.ts';
 import { measureIdle, startBenchOperator, steadyLabels } from './steady.ts';
 import { editorModel, ephemeralRoundTrip } from './optional.ts';
+import { memory, memoryTarget } from './memory.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
@@ -32,6 +33,7 @@ const SIZES = quick
       editor: 3,
       cli: 5,
       scaling: [10, 50, 150],
+      memory: 150,
       samples: 10,
     }
   : {
@@ -44,6 +46,7 @@ const SIZES = quick
       editor: 10,
       cli: 20,
       scaling: [10, 100, 1000, 5000, 10_000],
+      memory: 5000,
       samples: 10,
     };
 const outDir = values.out ? resolve(values.out) : quick ? join(ROOT, 'test-artifacts', 'bench') : join(ROOT, 'docs');
@@ -109,6 +112,9 @@ try {
 
   log(`ephemeral round trip: ${SIZES.ephemeral} rounds`);
   results.ephemeral = await ephemeralRoundTrip(ctx, SIZES.ephemeral);
+
+  log(`embedded SDK memory: ${SIZES.memory} Spaces from a separate process`);
+  results.memory = await memory(ctx, SIZES.memory, 16, quick ? 50 : 500);
 
   // Last, so that its thousands of namespaces, and their deletion, weigh on no other scenario.
   log(`scaling: one tenant at ${SIZES.scaling.join(', ')} Spaces, ${SIZES.samples} sample creates at each`);
@@ -185,6 +191,7 @@ function targets(r: BenchResults): Target[] {
     });
   }
   if (r.scaling) out.push(...scalingTargets(r.scaling));
+  if (r.memory) out.push(memoryTarget(r.memory, r.mode));
   if (r.ephemeral && !('skipped' in r.ephemeral)) {
     const e = r.ephemeral;
     out.push({

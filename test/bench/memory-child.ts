@@ -1,0 +1,72 @@
+// The process the memory scenario (memory.ts) measures: a program that embeds the SDK and does nothing
+// but create Spaces, run with Node's defaults as a user would run it. It prints one JSON line per sample.
+import { writeHeapSnapshot } from 'node:v8';
+import { join } from 'node:path';
+import { connect } from '@spacekit/sdk';
+import { pool } from './stats.ts';
+
+/** What the child is asked to do, passed as its one argument (JSON). */
+export interface MemoryChildTask {
+  kubeconfigPath: string;
+  organization: string;
+  /** The Spaces go round these tenants in turn. */
+  tenants: string[];
+  count: number;
+  concurrency: number;
+  /** A sample every this many Spaces, and one after the last. */
+  every: number;
+  /** Where to write a heap snapshot at each sample, when investigating; none when undefined. */
+  snapshotDir?: string;
+}
+
+/** One line the child prints: its memory after `created` Spaces, in MiB. */
+export interface MemorySample {
+  created: number;
+  rssMiB: number;
+  /** The process's high-water mark so far (getrusage), which a sample between peaks would miss. */
+  peakRssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+  arrayBuffersMiB: number;
+  seconds: number;
+}
+
+const MiB = 1024 * 1024;
+const task = JSON.parse(process.argv[2] ?? '{}') as MemoryChildTask;
+const kit = await connect({ kubeconfig: task.kubeconfigPath });
+const started = performance.now();
+
+const sample = (created: number) => {
+  const m = process.memoryUsage();
+  const line: MemorySample = {
+    created,
+    rssMiB: m.rss / MiB,
+    peakRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB,
+    heapUsedMiB: m.heapUsed / MiB,
+    heapTotalMiB: m.heapTotal / MiB,
+    externalMiB: m.external / MiB,
+    arrayBuffersMiB: m.arrayBuffers / MiB,
+    seconds: (performance.now() - started) / 1000,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  if (task.snapshotDir) writeHeapSnapshot(join(task.snapshotDir, `sdk-${created}.heapsnapshot`));
+};
+
+sample(0);
+let done = 0;
+await pool(
+  Array.from({ length: task.count }, (_, i) => i),
+  task.concurrency,
+  async (i) => {
+    await kit.spaces.create({
+      organization: task.organization,
+      tenant: task.tenants[i % task.tenants.length] ?? '',
+      name: `m${i}`,
+      resources: { cpu: '100m', memory: '128Mi' },
+    });
+    done++;
+    if (done % task.every === 0 && done < task.count) sample(done);
+  },
+);
+sample(task.count);
