@@ -1,6 +1,6 @@
 // The process the memory scenario (memory.ts) measures: a program that embeds the SDK and does nothing
 // but create Spaces, run with Node's defaults as a user would run it. It prints one JSON line per sample.
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
 import { connect } from '@spacekit/sdk';
 import { pool } from './stats.ts';
@@ -27,6 +27,14 @@ export interface MemorySample {
   peakRssMiB: number;
   heapUsedMiB: number;
   heapTotalMiB: number;
+  /**
+   * V8's young generation as reserved now: it grows towards a maximum Node
+   * sizes from the machine's memory when much survives its scavenges, and
+   * then counts in RSS whether or not anything lives there.
+   */
+  newSpaceMiB: number;
+  /** The old generation as reserved now; what lives in it is part of heapUsed. */
+  oldSpaceMiB: number;
   externalMiB: number;
   arrayBuffersMiB: number;
   seconds: number;
@@ -39,12 +47,15 @@ const started = performance.now();
 
 const sample = (created: number) => {
   const m = process.memoryUsage();
+  const space = (name: string) => (getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? 0) / MiB;
   const line: MemorySample = {
     created,
     rssMiB: m.rss / MiB,
     peakRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB,
     heapUsedMiB: m.heapUsed / MiB,
     heapTotalMiB: m.heapTotal / MiB,
+    newSpaceMiB: space('new_space'),
+    oldSpaceMiB: space('old_space'),
     externalMiB: m.external / MiB,
     arrayBuffersMiB: m.arrayBuffers / MiB,
     seconds: (performance.now() - started) / 1000,

@@ -102,12 +102,13 @@ export function memoryMarkdown(m: MemoryResult): string[] {
     '',
   );
   out.push(
-    '| Spaces | RSS | peak RSS | heap used | heap total | external | array buffers | seconds |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Spaces | RSS | peak RSS | heap used | heap total | of it young generation | of it old generation | external | array buffers | seconds |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const s of m.samples) {
-    const cells = [s.created, mib(s.rssMiB), mib(s.peakRssMiB), mib(s.heapUsedMiB), mib(s.heapTotalMiB), mib(s.externalMiB)];
-    out.push(`| ${[...cells, mib(s.arrayBuffersMiB), s.seconds.toFixed(0)].join(' | ')} |`);
+    const heap = [mib(s.heapUsedMiB), mib(s.heapTotalMiB), mib(s.newSpaceMiB), mib(s.oldSpaceMiB)];
+    const cells = [s.created, mib(s.rssMiB), mib(s.peakRssMiB), ...heap, mib(s.externalMiB), mib(s.arrayBuffersMiB), s.seconds.toFixed(0)];
+    out.push(`| ${cells.join(' | ')} |`);
   }
   out.push('');
   return out;
