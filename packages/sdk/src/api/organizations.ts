@@ -17,6 +17,7 @@ import {
   waitUntilReady,
 } from './lifecycle.ts';
 import { organizationLedger } from '../engine/ledgers.ts';
+import { parentKey } from '../engine/parent-ref.ts';
 import type { Provisioning } from './mode.ts';
 import type { ChangeOptions, DeleteOptions } from './spaces.ts';
 import { tenantDeletionStep } from './tenants.ts';
@@ -63,6 +64,8 @@ export class Organizations {
           return await waitUntilReady(label(name), () => this.get(name), options.timeoutMs, NO_OPERATOR_HINT);
         } catch (err) {
           await this.#ctx.organizations.delete(undefined, name);
+          // Its copy would only be read again to find it gone.
+          this.#ctx.lastParents.delete(parentKey(organizationLedger(this.#ctx, name)));
           throw err;
         }
       }
@@ -79,6 +82,8 @@ export class Organizations {
         );
       } catch (err) {
         await this.#ctx.organizations.delete(undefined, name);
+        // Its copy would only be read again to find it gone.
+        this.#ctx.lastParents.delete(parentKey(organizationLedger(this.#ctx, name)));
         await finalizeOrganization(this.#ctx, created, { waitForNamespace: false });
         throw err;
       }
@@ -150,6 +155,8 @@ export class Organizations {
     try {
       await this.get(name);
       await this.#ctx.organizations.delete(undefined, name);
+      // Its copy would only be read again to find it gone.
+      this.#ctx.lastParents.delete(parentKey(organizationLedger(this.#ctx, name)));
       if (!(await this.#embedded(name))) {
         if (wait) {
           await waitFor(

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { finalizeSpace } from '../engine/finalize.ts';
-import { canonicalResources, type Held, queueSettle, reserveInProcess, sameResources, settled } from '../engine/allocation.ts';
+import { canonicalResources, type Held, parentKey, queueSettle, reserveInProcess, sameResources, settled } from '../engine/allocation.ts';
 import { recordedBasis } from '../engine/legacy-ledger.ts';
 import type { ReconcileResult } from '../engine/outcome.ts';
 import { tenantLedger } from '../engine/ledgers.ts';
@@ -141,7 +141,7 @@ export class Spaces {
       // Everything that may refuse the request, read at once. The tenant as this connection last wrote it
       // will do: the ledger write checks its resourceVersion, and a refusal is confirmed on a fresh read.
       const ledger = tenantLedger(this.#ctx, o, t);
-      const cached = this.#ctx.lastParents.get(`Tenant/${o}/${t}`) as Tenant | undefined;
+      const cached = this.#ctx.lastParents.get(parentKey(ledger)) as Tenant | undefined;
       const [org, tenant, existing] = await Promise.all([
         this.#ctx.organizations.get(undefined, o),
         cached ?? this.#ctx.tenants.get(o, t),

@@ -5,6 +5,7 @@ import {
   canonicalResources,
   effectiveBudget,
   type Held,
+  parentKey,
   queueSettle,
   reserve,
   reserveInProcess,
@@ -231,6 +232,8 @@ export class Tenants {
     try {
       const tenant = await this.get(ref);
       await this.#ctx.tenants.delete(tenant.metadata.namespace, ref.name);
+      // Its copy would only be read again to find it gone.
+      this.#ctx.lastParents.delete(parentKey(tenantLedger(this.#ctx, ref.organization, ref.name)));
       if (!(await this.#embedded(ref.organization))) {
         if (wait) {
           await waitFor(

@@ -1,5 +1,6 @@
 import type { KubeClient } from '../kube/index.ts';
 import type { ClusterSettings, Organization, Tenant } from '../model/index.ts';
+import { BoundedMap } from '../util/bounded-map.ts';
 import { KeyedLock } from '../util/keyed-lock.ts';
 import { type EventRecorder, NO_EVENTS } from './events.ts';
 import { apiReader, type ClusterReader } from '../cluster/index.ts';
@@ -29,7 +30,11 @@ export interface EngineContext {
   orphanGraceMs: number;
   /** When each reservation of another process (`parent|id`) was first seen, to time its lease by this clock. */
   orphansSeen: Map<string, number>;
-  /** The newest copy of each parent whose budget this process wrote, to try first on the next reservation. */
+  /**
+   * The newest copy of each parent whose budget this process wrote, to try first on the next
+   * reservation; keyed by `parentKey`. At most {@link LAST_PARENTS_LIMIT}, the least recently used
+   * forgotten first, and a parent is forgotten when it is deleted.
+   */
   lastParents: Map<string, Organization | Tenant>;
   /**
    * How long this process may take to record a reservation in its child; after that it gives it back
@@ -50,6 +55,13 @@ export interface EngineContext {
   /** The latest settlement of each child (`parent|child`), for a call to wait for its own. */
   settling: Map<string, Promise<void>>;
 }
+
+/**
+ * How many parents {@link EngineContext.lastParents} keeps. A forgotten copy costs only a read on its
+ * next reservation, so a process that provisions across thousands of tenants keeps the few it is busy
+ * with, not all of them.
+ */
+export const LAST_PARENTS_LIMIT = 32;
 
 /** Optional parts of a context; the rest is built from the client. */
 export interface EngineOptions {
@@ -77,7 +89,7 @@ export function engineContext(client: KubeClient, settings: ClusterSettings, opt
     budgetLock: new KeyedLock(),
     orphanGraceMs: options.orphanGraceMs ?? Number.POSITIVE_INFINITY,
     orphansSeen: new Map(),
-    lastParents: new Map(),
+    lastParents: new BoundedMap(LAST_PARENTS_LIMIT),
     reservationLeaseMs: options.reservationLeaseMs ?? 10_000,
     reconcilesAll: options.reconcilesAll ?? false,
     owned: new Map(),
