@@ -92,13 +92,18 @@ async function settledForeign(
   const entry = status?.reservations?.[child];
   if (!entry) return status;
   const live = (await ref.children.get(ref.childNamespace, child)) as Child | undefined;
-  if (entry.kind === 'release') return live ? undefined : withSettled(status, child, entry.id, true);
+  if (entry.kind === 'release') return live && !releasedOther(entry, live) ? undefined : withSettled(status, child, entry.id, true);
   if (live?.status?.allocationId === entry.id) return withSettled(status, child, entry.id, true);
   // A create that crashed between reserving and creating: a create of the same name takes its place (its
   // growth is given back), as the first design did. Its maker, were it still alive, would find the name
   // taken and give back nothing more, since it settles only the entry with its own id.
   if (creating && !live && Object.keys(entry.basis ?? {}).length === 0) return withSettled(status, child, entry.id, false);
   return undefined;
+}
+
+/** Whether `live` is a child made since under the name of the one `entry` released. */
+export function releasedOther(entry: Reservation, live: { metadata: { uid?: string | undefined } }): boolean {
+  return entry.uid !== undefined && live.metadata.uid !== undefined && live.metadata.uid !== entry.uid;
 }
 
 /** What {@link reserve} does, beyond the change itself. */

@@ -5,7 +5,7 @@ import { canonicalResources } from '../quantity/index.ts';
 type Parent = Organization | Tenant;
 
 /** A child as the budget reads it: its name and what it recorded. */
-export type Child = Tenant | { kind: 'Space'; metadata: { name: string }; status?: Status | undefined };
+export type Child = Tenant | { kind: 'Space'; metadata: { name: string; uid?: string }; status?: Status | undefined };
 
 /** Where a parent's budget lives, where its children live, and how to name things in messages. */
 export interface ParentRef<P extends Parent> {

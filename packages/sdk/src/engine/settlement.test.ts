@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reservation, Space } from '../model/index.ts';
 import type { Held } from './allocation.ts';
+import { releasedOther } from './allocation.ts';
 import { recordingStatus } from './settlement.ts';
 
 const entry: Reservation = {
@@ -46,5 +47,19 @@ describe('recordingStatus', () => {
   it('records a new child, which has no allocation yet, from an empty basis', () => {
     const fresh = { ...held, entry: { ...entry, basis: {} } };
     expect(recordingStatus(space(), fresh, true)?.allocation).toEqual({ 'requests.cpu': '2' });
+  });
+});
+
+describe('releasedOther', () => {
+  const release: Reservation = { id: 'r', kind: 'release', since: '2026-12-03T00:00:00Z', leaseSeconds: 0, uid: 'u1' };
+
+  it('tells a child made since under the released name from the one released', () => {
+    expect(releasedOther(release, { metadata: { uid: 'u2' } })).toBe(true);
+    expect(releasedOther(release, { metadata: { uid: 'u1' } })).toBe(false);
+  });
+
+  it('cannot tell them apart without both uids, and then counts them the same', () => {
+    expect(releasedOther({ ...release, uid: undefined }, { metadata: { uid: 'u2' } })).toBe(false);
+    expect(releasedOther(release, { metadata: {} })).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { onConflictRetry } from '../cluster/index.ts';
 import type { Organization, Reservation, Status, Tenant } from '../model/index.ts';
 import { canonicalResources, sameResources } from '../quantity/index.ts';
 import type { EngineContext } from './context.ts';
-import { type Held, queueSettle, withinLease } from './allocation.ts';
+import { type Held, queueSettle, releasedOther, withinLease } from './allocation.ts';
 import { type ParentRef, parentKey, recordedAllocation } from './parent-ref.ts';
 import { migrateLegacyLedger } from './legacy-ledger.ts';
 import { type AnyCr, writeStatus } from './status.ts';
@@ -72,11 +72,14 @@ export async function releaseChild(ctx: EngineContext, ref: ParentRef<Parent>, c
     let parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
     if (!parent) return undefined;
     if (parent.status?.allocations) parent = await migrateLegacyLedger(ctx, ref, parent);
-    const entry = parent.status?.reservations?.[child];
+    const live = await ref.children.get(ref.childNamespace, child);
+    const found = parent.status?.reservations?.[child];
+    // A release of an earlier child of this name is over once this one exists: it held nothing of its own.
+    const entry = found?.kind === 'release' && live && releasedOther(found, live) ? undefined : found;
     if (entry?.kind === 'release') return entry;
     // A change in flight is replaced, not settled: whether or not the child recorded it, the parent counts
     // where it started plus its growth, and all of that comes off.
-    const counted = entry ? countedWhileInFlight(entry) : recordedAllocation((await ref.children.get(ref.childNamespace, child)) as never);
+    const counted = entry ? countedWhileInFlight(entry) : recordedAllocation(live as never);
     if (entry) ctx.owned.delete(entry.id);
     const release: Reservation = {
       id: randomUUID(),
@@ -84,6 +87,7 @@ export async function releaseChild(ctx: EngineContext, ref: ParentRef<Parent>, c
       since: new Date(ctx.now()).toISOString(),
       leaseSeconds: 0,
       basis: counted,
+      ...(live?.metadata.uid && { uid: live.metadata.uid }),
     };
     await ref.store.replaceStatus(parent as never, withRelease(parent.status, child, release, counted));
     return release;
@@ -98,6 +102,7 @@ export function forgetReleased(ctx: EngineContext, ref: ParentRef<Parent>, child
 /** Children as the parent's reconcile read them from its cache. */
 interface Known {
   name: string;
+  uid: string | undefined;
   allocation: Readonly<Record<string, string | number>> | undefined;
   allocationId: string | undefined;
 }
@@ -138,7 +143,7 @@ export async function upkeepBudget(
     ctx.orphansSeen.set(key, firstSeen);
     // What is decided is settled after a short wait, so that a maker that is alive settles its own
     // (usually in its next write) instead of both writing the parent and one of them retrying.
-    const decided = entry.kind === 'change' ? known?.allocationId === entry.id : !known;
+    const decided = entry.kind === 'change' ? known?.allocationId === entry.id : !known || releasedOther(entry, { metadata: known });
     if (decided || entry.kind === 'release') {
       const due = firstSeen + Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS);
       if (!decided) continue;
@@ -216,11 +221,12 @@ export async function upkeep(
   ctx: EngineContext,
   ref: ParentRef<Parent>,
   parent: Parent,
-  children: readonly (Tenant | { metadata: { name: string }; status?: Status | undefined })[],
+  children: readonly (Tenant | { metadata: { name: string; uid?: string }; status?: Status | undefined })[],
 ): Promise<number | undefined> {
   if (!ctx.reconcilesAll) return undefined;
   const known = children.map((c) => ({
     name: c.metadata.name,
+    uid: c.metadata.uid,
     allocation: c.status?.allocation,
     allocationId: c.status?.allocationId,
   }));

@@ -106,6 +106,10 @@ export const ReservationSchema = z.strictObject({
   kind: z.enum(['change', 'release']),
   since: z.string().meta({ description: 'When it was made (RFC 3339), for people; the operator times leases by its own clock' }),
   leaseSeconds: z.number().int().meta({ description: 'The maker records the change within this time or not at all' }),
+  uid: z
+    .string()
+    .optional()
+    .meta({ description: 'A release: the uid of the child released, so that one made since under its name is told apart' }),
   basis: ResourceListSchema.optional().meta({ description: "The child's allocation the change starts from" }),
   target: ResourceListSchema.optional().meta({ description: "The child's allocation once the change takes effect" }),
   grow: ResourceListSchema.optional().meta({ description: 'Added to usage.allocated when reserved' }),
