@@ -79,3 +79,16 @@ export interface SpaceRef {
   tenant: string;
   name: string;
 }
+
+/** Options for deletes. */
+export interface DeleteOptions {
+  /** Wait until the namespace is gone (default true). With false, return once deletion has started. */
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+/** Options for creates and updates. */
+export interface ChangeOptions {
+  /** How long to wait for the operator, when it is the operator that provisions (default 120 s). */
+  timeoutMs?: number;
+}

@@ -29,7 +29,14 @@ import {
   spaceKubeconfig,
   type SpaceKubeconfigOptions,
 } from './credentials.ts';
-import { type CreateSpaceInput, CreateSpaceInputSchema, type SpaceRef, type UpdateSpaceInput } from './inputs.ts';
+import {
+  type ChangeOptions,
+  type CreateSpaceInput,
+  CreateSpaceInputSchema,
+  type DeleteOptions,
+  type SpaceRef,
+  type UpdateSpaceInput,
+} from './inputs.ts';
 import {
   assertNamespaceFree,
   DEFAULT_TIMEOUT_MS,
@@ -45,19 +52,9 @@ import type { Provisioning } from './mode.ts';
 import { changesObject, validate } from '../model/index.ts';
 import { quantitiesAsStrings } from '../quantity/index.ts';
 import { failpoint } from '../util/failpoint.ts';
+import { driveSpaceDeletion, sameObject } from './space-deletion.ts';
 
-/** Options for deletes. */
-export interface DeleteOptions {
-  /** Wait until the namespace is gone (default true). With false, return once deletion has started. */
-  wait?: boolean;
-  timeoutMs?: number;
-}
-
-/** Options for creates and updates. */
-export interface ChangeOptions {
-  /** How long to wait for the operator, when it is the operator that provisions (default 120 s). */
-  timeoutMs?: number;
-}
+export type { ChangeOptions, DeleteOptions } from './inputs.ts';
 
 function storedSpec(spec: SpaceSpec): SpaceSpec {
   return {
@@ -350,35 +347,4 @@ export class Spaces {
     const space = await this.get(ref);
     return reconcileSpace(this.#ctx, ref, { space });
   }
-}
-
-/**
- * Runs a deleted Space's cleanup in this process until it is done: the
- * namespace goes (waited for, unless `wait` is false), then the allocation
- * and the finalizer.
- */
-export async function driveSpaceDeletion(
-  ctx: EngineContext,
-  ref: SpaceRef,
-  wait: boolean,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-  /** The deleted Space's uid: a Space created since under the same name is another one, and is left alone. */
-  uid?: string,
-): Promise<void> {
-  await waitFor(
-    `${label(ref)} to be deleted`,
-    async () => {
-      const space = await ctx.spaces.get(tenantNamespace(ref.organization, ref.tenant), ref.name);
-      if (!space || !sameObject(space, uid)) return true;
-      const result = await finalizeSpace(ctx, ref, space, { waitForNamespace: wait });
-      return result.outcome === 'deleted' ? true : undefined;
-    },
-    timeoutMs,
-  );
-  await settled(ctx, tenantLedger(ctx, ref.organization, ref.tenant), ref.name);
-}
-
-/** Whether `object` is the one with `uid` (any object, when no uid is known). */
-function sameObject(object: { metadata: { uid?: string } } | undefined, uid: string | undefined): boolean {
-  return object !== undefined && (uid === undefined || object.metadata.uid === uid);
 }

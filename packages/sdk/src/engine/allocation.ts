@@ -7,9 +7,11 @@ import { isNewer } from '../informer/informer.ts';
 import { onConflictRetry } from '../cluster/index.ts';
 import type { EngineContext } from './context.ts';
 import { migrateLegacyLedger } from './legacy-ledger.ts';
+import { queueSettle } from './settle-queue.ts';
 import { type Child, type ParentRef, parentKey, recordedAllocation } from './parent-ref.ts';
 
 export { type ParentRef, parentKey, recordedAllocation };
+export { flushSettles, queueSettle, settled } from './settle-queue.ts';
 
 // The engine's modules and the API take these from here; their home is quantity/.
 export { canonicalResources, sameResources };
@@ -106,6 +108,21 @@ export function releasedOther(entry: Reservation, live: { metadata: { uid?: stri
   return entry.uid !== undefined && live.metadata.uid !== undefined && live.metadata.uid !== entry.uid;
 }
 
+/** A new reservation of a change from `basis` to `target`, made by this process under its lease. */
+function changeReservation(ctx: EngineContext, basis: Record<string, string>, target: Record<string, string>): Reservation {
+  const { grow, shrink } = changeOf(basis, target);
+  return {
+    id: randomUUID(),
+    kind: 'change',
+    since: new Date(ctx.now()).toISOString(),
+    leaseSeconds: Math.ceil(ctx.reservationLeaseMs / 1000),
+    basis,
+    target,
+    ...(grow.size > 0 && { grow: formatResourceList(grow) }),
+    ...(shrink.size > 0 && { shrink: formatResourceList(shrink) }),
+  };
+}
+
 /** What {@link reserve} does, beyond the change itself. */
 export interface ReserveOptions<P extends Parent> {
   /** A copy of the parent the caller has just read, to try first; a conflict reads it again. */
@@ -153,17 +170,7 @@ export async function reserve<P extends Parent>(
     const totals = totalsOf({ ...parent, status } as P, ref);
     if (!totals) throw notReady(ref);
     checkChange(totals, child, from, wanted);
-    const { grow, shrink } = changeOf(from, wanted);
-    const entry: Reservation = {
-      id: randomUUID(),
-      kind: 'change',
-      since: new Date(ctx.now()).toISOString(),
-      leaseSeconds: Math.ceil(ctx.reservationLeaseMs / 1000),
-      basis: from,
-      target: wanted,
-      ...(grow.size > 0 && { grow: formatResourceList(grow) }),
-      ...(shrink.size > 0 && { shrink: formatResourceList(shrink) }),
-    };
+    const entry = changeReservation(ctx, from, wanted);
     const reservedAt = performance.now();
     const written = (await ref.store.replaceStatus(parent as never, withReservation(status, child, entry))) as unknown as P;
     return { held: { child, entry, reservedAt }, parent: written };
@@ -280,17 +287,7 @@ export async function allocate<P extends Parent>(
         decisions.set(request.name, { granted: Object.keys(basis).length > 0 ? basis : undefined, refusal });
         continue;
       }
-      const { grow, shrink } = changeOf(basis, wanted);
-      const entry: Reservation = {
-        id: randomUUID(),
-        kind: 'change',
-        since: new Date(ctx.now()).toISOString(),
-        leaseSeconds: Math.ceil(ctx.reservationLeaseMs / 1000),
-        basis,
-        target: wanted,
-        ...(grow.size > 0 && { grow: formatResourceList(grow) }),
-        ...(shrink.size > 0 && { shrink: formatResourceList(shrink) }),
-      };
+      const entry = changeReservation(ctx, basis, wanted);
       status = withReservation(status, request.name, entry);
       held.push({ child: request.name, entry, reservedAt: 0 });
     }
@@ -343,58 +340,4 @@ export async function reserveInProcess<P extends Parent>(
       throw err;
     }
   });
-}
-
-/**
- * Settles this process's reservation `id` of `child`: `tookEffect` when the
- * child recorded it. Settlements wait for the next reservation of the same
- * parent, which writes them with it, or for a write of their own as soon as
- * the parent's queue is idle; {@link flushSettles} waits for them.
- */
-export function queueSettle(ctx: EngineContext, ref: ParentRef<Parent>, child: string, id: string, tookEffect: boolean): Promise<void> {
-  ctx.owned.delete(id);
-  const key = parentKey(ref);
-  const pending = ctx.pendingSettles.get(key) ?? new Map<string, { child: string; id: string; tookEffect: boolean }>();
-  pending.set(child, { child, id, tookEffect });
-  ctx.pendingSettles.set(key, pending);
-  const write: Promise<void> = ctx.budgetLock.run(key, async () => {
-    const batch = ctx.pendingSettles.get(key);
-    ctx.pendingSettles.delete(key);
-    if (!batch || batch.size === 0) return;
-    await onConflictRetry(async () => {
-      const parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
-      if (!parent) return;
-      let status: Status | undefined = parent.status;
-      let changed = false;
-      for (const s of batch.values()) {
-        const next = withSettled(status, s.child, s.id, s.tookEffect);
-        if (next) [status, changed] = [next, true];
-      }
-      if (changed) ctx.lastParents.set(key, (await ref.store.replaceStatus(parent as never, status as Status)) as unknown as Parent);
-    });
-  });
-  const slot = `${key}|${child}`;
-  const tracked: Promise<void> = write
-    .catch(() => undefined)
-    .finally(() => {
-      ctx.background.delete(tracked);
-      if (ctx.settling.get(slot) === tracked) ctx.settling.delete(slot);
-    });
-  ctx.background.add(tracked);
-  ctx.settling.set(slot, tracked);
-  return tracked;
-}
-
-/**
- * Waits until the settlement of `child`'s latest reservation is written, so that a call that changed
- * the child returns with its parent tidy (a process that exits right after leaves nothing behind).
- * A failed write is left for the next writer of the parent, or the operator, to settle.
- */
-export async function settled(ctx: EngineContext, ref: ParentRef<Parent>, child: string): Promise<void> {
-  await ctx.settling.get(`${parentKey(ref)}|${child}`);
-}
-
-/** Waits until every settlement this process queued is written (or failed, for the operator to settle). */
-export async function flushSettles(ctx: EngineContext): Promise<void> {
-  while (ctx.background.size > 0) await Promise.all([...ctx.background]);
 }
