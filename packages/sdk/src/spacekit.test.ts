@@ -34,4 +34,10 @@ describe('connect', () => {
   it('refuses unknown settings', async () => {
     await expect(connect({ kubeconfig: '/dev/null', settings: { runtimeClas: {} } as never })).rejects.toThrow(ValidationError);
   });
+
+  it('refuses a reservation lease that is not a whole number of milliseconds of at least a second', async () => {
+    for (const reservationLeaseMs of [999, 1500.5, Number.NaN]) {
+      await expect(connect({ kubeconfig: '/dev/null', reservationLeaseMs })).rejects.toThrow(/reservationLeaseMs: must be a whole number/);
+    }
+  });
 });

@@ -12,6 +12,7 @@ import {
   withRelease,
   withReservation,
   withSettled,
+  withSettlements,
 } from './reservations.ts';
 
 const children = {
@@ -132,6 +133,21 @@ describe('reservations', () => {
     expect(held.usage?.allocated).toEqual({ 'requests.cpu': '6' });
     expect(withSettled(held, 'web', 's', true)?.usage?.allocated).toEqual({ 'requests.cpu': '3' });
     expect(withSettled(held, 'web', 's', false)?.usage?.allocated).toEqual({ 'requests.cpu': '6' });
+  });
+
+  it('settles several at once, and says when none of them was still there', () => {
+    const two = withReservation(
+      withReservation(status, 'a', entry('ga', {}, { 'requests.cpu': '1' })),
+      'b',
+      entry('gb', {}, { 'requests.cpu': '2' }),
+    );
+    const both = withSettlements(two, [
+      { child: 'a', id: 'ga', tookEffect: true },
+      { child: 'b', id: 'gb', tookEffect: false },
+    ]);
+    expect(both?.usage?.allocated).toEqual({ 'requests.cpu': '7' });
+    expect(both?.reservations).toBeUndefined();
+    expect(withSettlements(both, [{ child: 'a', id: 'ga', tookEffect: true }])).toBeUndefined();
   });
 
   it('settles a reservation once: a second settlement, or one for another id, changes nothing', () => {

@@ -175,6 +175,20 @@ export function withSettled(status: Status | undefined, child: string, id: strin
   return withTotals(status, add(status?.usage?.allocated, back, -1n), rest);
 }
 
+/** A settlement of one reservation, as {@link withSettled} takes it. */
+export interface Settlement {
+  child: string;
+  id: string;
+  tookEffect: boolean;
+}
+
+/** The parent's status with every one of `settlements` settled, or undefined when none of them was still there. */
+export function withSettlements(status: Status | undefined, settlements: Iterable<Settlement>): Status | undefined {
+  let next: Status | undefined;
+  for (const s of settlements) next = withSettled(next ?? status, s.child, s.id, s.tookEffect) ?? next;
+  return next;
+}
+
 /**
  * The parent's status with `child`'s whole allocation given back, as a `release` reservation that
  * stays until the child is gone, so that a retry after a crash does not give it back twice.

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { changeOf, checkChange, type Totals, withReservation, withSettled } from '../budget/reservations.ts';
+import {
+  changeOf,
+  checkChange,
+  type Settlement,
+  type Totals,
+  withReservation,
+  withSettled,
+  withSettlements,
+} from '../budget/reservations.ts';
 import { NotFoundError, QuotaExceededError, SpacekitError } from '../errors.ts';
 import type { Organization, Reservation, Status, Tenant } from '../model/index.ts';
 import { canonicalResources, formatResourceList, parseResourceList, type Quantity, sameResources } from '../quantity/index.ts';
@@ -11,7 +19,7 @@ import { queueSettle } from './settle-queue.ts';
 import { type Child, type ParentRef, parentKey, recordedAllocation } from './parent-ref.ts';
 
 export { type ParentRef, parentKey, recordedAllocation };
-export { flushSettles, queueSettle, settled } from './settle-queue.ts';
+export { queueSettle, settled } from './settle-queue.ts';
 
 // The engine's modules and the API take these from here; their home is quantity/.
 export { canonicalResources, sameResources };
@@ -128,7 +136,7 @@ export interface ReserveOptions<P extends Parent> {
   /** A copy of the parent the caller has just read, to try first; a conflict reads it again. */
   known?: P | undefined;
   /** Settlements of this process's earlier reservations, written in the same write. */
-  settles?: readonly { child: string; id: string; tookEffect: boolean }[];
+  settles?: readonly Settlement[];
 }
 
 /**
@@ -164,7 +172,7 @@ export async function reserve<P extends Parent>(
     if (read.metadata.deletionTimestamp) throw new NotFoundError(`${ref.label} is being deleted`);
     const parent = read.status?.allocations ? await migrateLegacyLedger(ctx, ref, read) : read;
     let status: Status | undefined = parent.status;
-    for (const s of options.settles ?? []) status = withSettled(status, s.child, s.id, s.tookEffect) ?? status;
+    status = withSettlements(status, options.settles ?? []) ?? status;
     status = await settledForeign(ref, status, child, Object.keys(from).length === 0);
     if (!status) throw inFlight(ref, child, parent.status?.reservations?.[child] as Reservation);
     const totals = totalsOf({ ...parent, status } as P, ref);

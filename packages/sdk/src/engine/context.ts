@@ -6,6 +6,7 @@ import { type EventRecorder, NO_EVENTS } from './events.ts';
 import { apiReader, type ClusterReader } from '../cluster/index.ts';
 import { CrStore } from '../cluster/index.ts';
 import type { Held } from './allocation.ts';
+import type { Settlement } from '../budget/reservations.ts';
 
 /** What the engine needs, whichever host runs it (the SDK in-process, or the operator). */
 export interface EngineContext {
@@ -49,9 +50,7 @@ export interface EngineContext {
   /** This process's reservations not yet settled, by id. */
   owned: Map<string, Held>;
   /** Settlements waiting for the next write of their parent, by parent key and child. */
-  pendingSettles: Map<string, Map<string, { child: string; id: string; tookEffect: boolean }>>;
-  /** Writes started in the background (settlements), for a host to wait for before it exits. */
-  background: Set<Promise<unknown>>;
+  pendingSettles: Map<string, Map<string, Settlement>>;
   /** The latest settlement of each child (`parent|child`), for a call to wait for its own. */
   settling: Map<string, Promise<void>>;
 }
@@ -94,7 +93,6 @@ export function engineContext(client: KubeClient, settings: ClusterSettings, opt
     reconcilesAll: options.reconcilesAll ?? false,
     owned: new Map(),
     pendingSettles: new Map(),
-    background: new Set(),
     settling: new Map(),
   };
 }

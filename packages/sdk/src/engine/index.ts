@@ -2,8 +2,7 @@ export { engineContext, type EngineContext, type EngineOptions } from './context
 export { type EventRecorder, NO_EVENTS, type SpacekitEvent } from './events.ts';
 export { expiryOf } from './expiry.ts';
 export { finalizeOrganization, finalizeSpace, finalizeTenant, removeFinalizer } from './finalize.ts';
-export { allocate, canonicalResources, effectiveBudget, flushSettles, reserve, sameResources, totalsOf } from './allocation.ts';
-export { releaseChild } from './settlement.ts';
+export { allocate, canonicalResources, effectiveBudget, reserve, sameResources } from './allocation.ts';
 export { reconcileOrganization, type KnownOrganization } from './organization.ts';
 export { noApply, type Outcome, type ReconcileResult } from './outcome.ts';
 export { organizationLedger, tenantLedger } from './ledgers.ts';

@@ -1,6 +1,6 @@
-import { withSettled } from '../budget/reservations.ts';
+import { type Settlement, withSettlements } from '../budget/reservations.ts';
 import { onConflictRetry } from '../cluster/index.ts';
-import type { Organization, Status, Tenant } from '../model/index.ts';
+import type { Organization, Tenant } from '../model/index.ts';
 import type { EngineContext } from './context.ts';
 import { type ParentRef, parentKey } from './parent-ref.ts';
 
@@ -13,12 +13,12 @@ type Parent = Organization | Tenant;
  * Settles this process's reservation `id` of `child`: `tookEffect` when the
  * child recorded it. Settlements wait for the next reservation of the same
  * parent, which writes them with it, or for a write of their own as soon as
- * the parent's queue is idle; {@link flushSettles} waits for them.
+ * the parent's queue is idle; {@link settled} waits for one.
  */
 export function queueSettle(ctx: EngineContext, ref: ParentRef<Parent>, child: string, id: string, tookEffect: boolean): Promise<void> {
   ctx.owned.delete(id);
   const key = parentKey(ref);
-  const pending = ctx.pendingSettles.get(key) ?? new Map<string, { child: string; id: string; tookEffect: boolean }>();
+  const pending = ctx.pendingSettles.get(key) ?? new Map<string, Settlement>();
   pending.set(child, { child, id, tookEffect });
   ctx.pendingSettles.set(key, pending);
   const write: Promise<void> = ctx.budgetLock.run(key, async () => {
@@ -27,28 +27,19 @@ export function queueSettle(ctx: EngineContext, ref: ParentRef<Parent>, child: s
     if (!batch || batch.size === 0) return;
     await onConflictRetry(async () => {
       const parent = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
-      if (!parent) return;
-      let status: Status | undefined = parent.status;
-      let changed = false;
-      for (const s of batch.values()) {
-        const next = withSettled(status, s.child, s.id, s.tookEffect);
-        if (next) [status, changed] = [next, true];
-      }
-      if (changed) ctx.lastParents.set(key, (await ref.store.replaceStatus(parent as never, status as Status)) as unknown as Parent);
+      const status = parent && withSettlements(parent.status, batch.values());
+      if (parent && status) ctx.lastParents.set(key, (await ref.store.replaceStatus(parent as never, status)) as unknown as Parent);
     });
   });
   const slot = `${key}|${child}`;
   const tracked: Promise<void> = write
     .catch(() => undefined)
     .finally(() => {
-      ctx.background.delete(tracked);
       if (ctx.settling.get(slot) === tracked) ctx.settling.delete(slot);
     });
-  ctx.background.add(tracked);
   ctx.settling.set(slot, tracked);
   return tracked;
 }
-
 /**
  * Waits until the settlement of `child`'s latest reservation is written, so that a call that changed
  * the child returns with its parent tidy (a process that exits right after leaves nothing behind).
@@ -56,9 +47,4 @@ export function queueSettle(ctx: EngineContext, ref: ParentRef<Parent>, child: s
  */
 export async function settled(ctx: EngineContext, ref: ParentRef<Parent>, child: string): Promise<void> {
   await ctx.settling.get(`${parentKey(ref)}|${child}`);
-}
-
-/** Waits until every settlement this process queued is written (or failed, for the operator to settle). */
-export async function flushSettles(ctx: EngineContext): Promise<void> {
-  while (ctx.background.size > 0) await Promise.all([...ctx.background]);
 }

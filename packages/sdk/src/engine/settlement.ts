@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countedWhileInFlight, recount, sameTotals, withRelease, withSettled } from '../budget/reservations.ts';
+import { countedWhileInFlight, recount, type Settlement, sameTotals, withRelease, withSettlements } from '../budget/reservations.ts';
 import { onConflictRetry } from '../cluster/index.ts';
 import type { Organization, Reservation, Status, Tenant } from '../model/index.ts';
 import { canonicalResources, sameResources } from '../quantity/index.ts';
@@ -132,67 +132,61 @@ export async function upkeepBudget(
   }
   const byName = new Map(children.map((c) => [c.name, c]));
   const reservations = Object.entries(parent.status?.reservations ?? {});
+  const prefix = `${parentKey(ref)}|`;
   const now = ctx.now();
   let dueMs: number | undefined;
-  const settle: { child: string; id: string; tookEffect: boolean }[] = [];
+  // Whether `key` has been seen for `waitMs` by this clock; if not, when to look again.
+  const waited = (key: string, waitMs: number): boolean => {
+    const firstSeen = ctx.orphansSeen.get(prefix + key) ?? now;
+    ctx.orphansSeen.set(prefix + key, firstSeen);
+    if (now >= firstSeen + waitMs) return true;
+    dueMs = Math.min(dueMs ?? Number.POSITIVE_INFINITY, firstSeen + waitMs - now);
+    return false;
+  };
+  const settle: Settlement[] = [];
   for (const [child, entry] of reservations) {
     if (ctx.owned.has(entry.id)) continue;
     const known = byName.get(child);
-    const key = `${parentKey(ref)}|${entry.id}`;
-    const firstSeen = ctx.orphansSeen.get(key) ?? now;
-    ctx.orphansSeen.set(key, firstSeen);
     // What is decided is settled after a short wait, so that a maker that is alive settles its own
     // (usually in its next write) instead of both writing the parent and one of them retrying.
-    const decided = entry.kind === 'change' ? known?.allocationId === entry.id : !known || releasedOther(entry, { metadata: known });
-    if (decided || entry.kind === 'release') {
-      const due = firstSeen + Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS);
-      if (!decided) continue;
-      if (now >= due) {
-        ctx.orphansSeen.delete(key);
-        settle.push({ child, id: entry.id, tookEffect: true });
-      } else dueMs = Math.min(dueMs ?? due - now, due - now);
+    if (entry.kind === 'release') {
+      const gone = !known || releasedOther(entry, { metadata: known });
+      if (gone && waited(entry.id, Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS))) settle.push({ child, id: entry.id, tookEffect: true });
+      continue;
+    }
+    if (known?.allocationId === entry.id) {
+      if (waited(entry.id, Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS))) settle.push({ child, id: entry.id, tookEffect: true });
       continue;
     }
     // Its maker records it within its lease or never; for a child that does not exist (a create that
     // crashed before creating it) the grace period is the least wait, as it always was.
     const leaseOver = 2 * entry.leaseSeconds * 1000;
-    const due = firstSeen + (known ? leaseOver : Math.max(ctx.orphanGraceMs, leaseOver));
-    if (now < due) {
-      dueMs = Math.min(dueMs ?? due - now, due - now);
-      continue;
-    }
-    ctx.orphansSeen.delete(key);
+    if (!waited(entry.id, known ? leaseOver : Math.max(ctx.orphanGraceMs, leaseOver))) continue;
     const live = await ref.children.get(ref.childNamespace, child);
     const tookEffect = live?.status?.allocationId === entry.id;
     settle.push({ child, id: entry.id, tookEffect });
     if (!tookEffect && !live) released.push(child);
   }
+  // The cache may show the parent ahead of its children for a moment; only a difference that lasts is worth
+  // the fresh list of every child that a recount takes.
+  const drifted = reservations.length === 0 && !sameTotals(parent.status?.usage?.allocated, recount(children));
+  const recountDue = drifted && waited('recount', Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS));
+  // Forget what this parent no longer has, so that the timers do not grow with every reservation ever seen.
+  const current = new Set([...reservations.map(([, e]) => prefix + e.id), ...(drifted ? [`${prefix}recount`] : [])]);
+  for (const key of ctx.orphansSeen.keys())
+    if (key.startsWith(prefix) && (!current.has(key) || settle.some((x) => prefix + x.id === key))) ctx.orphansSeen.delete(key);
   if (settle.length > 0) {
     await onConflictRetry(async () => {
       const fresh = (await ref.store.get(ref.namespace, ref.name)) as Parent | undefined;
-      if (!fresh) return;
-      let status: Status | undefined = fresh.status;
-      let changed = false;
-      for (const s of settle) {
-        const next = withSettled(status, s.child, s.id, s.tookEffect);
-        if (next) [status, changed] = [next, true];
-      }
-      if (changed) await ref.store.replaceStatus(fresh as never, status as Status);
+      const status = fresh && withSettlements(fresh.status, settle);
+      if (fresh && status) await ref.store.replaceStatus(fresh as never, status);
     });
     return { dueMs: 0, released };
   }
-  // The cache may show the parent ahead of its children for a moment; only a difference that lasts is worth
-  // the fresh list of every child that a recount takes.
-  const recountKey = `${parentKey(ref)}|recount`;
-  if (reservations.length === 0 && !sameTotals(parent.status?.usage?.allocated, recount(children))) {
-    const firstSeen = ctx.orphansSeen.get(recountKey) ?? now;
-    ctx.orphansSeen.set(recountKey, firstSeen);
-    const due = firstSeen + Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS);
-    if (now >= due) {
-      ctx.orphansSeen.delete(recountKey);
-      await recountTotal(ref);
-    } else dueMs = Math.min(dueMs ?? due - now, due - now);
-  } else ctx.orphansSeen.delete(recountKey);
+  if (recountDue) {
+    ctx.orphansSeen.delete(`${prefix}recount`);
+    await recountTotal(ref);
+  }
   return { dueMs: Number.isFinite(ctx.orphanGraceMs) ? dueMs : undefined, released };
 }
 
