@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CoreV1Api } from '@kubernetes/client-node';
-import type { Spacekit } from '@spacekit/sdk';
+import { LABELS, type Spacekit } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { budgetSnapshot, budgetViolations, totalMismatches } from '../support/budget-invariants.ts';
+import { type BudgetSnapshot, budgetSnapshot, budgetViolations, monitorBudgets, totalMismatches } from '../support/budget-invariants.ts';
 import { adminKubeConfig, eventually, uniqueName } from '../support/kube.ts';
 import { adminKitWithOperator, SHARD_LABEL, type ShardOperator, startShardOperator } from '../support/operator.ts';
 import { isAlive } from '../support/processes.ts';
@@ -22,11 +22,10 @@ let kit: Spacekit;
 let operator: ShardOperator | undefined;
 const clients: ChildProcess[] = [];
 
-/** `spacekit create space` as its own process, stopped at the failpoint; resolves once it says it is there. */
-async function createStoppedAtFailpoint(name: string, cpu: string, memory: string): Promise<ChildProcess> {
-  const args = [CLI, '--kubeconfig', inject('kubeconfigPath'), 'create', 'space', `${org}/ci/${name}`, '--cpu', cpu, '--memory', memory];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, SPACEKIT_FAILPOINT: FAILPOINT },
+/** `spacekit <args>` as its own process, stopped at `failpoint`; resolves once it says it is there. */
+async function stoppedAtFailpoint(args: readonly string[], failpoint: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [CLI, '--kubeconfig', inject('kubeconfigPath'), ...args], {
+    env: { ...process.env, SPACEKIT_FAILPOINT: failpoint },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   clients.push(child);
@@ -34,11 +33,21 @@ async function createStoppedAtFailpoint(name: string, cpu: string, memory: strin
   await new Promise<void>((reached, failed) => {
     createInterface(child.stderr!).on('line', (line) => {
       stderr.push(line);
-      if (line === `failpoint ${FAILPOINT}`) reached();
+      if (line === `failpoint ${failpoint}`) reached();
     });
     child.once('exit', (code) => failed(new Error(`spacekit exited (${code}) before the failpoint:\n${stderr.join('\n')}`)));
   });
   return child;
+}
+
+/** `spacekit create space` stopped after it reserved the Space's share and before it created the Space. */
+function createStoppedAtFailpoint(name: string, cpu: string, memory: string): Promise<ChildProcess> {
+  return stoppedAtFailpoint(['create', 'space', `${org}/ci/${name}`, '--cpu', cpu, '--memory', memory], FAILPOINT);
+}
+
+/** The `hard` of a Space's quota in a snapshot. */
+function quotaHard(s: BudgetSnapshot, space: string): Record<string, string> | undefined {
+  return s.quotas.find((q) => q.metadata?.labels?.[LABELS.space] === space)?.spec?.hard;
 }
 
 async function sigkill(child: ChildProcess): Promise<void> {
@@ -67,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('a client killed between reserving and creating a Space', () => {
-  it('holds a share for a Space that does not exist, and a create of the same name takes it over without counting it twice', async () => {
+  it('holds a share for a Space that does not exist, and a create of the same name takes it over once its lease lapsed, without counting it twice', async () => {
     // No operator runs yet, so nothing releases the share before the second create.
     const client = await createStoppedAtFailpoint('twice', '1', '1Gi');
     const held = await snapshot();
@@ -78,7 +87,16 @@ describe('a client killed between reserving and creating a Space', () => {
     ]);
     await sigkill(client);
 
-    const space = await kit.spaces.create({ organization: org, tenant: 'ci', name: 'twice', resources: { cpu: '500m', memory: '512Mi' } });
+    const again = { organization: org, tenant: 'ci', name: 'twice', resources: { cpu: '500m', memory: '512Mi' } };
+    // Until its lease lapses, the killed client could as well be alive and about to create the Space and record
+    // the share: the name is not taken over yet, and nothing is made.
+    await expect(kit.spaces.create(again)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/is in flight/) });
+    expect((await snapshot()).spaces.map((s) => s.metadata.name)).toEqual([]);
+    const space = await eventually(
+      'the create of the same name, once the lease has lapsed',
+      () => kit.spaces.create(again).catch((err: { code?: string }) => (err.code === 'CONFLICT' ? undefined : Promise.reject(err))),
+      { intervalMs: 1000 },
+    );
     expect(space.status?.phase).toBe('Ready');
     const after = await snapshot();
     expect(totalMismatches(after)).toEqual([]);
@@ -125,5 +143,61 @@ describe('a client killed between reserving and creating a Space', () => {
       'requests.cpu': '2',
       'requests.memory': '2Gi',
     });
+  });
+
+  it('gives a shrink back only once the quota applies it, and puts a shrink its maker recorded in force when the maker dies', async () => {
+    const rest = { organization: org, tenant: 'ci', name: 'rest' };
+    const cpuOf = (s: BudgetSnapshot) => s.tenants.find((t) => t.metadata.name === 'ci')?.status?.usage?.allocated?.['requests.cpu'];
+    // Stopped after it recorded the shrink in the Space, before it applied the smaller quota.
+    const client = await stoppedAtFailpoint(
+      ['update', 'space', `${org}/ci/rest`, '--cpu', '500m', '--memory', '512Mi'],
+      'space-change-after-record',
+    );
+    const recorded = await snapshot();
+    expect(recorded.spaces.find((s) => s.metadata.name === 'rest')?.status?.allocation).toEqual({
+      'requests.cpu': '500m',
+      'requests.memory': '512Mi',
+    });
+    expect(quotaHard(recorded, 'rest')).toMatchObject({ 'requests.cpu': '1500m' });
+    // What the quota still grants stays counted, so nothing can be given it twice.
+    expect(cpuOf(recorded)).toBe('2');
+    await expect(kit.spaces.update({ ...rest, name: 'twice' }, { resources: { cpu: '1500m', memory: '1536Mi' } })).rejects.toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      resource: 'requests.cpu',
+    });
+    // Another change of the same Space waits for the one in flight instead of settling it early.
+    await expect(kit.spaces.update(rest, { resources: { cpu: '1', memory: '1Gi' } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/is in flight/),
+    });
+    expect(budgetViolations(await snapshot())).toEqual([]);
+
+    // Once the dead maker's lease lapses, the operator applies the recorded shrink and only then gives it back.
+    const monitor = monitorBudgets(admin, org);
+    await sigkill(client);
+    const converged = await eventually(
+      'the recorded shrink in force and given back',
+      async () => {
+        const s = await snapshot();
+        const tenant = s.tenants.find((t) => t.metadata.name === 'ci');
+        return !tenant?.status?.reservations && quotaHard(s, 'rest')?.['requests.cpu'] === '500m' && totalMismatches(s).length === 0
+          ? s
+          : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    const watched = await monitor.stop();
+    expect(watched.violations).toEqual([]);
+    expect(watched.snapshots).toBeGreaterThan(1);
+    expect(cpuOf(converged)).toBe('1');
+    const space = converged.spaces.find((s) => s.metadata.name === 'rest');
+    expect(space?.status?.appliedAllocationId).toBe(space?.status?.allocationId);
+
+    const grown = await kit.spaces.update({ ...rest, name: 'twice' }, { resources: { cpu: '1500m', memory: '1536Mi' } });
+    expect(grown.status?.phase).toBe('Ready');
+    const final = await snapshot();
+    expect(totalMismatches(final)).toEqual([]);
+    expect(budgetViolations(final)).toEqual([]);
+    expect(cpuOf(final)).toBe('2');
   });
 });

@@ -64,30 +64,43 @@ function add(total: Amounts, list: Amounts): void {
   for (const [name, q] of list) total.set(name, (total.get(name) ?? 0n) + q);
 }
 
+/** One child's holding, named so that a violation can say who holds what. */
+interface Holding {
+  who: string;
+  amounts: Amounts;
+}
+
 /**
  * What each Space holds, by tenant: the granted `spec.hard` of its quota (what Spacekit rendered from the
- * grant; the quota controller copies it to `status.hard`, which admission enforces). A Space in `atSpec`
- * counts at most its own spec, per resource.
+ * grant; the quota controller copies it to `status.hard`, which admission enforces), named by its Space and
+ * the state of that Space in the same snapshot (deleting, or gone while its namespace still holds a quota).
  */
-function spaceHoldings(snapshot: BudgetSnapshot): Map<string, Amounts[]> {
-  const byTenant = new Map<string, Amounts[]>();
+function spaceHoldings(snapshot: BudgetSnapshot): Map<string, Holding[]> {
+  const spaces = new Map(snapshot.spaces.map((s) => [`${s.metadata.labels?.[LABELS.tenant]}/${s.metadata.name}`, s]));
+  const byTenant = new Map<string, Holding[]>();
   for (const quota of snapshot.quotas) {
-    const tenant = quota.metadata?.labels?.[LABELS.tenant] ?? '';
-    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), amounts(quota.spec?.hard)]);
+    const labels = quota.metadata?.labels ?? {};
+    const tenant = labels[LABELS.tenant] ?? '';
+    const space = spaces.get(`${tenant}/${labels[LABELS.space]}`);
+    const state = !space ? ' (no Space)' : space.metadata.deletionTimestamp ? ' (deleting)' : '';
+    const who = `${labels[LABELS.space] ?? quota.metadata?.namespace}${state}`;
+    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), { who, amounts: amounts(quota.spec?.hard) }]);
   }
   return byTenant;
 }
 
-/** Per resource of `budget`, every child summed; the resources whose sum is above the budget, spelled out. */
-function overruns(what: string, budget: Amounts, children: readonly Amounts[]): string[] {
+/** Per resource of `budget`, every child summed; the resources whose sum is above the budget, spelled out with their holders. */
+function overruns(what: string, budget: Amounts, children: readonly Holding[]): string[] {
   const total: Amounts = new Map();
-  for (const child of children) add(total, child);
+  for (const child of children) add(total, child.amounts);
   return [...budget]
     .filter(([name, limit]) => (total.get(name) ?? 0n) > limit)
-    .map(
-      ([name, limit]) =>
-        `${what}: ${name} held ${formatForResource(name, total.get(name) ?? 0n)}, budget ${formatForResource(name, limit)}`,
-    );
+    .map(([name, limit]) => {
+      const holders = children
+        .filter((c) => (c.amounts.get(name) ?? 0n) > 0n)
+        .map((c) => `${c.who} ${formatForResource(name, c.amounts.get(name) ?? 0n)}`);
+      return `${what}: ${name} held ${formatForResource(name, total.get(name) ?? 0n)}, budget ${formatForResource(name, limit)} (${holders.join(', ')})`;
+    });
 }
 
 /**
@@ -104,7 +117,10 @@ export function budgetViolations(snapshot: BudgetSnapshot): string[] {
       ...overruns(
         `organization ${org.metadata.name}`,
         amounts(org.spec.resources),
-        snapshot.tenants.map((t) => amounts(t.status?.usage?.hard)),
+        snapshot.tenants.map((t) => ({
+          who: `${t.metadata.name}${t.metadata.deletionTimestamp ? ' (deleting)' : ''}`,
+          amounts: amounts(t.status?.usage?.hard),
+        })),
       ),
     );
   }
@@ -112,7 +128,13 @@ export function budgetViolations(snapshot: BudgetSnapshot): string[] {
   for (const [name, spaces] of spaceHoldings(snapshot)) {
     const tenant = tenants.get(name);
     // A quota outlives its tenant only while the namespaces go; it must hold nothing then.
-    out.push(...overruns(`tenant ${name}${tenant ? '' : ' (gone)'}`, amounts(tenant?.status?.usage?.hard ?? quotaNames(spaces)), spaces));
+    out.push(
+      ...overruns(
+        `tenant ${name}${tenant ? '' : ' (gone)'}`,
+        amounts(tenant?.status?.usage?.hard ?? quotaNames(spaces.map((h) => h.amounts))),
+        spaces,
+      ),
+    );
   }
   return out;
 }
@@ -150,7 +172,12 @@ export function totalMismatches(snapshot: BudgetSnapshot): string[] {
   const holdings = spaceHoldings(snapshot);
   for (const tenant of snapshot.tenants) {
     const name = tenant.metadata.name;
-    compare(`tenant ${name}`, amounts(tenant.spec.resources), amounts(tenant.status?.usage?.allocated), holdings.get(name) ?? []);
+    compare(
+      `tenant ${name}`,
+      amounts(tenant.spec.resources),
+      amounts(tenant.status?.usage?.allocated),
+      (holdings.get(name) ?? []).map((h) => h.amounts),
+    );
   }
   return out;
 }

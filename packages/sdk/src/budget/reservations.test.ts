@@ -6,9 +6,11 @@ import {
   checkBudgetChange,
   checkChange,
   countedWhileInFlight,
+  leaseLapsed,
   recount,
   sameTotals,
   type Totals,
+  tookEffect,
   withRelease,
   withReservation,
   withSettled,
@@ -177,5 +179,28 @@ describe('reservations', () => {
     });
     expect(sameTotals({ 'requests.cpu': '6', pods: '0' }, { 'requests.cpu': '6000m' })).toBe(true);
     expect(sameTotals({ 'requests.cpu': '6' }, { 'requests.cpu': '5' })).toBe(false);
+  });
+
+  it('counts a recorded change as in effect only once its shrink is in force in the child', () => {
+    const grow = entry('g', { 'requests.cpu': '1' }, { 'requests.cpu': '3' });
+    expect(tookEffect(grow, undefined)).toBe(false);
+    expect(tookEffect(grow, { allocationId: 'other' })).toBe(false);
+    // Growth frees nothing, so recording it is enough.
+    expect(tookEffect(grow, { allocationId: 'g' })).toBe(true);
+    const shrink = entry('s', { 'requests.cpu': '4' }, { 'requests.cpu': '1' });
+    // Recorded, but the quota still grants 4: a sibling must not get the 3 yet.
+    expect(tookEffect(shrink, { allocationId: 's', appliedAllocationId: 'before' })).toBe(false);
+    expect(tookEffect(shrink, { allocationId: 's' })).toBe(false);
+    expect(tookEffect(shrink, { allocationId: 's', appliedAllocationId: 's' })).toBe(true);
+    // In force but not recorded cannot happen; were it to, nothing is given back on its word.
+    expect(tookEffect(shrink, { allocationId: 'x', appliedAllocationId: 's' })).toBe(false);
+  });
+
+  it("lets a maker's lease lapse only after twice its length", () => {
+    const made = entry('c', {}, { 'requests.cpu': '1' });
+    const since = Date.parse(made.since);
+    expect(leaseLapsed(made, since)).toBe(false);
+    expect(leaseLapsed(made, since + 60_000)).toBe(false);
+    expect(leaseLapsed(made, since + 60_001)).toBe(true);
   });
 });

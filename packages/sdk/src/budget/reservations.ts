@@ -200,6 +200,30 @@ export function withRelease(status: Status | undefined, child: string, entry: Re
   });
 }
 
+/**
+ * Whether `entry`, a change of a child, has taken effect in it as far as the parent may count: the child
+ * recorded it (`status.allocationId`), and when the change gives something back, the child's quota (a
+ * Space) or grant (a Tenant) already applies it (`status.appliedAllocationId`). A shrink given back any
+ * earlier would let a sibling take what the child's quota still grants.
+ */
+export function tookEffect(entry: Reservation, child: Pick<Status, 'allocationId' | 'appliedAllocationId'> | undefined): boolean {
+  if (child?.allocationId !== entry.id) return false;
+  return Object.keys(entry.shrink ?? {}).length === 0 || child.appliedAllocationId === entry.id;
+}
+
+/**
+ * Whether `entry`'s maker can no longer record it: twice its lease has passed since it was made, by the
+ * wall clock of whoever asks (so clocks must agree to within a lease, as Kubernetes' own leases assume).
+ */
+export function leaseLapsed(entry: Reservation, nowMs: number): boolean {
+  return nowMs - Date.parse(entry.since) > lapseMs(entry);
+}
+
+/** Twice `entry`'s lease, in milliseconds: after that its maker can no longer record it. */
+export function lapseMs(entry: Pick<Reservation, 'leaseSeconds'>): number {
+  return 2 * entry.leaseSeconds * 1000;
+}
+
 /** What a parent counts for a child while `entry`, a change of it, is in flight: where it started, plus its growth. */
 export function countedWhileInFlight(entry: Reservation): Record<string, string> {
   return add(entry.basis, parseResourceList(entry.grow ?? {}), 1n);

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   changeOf,
   checkChange,
+  leaseLapsed,
   type Settlement,
   type Totals,
+  tookEffect,
   withReservation,
   withSettled,
   withSettlements,
@@ -88,26 +90,30 @@ export function withinLease(ctx: EngineContext, held: Pick<Held, 'reservedAt'>):
 
 /**
  * Settles what a parent holds for `child` when that is already decided: a
- * change the child has recorded, a release of a child that is gone, or, for a
- * new create, the reservation of a create of that name that never came.
- * Returns the status with it settled, the same status when there is nothing
- * to settle, or undefined when a change of `child` is still in flight.
+ * change that has taken effect in the child, a release of a child that is
+ * gone, or, for a new create, the reservation of a create of that name whose
+ * maker can no longer record it. Returns the status with it settled, the same
+ * status when there is nothing to settle, or undefined when a change of
+ * `child` is still in flight.
  */
 async function settledForeign(
   ref: ParentRef<Parent>,
   status: Status | undefined,
   child: string,
   creating: boolean,
+  nowMs: number,
 ): Promise<Status | undefined> {
   const entry = status?.reservations?.[child];
   if (!entry) return status;
   const live = (await ref.children.get(ref.childNamespace, child)) as Child | undefined;
   if (entry.kind === 'release') return live && !releasedOther(entry, live) ? undefined : withSettled(status, child, entry.id, true);
-  if (live?.status?.allocationId === entry.id) return withSettled(status, child, entry.id, true);
+  if (tookEffect(entry, live?.status)) return withSettled(status, child, entry.id, true);
   // A create that crashed between reserving and creating: a create of the same name takes its place (its
-  // growth is given back), as the first design did. Its maker, were it still alive, would find the name
-  // taken and give back nothing more, since it settles only the entry with its own id.
-  if (creating && !live && Object.keys(entry.basis ?? {}).length === 0) return withSettled(status, child, entry.id, false);
+  // growth is given back), but only once its maker's lease has lapsed. A maker still within it may yet create
+  // the child and record the share, which the parent would then no longer count.
+  if (creating && !live && Object.keys(entry.basis ?? {}).length === 0 && leaseLapsed(entry, nowMs)) {
+    return withSettled(status, child, entry.id, false);
+  }
   return undefined;
 }
 
@@ -173,7 +179,7 @@ export async function reserve<P extends Parent>(
     const parent = read.status?.allocations ? await migrateLegacyLedger(ctx, ref, read) : read;
     let status: Status | undefined = parent.status;
     status = withSettlements(status, options.settles ?? []) ?? status;
-    status = await settledForeign(ref, status, child, Object.keys(from).length === 0);
+    status = await settledForeign(ref, status, child, Object.keys(from).length === 0, ctx.now());
     if (!status) throw inFlight(ref, child, parent.status?.reservations?.[child] as Reservation);
     const totals = totalsOf({ ...parent, status } as P, ref);
     if (!totals) throw notReady(ref);
@@ -239,6 +245,11 @@ export interface AllocationDecision {
   held?: Held;
   /** Set when another process's change of the child is in flight: nothing is decided, the child waits. */
   inFlight?: boolean;
+  /**
+   * Set when `granted` is another process's change that the child recorded but whose maker has let its
+   * lease lapse: this reconcile puts it in force and then settles it, by this reservation id.
+   */
+  settles?: string;
 }
 
 /**

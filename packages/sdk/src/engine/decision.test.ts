@@ -172,9 +172,10 @@ describe('decideTenant and decideOrganization', () => {
 
     const quota = { type: 'QuotaExceeded', status: 'False', reason: 'WithinBudget', message: 'fits' } as const;
     const tenant = { ...tenantFixture('acme', 'ci'), status: { allocations: { run: { 'requests.cpu': '1' } } } };
-    const tenantStatus = decideStatus(tenant, tenantReady('acme--ci', { granted: { 'requests.cpu': '2' }, quota }, []));
+    const tenantStatus = decideStatus(tenant, tenantReady('acme--ci', { granted: { 'requests.cpu': '2' }, quota }, [], 'r-7'));
     const usage = { hard: { 'requests.cpu': '2' }, allocated: { 'requests.cpu': '1' } };
-    expect(tenantStatus).toMatchObject({ phase: 'Ready', namespace: 'acme--ci', usage });
+    // The grant it writes puts the recorded change in force.
+    expect(tenantStatus).toMatchObject({ phase: 'Ready', namespace: 'acme--ci', usage, appliedAllocationId: 'r-7' });
     expect(tenantStatus.conditions).toContainEqual(expect.objectContaining({ type: 'Overcommitted', status: 'False' }));
   });
 });

@@ -51,6 +51,8 @@ export interface Grant {
   quota: ConditionUpdate;
   /** A change reserved by this process, which the child's status write must record. */
   held?: Held | undefined;
+  /** The reservation to settle once `granted` is in force: this process's, or one whose maker lapsed. */
+  settles?: string | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export function decideGrant(words: GrantWords, result: AllocationResult): Decisi
     return settleWith({ phase: 'Pending', conditions: [notReady(R.parentNotReady, result.message)] }, 'waiting');
   }
   const { granted, refusal, held } = result.decision;
+  const settles = held?.entry.id ?? result.decision.settles;
   if (!granted) {
     const message = refusal?.message ?? 'the allocation does not fit';
     const exceeded: ConditionUpdate = { type: C.quotaExceeded, status: 'True', reason: R.quotaExceeded, message };
@@ -78,7 +81,7 @@ export function decideGrant(words: GrantWords, result: AllocationResult): Decisi
         message: `the resize was refused and the ${words.child} keeps its current allocation: ${refusal.message}`,
       }
     : { type: C.quotaExceeded, status: 'False', reason: R.withinBudget, message: `the allocation fits the ${words.parent}'s budget` };
-  return { kind: 'proceed', granted, quota, held };
+  return { kind: 'proceed', granted, quota, held, settles };
 }
 
 /** Ready=True for a level whose namespace is provisioned. */

@@ -1,3 +1,4 @@
+import { leaseLapsed } from '../budget/reservations.ts';
 import type { Organization, Space, Tenant } from '../model/index.ts';
 import {
   type AllocationDecision,
@@ -17,7 +18,9 @@ import type { EngineContext } from './context.ts';
  * now; or a decision of its parent, made together with its pending siblings
  * (oldest first, so that the same requests always get the same winners).
  * While another process's change of it is in flight, it waits: its reconcile
- * writes nothing and looks again soon.
+ * writes nothing and looks again soon. A change the child recorded but whose
+ * maker let its lease lapse (it crashed before putting it in force) is put in
+ * force by this reconcile, which then settles it.
  */
 export async function grantFor<P extends Organization | Tenant, C extends Space | Tenant>(
   ctx: EngineContext,
@@ -36,6 +39,9 @@ export async function grantFor<P extends Organization | Tenant, C extends Space 
   if (entry?.kind === 'change') {
     const own = ctx.owned.get(entry.id);
     if (own) return { granted: canonicalResources(entry.target ?? {}), refusal: undefined, held: own };
+    if (recorded && child.status?.allocationId === entry.id && leaseLapsed(entry, ctx.now())) {
+      return { granted: recorded, refusal: undefined, settles: entry.id };
+    }
     return wait();
   }
   if (recorded && sameResources(recorded, wanted)) return { granted: recorded, refusal: undefined };

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { countedWhileInFlight, recount, type Settlement, sameTotals, withRelease, withSettlements } from '../budget/reservations.ts';
+import {
+  countedWhileInFlight,
+  lapseMs,
+  recount,
+  type Settlement,
+  sameTotals,
+  tookEffect,
+  withRelease,
+  withSettlements,
+} from '../budget/reservations.ts';
 import { onConflictRetry } from '../cluster/index.ts';
 import type { Organization, Reservation, Status, Tenant } from '../model/index.ts';
 import { canonicalResources, sameResources } from '../quantity/index.ts';
@@ -105,6 +114,7 @@ interface Known {
   uid: string | undefined;
   allocation: Readonly<Record<string, string | number>> | undefined;
   allocationId: string | undefined;
+  appliedAllocationId: string | undefined;
 }
 
 /**
@@ -155,17 +165,24 @@ export async function upkeepBudget(
       continue;
     }
     if (known?.allocationId === entry.id) {
-      if (waited(entry.id, Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS))) settle.push({ child, id: entry.id, tookEffect: true });
+      // Recorded but not yet in force (a shrink its quota still grants): whoever puts it in force settles it,
+      // its maker or, once the maker's lease has lapsed, the child's reconcile here. Look again until then.
+      if (!tookEffect(entry, known)) dueMs = Math.min(dueMs ?? Number.POSITIVE_INFINITY, DECIDED_WAIT_MS);
+      else if (waited(entry.id, Math.min(ctx.orphanGraceMs, DECIDED_WAIT_MS))) settle.push({ child, id: entry.id, tookEffect: true });
       continue;
     }
     // Its maker records it within its lease or never; for a child that does not exist (a create that
     // crashed before creating it) the grace period is the least wait, as it always was.
-    const leaseOver = 2 * entry.leaseSeconds * 1000;
+    const leaseOver = lapseMs(entry);
     if (!waited(entry.id, known ? leaseOver : Math.max(ctx.orphanGraceMs, leaseOver))) continue;
     const live = await ref.children.get(ref.childNamespace, child);
-    const tookEffect = live?.status?.allocationId === entry.id;
-    settle.push({ child, id: entry.id, tookEffect });
-    if (!tookEffect && !live) released.push(child);
+    const recorded = live?.status?.allocationId === entry.id;
+    if (recorded && !tookEffect(entry, live?.status)) {
+      dueMs = Math.min(dueMs ?? Number.POSITIVE_INFINITY, DECIDED_WAIT_MS);
+      continue;
+    }
+    settle.push({ child, id: entry.id, tookEffect: recorded });
+    if (!recorded && !live) released.push(child);
   }
   // The cache may show the parent ahead of its children for a moment; only a difference that lasts is worth
   // the fresh list of every child that a recount takes.
@@ -223,6 +240,7 @@ export async function upkeep(
     uid: c.metadata.uid,
     allocation: c.status?.allocation,
     allocationId: c.status?.allocationId,
+    appliedAllocationId: c.status?.appliedAllocationId,
   }));
   const { dueMs, released } = await upkeepBudget(ctx, ref, parent, known);
   for (const name of released) {

@@ -134,6 +134,8 @@ export function decideProvisioned(observed: ObservedProvisioning): ProvisionedDe
   const { space, namespace, quota, applied, expiry } = observed;
   const ready = wasReady(space);
   const usage = { hard: { ...(quota?.spec?.hard ?? {}) }, ...(quota?.status?.used && { used: { ...quota.status.used } }) };
+  // The quota was just applied from the allocation recorded under this id: that change is now in force.
+  const appliedAllocationId = space.status?.allocationId;
   if (!ready && !quotaEnforced(quota)) {
     // Until the quota controller has counted the namespace, the API server refuses every pod in it
     // ("status unknown for quota"); Ready must mean a workload can be deployed.
@@ -141,7 +143,7 @@ export function decideProvisioned(observed: ObservedProvisioning): ProvisionedDe
     const status: StatusDecision = {
       phase: 'Pending',
       conditions: [notReady(R.quotaPending, message)],
-      fields: { namespace, usage },
+      fields: { namespace, usage, appliedAllocationId },
       // Enforcement never goes back: a copy another writer found Ready since this read stays Ready.
       overtakenBy: (stored) => conditionOf(stored, C.ready)?.status === 'True',
     };
@@ -150,7 +152,7 @@ export function decideProvisioned(observed: ObservedProvisioning): ProvisionedDe
   const status: StatusDecision = {
     phase: 'Ready',
     conditions: [provisioned(namespace), observed.quotaCondition],
-    fields: { namespace, usage, expiresAt: expiry.expiresAtIso },
+    fields: { namespace, usage, appliedAllocationId, expiresAt: expiry.expiresAtIso },
   };
   const sameGeneration = space.status?.observedGeneration === space.metadata.generation;
   const repaired = [...applied.created, ...applied.updated, ...applied.pruned].join(', ');

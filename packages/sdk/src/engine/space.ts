@@ -12,6 +12,7 @@ import { recordAllocation } from './settlement.ts';
 import { ensureMetadata } from './metadata.ts';
 import { noApply, type ReconcileResult } from './outcome.ts';
 import { tenantLedger } from './ledgers.ts';
+import { failpoint } from '../util/failpoint.ts';
 import { awaitsEnforcement, decideExpiry, decideProvisioned, decideSpace, type QuotaObject } from './space-decision.ts';
 import { settle } from './status.ts';
 import { absent, applyOrFail, askLedger, IN_FLIGHT_RETRY_MS, waitingFor, withRequeue } from './steps.ts';
@@ -74,6 +75,7 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   const recorded = grant.held && (await recordAllocation(ctx, tenantLedger(ctx, o, t), current, grant.held));
   if (recorded && !recorded.recorded) return withRequeue(waitingFor(recorded.object), IN_FLIGHT_RETRY_MS);
   if (recorded) current = recorded.object;
+  if (recorded) await failpoint('space-change-after-record');
 
   const granted = { ...current, spec: { ...admitted.spec, resources: grant.granted } };
   const desired = renderSpace(admitted.organization, admitted.tenant, granted, ctx.settings);
@@ -82,7 +84,8 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   if (awaitsEnforcement(current, quota) && known.awaitQuota) quota = await known.awaitQuota(quota);
   const done = decideProvisioned({ space: current, namespace: named.namespace, quota, applied, quotaCondition: grant.quota, expiry });
   const result = await settle(ctx, current, done.status, done.outcome, applied);
-  if (grant.held) void queueSettle(ctx, tenantLedger(ctx, o, t), grant.held.child, grant.held.entry.id, true);
+  // Only now does its quota grant the change, so only now may a shrink be given back.
+  if (grant.settles) void queueSettle(ctx, tenantLedger(ctx, o, t), s, grant.settles, true);
   if (done.event) ctx.events.record(current, done.event);
   return withRequeue(result, done.requeueAfterMs);
 }

@@ -32,12 +32,13 @@ export function decideTenant(observed: ObservedTenant): Decision<{ organization:
  * derived from the copy being written, whose ledger may have moved since it
  * was read.
  */
-export function tenantReady(namespace: string, grant: Grant, spaces: readonly Space[]): StatusDecision {
+export function tenantReady(namespace: string, grant: Grant, spaces: readonly Space[], allocationId: string | undefined): StatusDecision {
   const { granted, quota } = grant;
   return {
     phase: 'Ready',
     conditions: [provisioned(namespace), quota],
-    fields: { namespace },
+    // The grant written here is the allocation recorded under `allocationId`: that change is now in force.
+    fields: { namespace, appliedAllocationId: allocationId },
     derive: (current) => {
       const usage = parentUsage(current as Tenant, granted, spaces);
       return { fields: { usage }, conditions: [overcommitCondition(current as Tenant, usage, 'space')] };

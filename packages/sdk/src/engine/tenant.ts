@@ -61,8 +61,9 @@ export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known:
   const desired = renderTenant(admitted.organization, current);
   const applied = await applyOrFail(ctx, current, { level: 'tenant', organization: o, tenant: t }, desired, known.apply);
   const spaces = await ctx.reader.spaces(o, t);
-  const result = await settle(ctx, current, tenantReady(named.namespace, grant, spaces), 'ready', applied);
-  if (grant.held) void queueSettle(ctx, organizationLedger(ctx, o), grant.held.child, grant.held.entry.id, true);
+  const result = await settle(ctx, current, tenantReady(named.namespace, grant, spaces, current.status?.allocationId), 'ready', applied);
+  // Only now does its grant say so, so only now may a shrink be given back.
+  if (grant.settles) void queueSettle(ctx, organizationLedger(ctx, o), t, grant.settles, true);
   const dueMs = result.object ? await upkeep(ctx, tenantLedger(ctx, o, t), result.object, spaces) : undefined;
   return withRequeue(result, dueMs);
 }

@@ -97,8 +97,8 @@ export const CONDITION_REASONS = {
 /**
  * A child's change in flight, held in its parent's status until it is settled (ADR 0015). While it is
  * there the parent's `usage.allocated` already counts `grow` and still counts `shrink`; settling it
- * takes `shrink` off when the child recorded the change (its `status.allocationId` is `id`), or `grow`
- * off when it did not. A `release` has already taken the child's allocation off and is removed once
+ * takes `shrink` off once the change is in force in the child (its `status.appliedAllocationId` is `id`),
+ * or `grow` off when the child never recorded it. A `release` has already taken the child's allocation off and is removed once
  * the child is gone.
  */
 export const ReservationSchema = z.strictObject({
@@ -132,6 +132,10 @@ export const StatusSchema = z.strictObject({
     description: "Children only: this object's share of its parent's budget, recorded under the parent's reservation allocationId",
   }),
   allocationId: z.string().optional().meta({ description: 'Children only: the parent reservation that set allocation' }),
+  appliedAllocationId: z.string().optional().meta({
+    description:
+      'Children only: the reservation whose allocation is in force, in the Space quota or the Tenant grant; a shrink is given back to the parent only once it is',
+  }),
   reservations: z.record(z.string(), ReservationSchema).optional().meta({
     description: 'Parents only: changes of children in flight, by child name; bounded by the changes in flight, not the children',
   }),
