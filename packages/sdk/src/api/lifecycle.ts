@@ -1,16 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allocatedTotal } from '../budget/budget.ts';
 import { checkBudgetChange, checkChange } from '../budget/reservations.ts';
-import { ConflictError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
+import { ConflictError, NameError, NotFoundError, QuotaExceededError, SpacekitError, TimeoutError, ValidationError } from '../errors.ts';
 import { canonicalResources, childAllocations, type ParentRef, recordedAllocation, totalsOf } from '../engine/allocation.ts';
 import { onConflictRetry } from '../cluster/index.ts';
 import { type QuotaObject, quotaEnforced } from '../engine/space-decision.ts';
 import { type KubeClient, statusCode, watchUntil } from '../kube/index.ts';
-import { OBJECT_NAMES } from '../render/index.ts';
+import { OBJECT_NAMES, selectedNamespaceProblem } from '../render/index.ts';
 import { backoffDelay } from '../util/backoff.ts';
 import {
   CONDITION_REASONS as R,
   CONDITION_TYPES as C,
+  type ClusterSettings,
   LABELS,
   MANAGER,
   type Organization,
@@ -41,6 +42,23 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new TimeoutError(`gave up after ${timeoutMs / 1000}s waiting for ${what}${hint}`);
     await sleep(backoffDelay({ initialMs: firstIntervalMs, maxMs: 500 }, attempt));
   }
+}
+
+/**
+ * A new level's namespace, refused when every Space's network policies
+ * select it by name (the ingress controller's, say), before anything is written.
+ *
+ * @throws {NameError} naming the namespace and what the policies grant it.
+ */
+export function takeableNamespace(
+  settings: ClusterSettings,
+  kind: 'organization' | 'tenant' | 'space',
+  name: string,
+  namespace: string,
+): string {
+  const problem = selectedNamespaceProblem(kind, name, namespace, settings);
+  if (problem) throw new NameError(name, problem);
+  return namespace;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   NO_OPERATOR_HINT,
   statusError,
+  takeableNamespace,
   waitFor,
   waitUntilReady,
 } from './lifecycle.ts';
@@ -48,7 +49,7 @@ export class Organizations {
    */
   async create(input: CreateOrganizationInput, options: ChangeOptions = {}): Promise<Organization> {
     const { name, labels, ...parsed } = validate(CreateOrganizationInputSchema, input, 'organization');
-    const namespace = organizationNamespace(name);
+    const namespace = takeableNamespace(this.#ctx.settings, 'organization', name, organizationNamespace(name));
     const spec = { ...parsed, resources: quantitiesAsStrings(parsed.resources) };
     await this.#ctx.client.ensureInstalled();
     const object = (finalizers: string[]): Organization => ({

@@ -44,6 +44,7 @@ import {
   quotaEnforcement,
   refusal,
   statusError,
+  takeableNamespace,
   updateThroughOperator,
   waitFor,
   waitUntilReady,
@@ -110,7 +111,7 @@ export class Spaces {
    * removes the object again, so nothing is left half-made.
    *
    * @throws {ValidationError} for input the schema refuses (nothing is sent).
-   * @throws {NameError} when the namespace name would be invalid or too long.
+   * @throws {NameError} when the namespace name would be invalid or too long, or one that every Space's network policies select by name (the ingress controller's).
    * @throws {QuotaExceededError} when the allocation does not fit in the tenant's budget.
    * @throws {NotFoundError} when the organization or tenant does not exist.
    * @throws {ConflictError} when the Space or its namespace already exists.
@@ -119,7 +120,7 @@ export class Spaces {
   async create(input: CreateSpaceInput, options: ChangeOptions = {}): Promise<Space> {
     const { organization: o, tenant: t, name: s, labels, ...parsed } = validate(CreateSpaceInputSchema, input, 'space');
     const ref = { organization: o, tenant: t, name: s };
-    const namespace = spaceNamespace(o, t, s);
+    const namespace = takeableNamespace(this.#ctx.settings, 'space', s, spaceNamespace(o, t, s));
     const spec = storedSpec(parsed);
     await this.#ctx.client.ensureInstalled();
     const object = (finalizers: string[]): Space => ({

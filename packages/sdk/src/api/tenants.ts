@@ -36,6 +36,7 @@ import {
   NO_OPERATOR_HINT,
   refusal,
   statusError,
+  takeableNamespace,
   updateThroughOperator,
   waitFor,
   waitUntilReady,
@@ -79,7 +80,7 @@ export class Tenants {
   async create(input: CreateTenantInput, options: ChangeOptions = {}): Promise<Tenant> {
     const { organization: o, name: t, labels, ...parsed } = validate(CreateTenantInputSchema, input, 'tenant');
     const ref = { organization: o, name: t };
-    const namespace = tenantNamespace(o, t);
+    const namespace = takeableNamespace(this.#ctx.settings, 'tenant', t, tenantNamespace(o, t));
     const spec = { ...parsed, resources: quantitiesAsStrings(parsed.resources) };
     await this.#ctx.client.ensureInstalled();
     const object = (finalizers: string[]): Tenant => ({

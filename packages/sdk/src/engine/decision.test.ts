@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QuotaExceededError } from '../errors.ts';
 import { organizationNamespace, type Space, spaceNamespace, tenantNamespace } from '../model/index.ts';
 import { organizationFixture, spaceFixture, tenantFixture } from '../render/fixtures.ts';
+import { selectedNamespaceProblem } from '../render/index.ts';
 import { namespaceProblem } from './checks.ts';
 import { type AllocationResult, decideGrant, decideNamespace, type Decision, type Settle } from './decision.ts';
 import { decideOrganization, organizationReady } from './organization-decision.ts';
@@ -48,6 +49,27 @@ describe('decideNamespace', () => {
       expect(stop.status.phase).toBe('Failed');
       expect(stop.status.conditions).toEqual([ready({ reason: 'InvalidSpec', message: expect.stringMatching(/\S/) })]);
     }
+  });
+
+  it('fails a level whose namespace `refuse` gives a reason against, with that reason as its message', () => {
+    const settings = { ingressNamespace: 'edge' };
+    const stop = settled(
+      decideNamespace(
+        () => organizationNamespace('edge'),
+        (ns) => selectedNamespaceProblem('organization', 'edge', ns, settings),
+      ),
+    );
+    expect(stop.status.phase).toBe('Failed');
+    expect(stop.status.conditions).toEqual([ready({ reason: 'InvalidSpec', message: expect.stringContaining('namespace "edge"') })]);
+    expect(
+      decideNamespace(
+        () => organizationNamespace('acme'),
+        (ns) => selectedNamespaceProblem('organization', 'acme', ns, settings),
+      ),
+    ).toEqual({
+      kind: 'proceed',
+      namespace: 'acme',
+    });
   });
 
   it('lets an error that is not about names through', () => {

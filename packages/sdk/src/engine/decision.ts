@@ -23,15 +23,23 @@ export function settleWith(status: StatusDecision, outcome: Outcome): Settle {
 
 /**
  * A level's namespace, or Failed when the names that make it up are not valid
- * (too long together, say); `compute` is one of the model's namespace functions.
+ * (too long together, say) or `refuse` gives a reason it must not be taken;
+ * `compute` is one of the model's namespace functions.
  */
-export function decideNamespace(compute: () => string): Decision<{ namespace: string }> {
+export function decideNamespace(
+  compute: () => string,
+  refuse: (namespace: string) => string | undefined = () => undefined,
+): Decision<{ namespace: string }> {
+  let namespace: string;
   try {
-    return { kind: 'proceed', namespace: compute() };
+    namespace = compute();
   } catch (err) {
     if (!(err instanceof NameError)) throw err;
     return settleWith({ phase: 'Failed', conditions: [notReady(R.invalidSpec, err.message)] }, 'invalid');
   }
+  const problem = refuse(namespace);
+  if (problem) return settleWith({ phase: 'Failed', conditions: [notReady(R.invalidSpec, problem)] }, 'invalid');
+  return { kind: 'proceed', namespace };
 }
 
 /** What asking the parent's ledger gave: a decision, or why the parent cannot decide now (no budget yet, or gone). */

@@ -1,6 +1,6 @@
 import type { ApplyOptions } from '../apply/index.ts';
 import { type Organization, organizationNamespace } from '../model/index.ts';
-import { renderOrganization } from '../render/index.ts';
+import { renderOrganization, selectedNamespaceProblem } from '../render/index.ts';
 import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
 import { decideNamespace } from './decision.ts';
@@ -35,7 +35,10 @@ export async function reconcileOrganization(
   // Everything an Organization makes is owned by it, so the garbage collector cleans up after one deleted without Spacekit.
   if (!org) return absent('absent');
   if (org.metadata.deletionTimestamp) return finalizeOrganization(ctx, org, { waitForNamespace: true });
-  const named = decideNamespace(() => organizationNamespace(name));
+  const named = decideNamespace(
+    () => organizationNamespace(name),
+    (ns) => selectedNamespaceProblem('organization', name, ns, ctx.settings),
+  );
   if (named.kind === 'settle') return settle(ctx, org, named.status, named.outcome);
 
   const current = await ensureMetadata(ctx, org, {});

@@ -1,6 +1,6 @@
 import type { ApplyOptions } from '../apply/index.ts';
 import { LABELS, type Organization, type Space, type SpaceSpec, SpaceSpecSchema, spaceNamespace, type Tenant } from '../model/index.ts';
-import { OBJECT_NAMES, renderSpace } from '../render/index.ts';
+import { OBJECT_NAMES, renderSpace, selectedNamespaceProblem } from '../render/index.ts';
 import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
@@ -54,7 +54,10 @@ export async function reconcileSpace(ctx: EngineContext, key: SpaceKey, known: K
   const space = known.space ?? (await ctx.reader.space(o, t, s));
   if (!space) return absent(await removeOrphanSpaceNamespace(ctx, key));
   if (space.metadata.deletionTimestamp) return finalizeSpace(ctx, key, space, { waitForNamespace: true });
-  const named = decideNamespace(() => spaceNamespace(o, t, s));
+  const named = decideNamespace(
+    () => spaceNamespace(o, t, s),
+    (ns) => selectedNamespaceProblem('space', s, ns, ctx.settings),
+  );
   if (named.kind === 'settle') return settle(ctx, space, named.status, named.outcome);
   const expiry = decideExpiry(space, ctx.now());
   if (expiry.kind === 'delete') return expire(ctx, space, expiry.event);

@@ -1,6 +1,6 @@
 import type { ApplyOptions } from '../apply/index.ts';
 import { LABELS, type Organization, type Tenant, TenantSpecSchema, tenantNamespace } from '../model/index.ts';
-import { renderTenant } from '../render/index.ts';
+import { renderTenant, selectedNamespaceProblem } from '../render/index.ts';
 import { namespaceBlocker } from './checks.ts';
 import type { EngineContext } from './context.ts';
 import { decideGrant, decideNamespace } from './decision.ts';
@@ -40,7 +40,10 @@ export async function reconcileTenant(ctx: EngineContext, key: TenantKey, known:
   const tenant = known.tenant ?? (await ctx.reader.tenant(o, t));
   if (!tenant) return absent(await removeOrphanTenantNamespace(ctx, key));
   if (tenant.metadata.deletionTimestamp) return finalizeTenant(ctx, key, tenant, { waitForNamespace: true });
-  const named = decideNamespace(() => tenantNamespace(o, t));
+  const named = decideNamespace(
+    () => tenantNamespace(o, t),
+    (ns) => selectedNamespaceProblem('tenant', t, ns, ctx.settings),
+  );
   if (named.kind === 'settle') return settle(ctx, tenant, named.status, named.outcome);
 
   let current = await ensureMetadata(ctx, tenant, { [LABELS.organization]: o });

@@ -15,6 +15,7 @@ import { canonicalResources, quantitiesAsStrings } from '../quantity/index.ts';
 import { type KubeObject, type Owner, type OwnerReference, ownerLabels } from './objects.ts';
 import { type Binding, CLUSTER_ROLES, renderRoleBindings, strongestBindings } from './rbac.ts';
 import { renderOrganizationReader, renderSpaceReader, renderTenantReader } from './readers.ts';
+import { DNS_NAMESPACE } from './selected-namespaces.ts';
 
 /** Names of the objects Spacekit renders into every namespace it keeps. */
 export const OBJECT_NAMES = {
@@ -228,7 +229,7 @@ export function renderSpace(org: Organization, tenant: Tenant, space: Space, set
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ ...byNamespaceName('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          to: [{ ...byNamespaceName(DNS_NAMESPACE), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
           ports: [
             { protocol: 'UDP', port: 53 },
             { protocol: 'TCP', port: 53 },
