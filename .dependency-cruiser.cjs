@@ -11,7 +11,7 @@ const SDK_LAYERS = [
   ['engine'],
   // The operator's names (its namespace and Service) are a leaf that live usage reads to find the metrics endpoint.
   ['operator/names.ts'],
-  ['usage'],
+  ['usage', 'verify'],
   ['operator'],
   ['api'],
   ['spacekit.ts'],

@@ -94,4 +94,12 @@ describe("an organization named after the ingress controller's namespace", () =>
     expect(events.map((e) => [e.type, e.reason, e.message])).toContainEqual(['Warning', 'InvalidSpec', MESSAGE]);
     expect(await namespaceExists()).toBe(false);
   });
+
+  it('is flagged by verify on a cluster where one already exists', async () => {
+    const report = await kit.verify({ organization: TAKEN });
+    expect(report.passed).toBe(false);
+    const failed = report.results.filter((r) => r.status === 'failed');
+    expect(failed.map((r) => [r.id, r.subject, r.seen])).toEqual([['names.not-selected-by-policies', `organization ${TAKEN}`, MESSAGE]]);
+    expect(failed[0]?.fix).toMatch(/delete the organization and make it again under another name/);
+  });
 });

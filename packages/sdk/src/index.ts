@@ -36,6 +36,16 @@ export {
 } from './api/credentials.ts';
 export { type ResourceAttributes, type ResourceRule, rulesAllow } from './kube/rules.ts';
 export type { Tenants } from './api/tenants.ts';
+export {
+  CHECK_CATEGORIES,
+  type CheckCategory,
+  type CheckResult,
+  type CheckStatus,
+  formatReportJunit,
+  formatReportTable,
+  type VerifyReport,
+  type VerifyScope,
+} from './verify/index.ts';
 export type { ApplyResult } from './apply/index.ts';
 export type { Outcome, ReconcileResult } from './engine/index.ts';
 export { renderOrganization, renderSpace, renderTenant, type KubeObject } from './render/index.ts';

@@ -14,6 +14,7 @@ import { INSTALL_LABEL_SELECTOR, installObjectKinds, renderInstall } from './ins
 import { type AnyObject, KubeClient, toSpacekitError } from './kube/index.ts';
 import { type OperatorManifestOptions, OPERATOR_LABELS, operatorManifestKinds, renderOperatorManifests } from './operator/manifests.ts';
 import { Usage } from './usage/index.ts';
+import { type VerifyReport, type VerifyScope, verifyCluster } from './verify/index.ts';
 import { API_GROUP, type ClusterSettings, type ClusterSettingsInput, ClusterSettingsSchema } from './model/index.ts';
 
 /** How to reach the cluster. */
@@ -95,6 +96,23 @@ export class Spacekit {
     this.organizations = new Organizations(this.#ctx, provisioning);
     this.usage = new Usage(this.#ctx.client, this.#ctx);
     this.access = new Access(this.#ctx.client);
+  }
+
+  /**
+   * Checks, without changing anything, that the cluster keeps tenants apart
+   * and within budget, in `scope` (everything by default): no level takes a
+   * namespace that every Space's network policies select by name, every
+   * parent's children fit its budget, every Ready Space has its objects as
+   * rendered, and no member may reach another's Spaces or cluster-scoped
+   * resources (SubjectAccessReviews). The report says which checks ran,
+   * which failed and why, and which could not run. Needs a cluster admin.
+   */
+  async verify(scope: VerifyScope = {}): Promise<VerifyReport> {
+    try {
+      return await verifyCluster(this.#ctx, scope);
+    } catch (err) {
+      throw toSpacekitError(err, 'verify the cluster');
+    }
   }
 
   /** Requests this connection made that changed the cluster, so far. */

@@ -11,6 +11,7 @@ import { render } from './render.ts';
 import { up } from './up.ts';
 import { updateOrg, updateSpace, updateTenant } from './update.ts';
 import { usage, usageReport } from './usage.ts';
+import { verify } from './verify.ts';
 
 export const COMMANDS: readonly AnyCommandDefinition[] = [
   up,
@@ -20,6 +21,7 @@ export const COMMANDS: readonly AnyCommandDefinition[] = [
   usage,
   usageReport,
   get,
+  verify,
   createOrg,
   createTenant,
   createSpace,

@@ -1,0 +1,188 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import type { CheckResult, Spacekit, VerifyReport } from '@spacekit/sdk';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { adminKubeConfig, uniqueName } from '../support/kube.ts';
+import { adminKit } from '../support/spacekit.ts';
+
+// `spacekit verify` on a healthy part of the cluster, then with one breakage at a time, each put back before
+// the next: every breakage is caught by the check that owns it, naming the subject, what was expected and
+// what was seen. Scoped to this file's organization, since other files change the cluster meanwhile.
+
+const MAIN = fileURLToPath(new URL('../../packages/sdk/src/cli/main.ts', import.meta.url));
+const org = uniqueName('verify');
+const [tina, uma, olga, dev] = ['tina', 'uma', 'olga', 'dev'].map((n) => `${n}-${org}`) as [string, string, string, string];
+const admin = adminKubeConfig();
+const core = admin.makeApiClient(CoreV1Api);
+const net = admin.makeApiClient(NetworkingV1Api);
+const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+const devNs = `${org}--a1--dev`;
+const webNs = `${org}--a2--web`;
+let kit: Spacekit;
+
+function spacekit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, KUBECONFIG: '', SPACEKIT_KUBECONFIG: '' };
+    execFile(process.execPath, [MAIN, '--kubeconfig', inject('kubeconfigPath'), ...args], { env }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+const verify = () => kit.verify({ organization: org });
+const failures = (report: VerifyReport): CheckResult[] => report.results.filter((r) => r.status === 'failed');
+
+beforeAll(async () => {
+  kit = await adminKit();
+  await kit.organizations.create({
+    name: org,
+    resources: { cpu: 6, memory: '6Gi' },
+    members: [{ kind: 'User', name: olga, role: 'admin' }],
+  });
+  await kit.tenants.create({
+    organization: org,
+    name: 'a1',
+    resources: { cpu: 2, memory: '2Gi' },
+    members: [
+      { kind: 'User', name: tina, role: 'admin' },
+      { kind: 'Group', name: `team-${org}`, role: 'viewer' },
+      { kind: 'ServiceAccount', name: 'ci-bot', namespace: org, role: 'admin' },
+    ],
+  });
+  await kit.tenants.create({
+    organization: org,
+    name: 'a2',
+    resources: { cpu: 2, memory: '2Gi' },
+    members: [{ kind: 'User', name: uma, role: 'admin' }],
+  });
+  await kit.spaces.create({
+    organization: org,
+    tenant: 'a1',
+    name: 'dev',
+    resources: { cpu: 1, memory: '1Gi' },
+    members: [{ kind: 'User', name: dev, role: 'developer' }],
+  });
+  await kit.spaces.create({ organization: org, tenant: 'a2', name: 'web', resources: { cpu: 1, memory: '1Gi' } });
+});
+
+afterAll(async () => {
+  await kit?.organizations.delete(org).catch(() => undefined);
+});
+
+describe('spacekit verify', () => {
+  it('passes on a healthy organization, and counts the checks it ran per category', async () => {
+    const report = await verify();
+    expect(failures(report)).toEqual([]);
+    expect(report.passed).toBe(true);
+    // One name check per level, one budget check per parent, one per rendered object of each Space, two per member.
+    expect(report.counts.names).toEqual({ ran: 5, passed: 5, failed: 0, notRun: 0 });
+    expect(report.counts.budgets).toEqual({ ran: 3, passed: 3, failed: 0, notRun: 0 });
+    expect(report.counts.objects.ran).toBeGreaterThanOrEqual(2 * 8);
+    expect(report.counts.objects.failed).toBe(0);
+    expect(report.counts.access).toEqual({ ran: 12, passed: 12, failed: 0, notRun: 0 });
+
+    const cli = await spacekit('verify', org, '-o', 'json');
+    expect(cli.code, cli.stderr).toBe(0);
+    expect((JSON.parse(cli.stdout) as VerifyReport).counts).toEqual(report.counts);
+  });
+
+  it('writes JUnit XML that a CI system can read, and exits 1 when a check fails', async () => {
+    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
+    const healthy = await spacekit('verify', org, '-o', 'junit');
+    expect(healthy.code, healthy.stderr).toBe(0);
+    const ok = parser.parse(healthy.stdout) as { testsuites: { tests: string; failures: string; testsuite: { name: string }[] } };
+    expect(ok.testsuites.failures).toBe('0');
+    expect(Number(ok.testsuites.tests)).toBeGreaterThan(20);
+    expect(ok.testsuites.testsuite.map((s) => s.name)).toEqual([
+      'spacekit.verify.names',
+      'spacekit.verify.budgets',
+      'spacekit.verify.objects',
+      'spacekit.verify.access',
+    ]);
+
+    await net.deleteNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: devNs });
+    try {
+      const broken = await spacekit('verify', org, '-o', 'junit');
+      expect(broken.code).toBe(1);
+      const xml = parser.parse(broken.stdout) as {
+        testsuites: { failures: string; testsuite: { name: string; testcase: { name: string; failure?: { message: string } }[] }[] };
+      };
+      expect(xml.testsuites.failures).toBe('1');
+      const objects = xml.testsuites.testsuite.find((s) => s.name === 'spacekit.verify.objects');
+      const failed = objects?.testcase.filter((c) => c.failure);
+      expect(failed?.map((c) => [c.name, c.failure?.message])).toEqual([
+        [`objects.as-rendered: space ${org}/a1/dev: NetworkPolicy ${devNs}/spacekit-default-deny`, 'no such object'],
+      ]);
+    } finally {
+      await kit.spaces.reconcile({ organization: org, tenant: 'a1', name: 'dev' });
+    }
+  });
+
+  it("catches a RoleBinding that lets a tenant's member read another tenant's Space", async () => {
+    await rbac.createNamespacedRoleBinding({
+      namespace: webNs,
+      body: {
+        metadata: { name: 'by-hand' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: tina }],
+      },
+    });
+    try {
+      const found = failures(await verify());
+      expect(found.map((r) => [r.id, r.mtb, r.subject])).toEqual([
+        ['access.other-spaces-denied', 'MTB-PL1-CC-TI-2', `User ${tina} (member of ${org}/a1)`],
+      ]);
+      expect(found[0]?.seen).toBe(`allowed list pods in namespace ${webNs}`);
+      expect(found[0]?.fix).toContain(`kubectl get rolebindings -n ${webNs}`);
+    } finally {
+      await rbac.deleteNamespacedRoleBinding({ name: 'by-hand', namespace: webNs });
+    }
+  });
+
+  it('catches a namespace relabelled to Pod Security privileged', async () => {
+    await core.patchNamespace({
+      name: devNs,
+      body: [{ op: 'replace', path: '/metadata/labels/pod-security.kubernetes.io~1enforce', value: 'privileged' }],
+    });
+    try {
+      const found = failures(await verify());
+      expect(found.map((r) => [r.id, r.subject, r.expected, r.seen])).toEqual([
+        [
+          'objects.as-rendered',
+          `space ${org}/a1/dev: Namespace ${devNs}`,
+          'metadata.labels.pod-security.kubernetes.io/enforce = "restricted"',
+          'metadata.labels.pod-security.kubernetes.io/enforce = "privileged"',
+        ],
+      ]);
+    } finally {
+      await kit.spaces.reconcile({ organization: org, tenant: 'a1', name: 'dev' });
+    }
+  });
+
+  it("catches a quota raised by hand above the Space's allocation, as drift and as an overrun of its tenant", async () => {
+    await core.patchNamespacedResourceQuota({
+      name: 'spacekit-quota',
+      namespace: devNs,
+      body: [{ op: 'replace', path: '/spec/hard/requests.cpu', value: '3' }],
+    });
+    try {
+      const found = failures(await verify());
+      expect(found.map((r) => [r.id, r.subject])).toEqual([
+        ['budgets.children-within-parent', `tenant ${org}/a1`],
+        ['objects.as-rendered', `space ${org}/a1/dev: ResourceQuota ${devNs}/spacekit-quota`],
+      ]);
+      expect(found[0]?.seen).toBe('requests.cpu: 3 held against 2 (space dev 3)');
+      expect(found[1]?.seen).toBe('spec.hard.requests.cpu = "3"');
+    } finally {
+      await kit.spaces.reconcile({ organization: org, tenant: 'a1', name: 'dev' });
+    }
+  });
+
+  it('passes again once everything is put back', async () => {
+    const report = await verify();
+    expect(failures(report)).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+});
