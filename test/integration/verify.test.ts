@@ -1,10 +1,17 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import {
+  AdmissionregistrationV1Api,
+  CoreV1Api,
+  NetworkingV1Api,
+  NodeV1Api,
+  RbacAuthorizationV1Api,
+  type V1ClusterRoleBinding,
+} from '@kubernetes/client-node';
 import type { CheckResult, Spacekit, VerifyReport } from '@spacekit/sdk';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminKubeConfig, uniqueName } from '../support/kube.ts';
+import { adminKubeConfig, eventually, uniqueName } from '../support/kube.ts';
 import { adminKit } from '../support/spacekit.ts';
 
 // `spacekit verify` on a healthy part of the cluster, then with one breakage at a time, each put back before
@@ -18,6 +25,8 @@ const admin = adminKubeConfig();
 const core = admin.makeApiClient(CoreV1Api);
 const net = admin.makeApiClient(NetworkingV1Api);
 const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+const admission = admin.makeApiClient(AdmissionregistrationV1Api);
+const nodeApi = admin.makeApiClient(NodeV1Api);
 const devNs = `${org}--a1--dev`;
 const webNs = `${org}--a2--web`;
 let kit: Spacekit;
@@ -36,6 +45,10 @@ const failures = (report: VerifyReport): CheckResult[] => report.results.filter(
 
 beforeAll(async () => {
   kit = await adminKit();
+  // The runtime a pod would ask for to leave the sandbox; the real node's containerd has the handler.
+  await nodeApi.createRuntimeClass({ body: { metadata: { name: 'runc' }, handler: 'runc' } }).catch((err: { code?: number }) => {
+    if (err.code !== 409) throw err;
+  });
   await kit.organizations.create({
     name: org,
     resources: { cpu: 6, memory: '6Gi' },
@@ -81,7 +94,29 @@ describe('spacekit verify', () => {
     expect(report.counts.budgets).toEqual({ ran: 3, passed: 3, failed: 0, notRun: 0 });
     expect(report.counts.objects.ran).toBeGreaterThanOrEqual(2 * 8);
     expect(report.counts.objects.failed).toBe(0);
-    expect(report.counts.access).toEqual({ ran: 12, passed: 12, failed: 0, notRun: 0 });
+    expect(report.counts.install.ran).toBeGreaterThan(10);
+    expect(report.counts.install.failed).toBe(0);
+    // Per Space: the sandbox set, nine pod rules, another runtime and a NodePort refused; image pull is never passed.
+    expect(report.counts.admission).toEqual({ ran: 24, passed: 24, failed: 0, notRun: 1 });
+    // Two RBAC checks per member (6), and two dry-run checks per member and Space of theirs (7 pairs).
+    expect(report.counts.access).toEqual({ ran: 26, passed: 26, failed: 0, notRun: 0 });
+    const probes = report.results
+      .filter((r) => r.category === 'admission' && r.subject === `space ${org}/a1/dev`)
+      .map((r) => [r.id, r.mtb]);
+    expect(probes).toEqual([
+      ['pods.sandbox-defaulted', undefined],
+      ['pods.capabilities-refused', 'MTB-PL1-BC-CPI-3'],
+      ['pods.run-as-root-refused', 'MTB-PL1-BC-CPI-4'],
+      ['pods.privileged-refused', 'MTB-PL1-BC-CPI-5'],
+      ['pods.privilege-escalation-refused', 'MTB-PL1-BC-CPI-6'],
+      ['pods.host-path-refused', 'MTB-PL1-BC-HI-1'],
+      ['pods.host-network-refused', 'MTB-PL1-BC-HI-3'],
+      ['pods.host-port-refused', 'MTB-PL1-BC-HI-3'],
+      ['pods.host-pid-refused', 'MTB-PL1-BC-HI-4'],
+      ['pods.host-ipc-refused', 'MTB-PL1-BC-HI-5'],
+      ['pods.other-runtime-refused', undefined],
+      ['services.node-port-refused', 'MTB-PL1-BC-HI-2'],
+    ]);
 
     const cli = await spacekit('verify', org, '-o', 'json');
     expect(cli.code, cli.stderr).toBe(0);
@@ -99,6 +134,8 @@ describe('spacekit verify', () => {
       'spacekit.verify.names',
       'spacekit.verify.budgets',
       'spacekit.verify.objects',
+      'spacekit.verify.install',
+      'spacekit.verify.admission',
       'spacekit.verify.access',
     ]);
 
@@ -132,7 +169,7 @@ describe('spacekit verify', () => {
     try {
       const found = failures(await verify());
       expect(found.map((r) => [r.id, r.mtb, r.subject])).toEqual([
-        ['access.other-spaces-denied', 'MTB-PL1-CC-TI-2', `User ${tina} (member of ${org}/a1)`],
+        ['access.other-spaces-denied', undefined, `User ${tina} (member of ${org}/a1)`],
       ]);
       expect(found[0]?.seen).toBe(`allowed list pods in namespace ${webNs}`);
       expect(found[0]?.fix).toContain(`kubectl get rolebindings -n ${webNs}`);
@@ -141,23 +178,107 @@ describe('spacekit verify', () => {
     }
   });
 
-  it('catches a namespace relabelled to Pod Security privileged', async () => {
+  it('catches a namespace relabelled to Pod Security privileged, as drift and by the pods it then admits', async () => {
     await core.patchNamespace({
       name: devNs,
       body: [{ op: 'replace', path: '/metadata/labels/pod-security.kubernetes.io~1enforce', value: 'privileged' }],
     });
     try {
       const found = failures(await verify());
-      expect(found.map((r) => [r.id, r.subject, r.expected, r.seen])).toEqual([
-        [
-          'objects.as-rendered',
-          `space ${org}/a1/dev: Namespace ${devNs}`,
-          'metadata.labels.pod-security.kubernetes.io/enforce = "restricted"',
-          'metadata.labels.pod-security.kubernetes.io/enforce = "privileged"',
-        ],
+      expect(found[0] && [found[0].id, found[0].subject, found[0].expected, found[0].seen]).toEqual([
+        'objects.as-rendered',
+        `space ${org}/a1/dev: Namespace ${devNs}`,
+        'metadata.labels.pod-security.kubernetes.io/enforce = "restricted"',
+        'metadata.labels.pod-security.kubernetes.io/enforce = "privileged"',
       ]);
+      // Observed, not inferred: every pod rule is now broken by a dry-run pod the server admits.
+      expect(found.slice(1).map((r) => [r.id, r.subject, r.seen])).toEqual(
+        [
+          'pods.capabilities-refused',
+          'pods.run-as-root-refused',
+          'pods.privileged-refused',
+          'pods.privilege-escalation-refused',
+          'pods.host-path-refused',
+          'pods.host-network-refused',
+          'pods.host-port-refused',
+          'pods.host-pid-refused',
+          'pods.host-ipc-refused',
+        ].map((id) => [id, `space ${org}/a1/dev`, 'admitted (server-side dry run)']),
+      );
+      expect(found[1]?.fix).toContain('pod-security.kubernetes.io/enforce label must be restricted');
     } finally {
       await kit.spaces.reconcile({ organization: org, tenant: 'a1', name: 'dev' });
+    }
+  });
+
+  it('catches a Spacekit admission policy that nothing binds, so it is never enforced', async () => {
+    const name = `spacekit-verify-unbound-${org}`;
+    await admission.createMutatingAdmissionPolicy({
+      body: {
+        metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'spacekit', 'app.kubernetes.io/part-of': 'spacekit' } },
+        spec: {
+          failurePolicy: 'Fail',
+          reinvocationPolicy: 'Never',
+          matchConstraints: {
+            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }],
+          },
+          // Harmless even if something did bind it.
+          matchConditions: [{ name: 'never', expression: 'false' }],
+          mutations: [
+            {
+              patchType: 'ApplyConfiguration',
+              applyConfiguration: { expression: 'Object{metadata: Object.metadata{labels: {"never": "set"}}}' },
+            },
+          ],
+        },
+      },
+    });
+    try {
+      const found = failures(await verify());
+      expect(found.map((r) => [r.id, r.subject, r.seen])).toEqual([
+        ['install.policies-bound', `MutatingAdmissionPolicy ${name}`, 'no MutatingAdmissionPolicyBinding names it'],
+      ]);
+      expect(found[0]?.expected).toContain(`spec.policyName ${name}`);
+    } finally {
+      await admission.deleteMutatingAdmissionPolicy({ name });
+    }
+  });
+
+  it('catches a ClusterRoleBinding left behind by a deleted organization', async () => {
+    const gone = `${org}-gone`;
+    await kit.organizations.create({
+      name: gone,
+      resources: { cpu: 1, memory: '1Gi' },
+      members: [{ kind: 'User', name: olga, role: 'viewer' }],
+    });
+    const selector = `spacekit.dev/organization=${gone}`;
+    const [binding] = (await rbac.listClusterRoleBinding({ labelSelector: selector })).items;
+    const bindingName = binding?.metadata?.name;
+    if (!binding || !bindingName) throw new Error(`organization ${gone} has no ClusterRoleBinding`);
+    await kit.organizations.delete(gone);
+    await eventually('the organization to be gone with its bindings', async () =>
+      (await rbac.listClusterRoleBinding({ labelSelector: selector })).items.length === 0 ? true : undefined,
+    );
+    expect((await kit.verify({ organization: gone })).passed).toBe(true);
+    const leftover: V1ClusterRoleBinding = {
+      metadata: { name: bindingName, labels: binding.metadata?.labels ?? {} },
+      roleRef: binding.roleRef,
+      subjects: binding.subjects ?? [],
+    };
+    await rbac.createClusterRoleBinding({ body: leftover });
+    try {
+      const found = failures(await kit.verify({ organization: gone }));
+      expect(found.map((r) => [r.id, r.subject, r.seen])).toEqual([
+        ['install.no-leftovers', `ClusterRoleBinding ${bindingName}`, `ClusterRoleBinding ${bindingName} is still there`],
+      ]);
+      expect(found[0]?.fix).toBe(
+        `delete it (kubectl delete clusterrolebinding ${bindingName}); if the organization is meant to exist, create it again`,
+      );
+      // The whole cluster's run sees it too.
+      const whole = (await kit.verify()).results.filter((r) => r.id === 'install.no-leftovers' && r.status === 'failed');
+      expect(whole.map((r) => r.subject)).toContain(`ClusterRoleBinding ${bindingName}`);
+    } finally {
+      await rbac.deleteClusterRoleBinding({ name: bindingName });
     }
   });
 

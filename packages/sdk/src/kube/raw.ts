@@ -39,6 +39,8 @@ export interface RawRequest {
   query?: Record<string, string | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Sends the request as this user and groups (Impersonate-User, Impersonate-Group); the caller needs the right to impersonate. */
+  impersonate?: { user: string; groups?: readonly string[] };
 }
 
 /**
@@ -155,8 +157,13 @@ export class RawApi {
     if (!server) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(server.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { ...(await this.#authHeaders(url, method)), Accept: 'application/json' };
-    if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+    // Pairs, not a record: Impersonate-Group repeats once per group, and a comma-joined value would be one group's name.
+    const headers: [string, string][] = [...Object.entries(await this.#authHeaders(url, method)), ['Accept', 'application/json']];
+    if (options.body !== undefined) headers.push(['Content-Type', options.contentType ?? 'application/json']);
+    if (options.impersonate) {
+      headers.push(['Impersonate-User', options.impersonate.user]);
+      for (const group of options.impersonate.groups ?? []) headers.push(['Impersonate-Group', group]);
+    }
     const dispatcher = this.#dispatcher;
     return fetch(url, {
       method,
