@@ -9,6 +9,7 @@ import {
   type V1ClusterRoleBinding,
 } from '@kubernetes/client-node';
 import type { CheckResult, Spacekit, VerifyReport } from '@spacekit/sdk';
+import { PROBE_IMAGE } from '@spacekit/local-cluster';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, eventually, uniqueName } from '../support/kube.ts';
@@ -100,6 +101,8 @@ describe('spacekit verify', () => {
     expect(report.counts.admission).toEqual({ ran: 24, passed: 24, failed: 0, notRun: 1 });
     // Two RBAC checks per member (6), and two dry-run checks per member and Space of theirs (7 pairs).
     expect(report.counts.access).toEqual({ ran: 26, passed: 26, failed: 0, notRun: 0 });
+    // Without a probe image no pod tried a connection: not run, never passed.
+    expect(report.counts.live).toEqual({ ran: 0, passed: 0, failed: 0, notRun: 5 });
     const probes = report.results
       .filter((r) => r.category === 'admission' && r.subject === `space ${org}/a1/dev`)
       .map((r) => [r.id, r.mtb]);
@@ -137,6 +140,7 @@ describe('spacekit verify', () => {
       'spacekit.verify.install',
       'spacekit.verify.admission',
       'spacekit.verify.access',
+      'spacekit.verify.live',
     ]);
 
     await net.deleteNamespacedNetworkPolicy({ name: 'spacekit-default-deny', namespace: devNs });
@@ -299,6 +303,24 @@ describe('spacekit verify', () => {
     } finally {
       await kit.spaces.reconcile({ organization: org, tenant: 'a1', name: 'dev' });
     }
+  });
+
+  it.runIf(inject('realNodes').length > 0)('runs the live checks in probe Spaces on the real node, then removes them', async () => {
+    const report = await kit.verify(
+      { organization: org },
+      { live: { image: PROBE_IMAGE, nodeSelector: { 'spacekit.dev/real-node': 'true' } } },
+    );
+    const live = report.results.filter((r) => r.category === 'live');
+    expect(live.map((r) => [r.id, r.status, r.seen])).toEqual(
+      [
+        'network.within-space-allowed',
+        'network.other-space-refused',
+        'network.other-tenant-refused',
+        'network.metadata-refused',
+        'sandbox.gvisor-inside',
+      ].map((id) => [id, 'passed', undefined]),
+    );
+    expect((await kit.organizations.list()).map((o) => o.metadata.name).filter((n) => n.startsWith('verify-probe-'))).toEqual([]);
   });
 
   it('passes again once everything is put back', async () => {

@@ -43,6 +43,8 @@ export {
   type CheckStatus,
   formatReportJunit,
   formatReportTable,
+  type LiveOptions,
+  METADATA_ADDRESS,
   type VerifyReport,
   type VerifyScope,
 } from './verify/index.ts';

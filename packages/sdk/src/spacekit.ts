@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isSubset } from './apply/index.ts';
 import { Access } from './api/access.ts';
@@ -14,8 +15,8 @@ import { INSTALL_LABEL_SELECTOR, installObjectKinds, renderInstall } from './ins
 import { type AnyObject, KubeClient, toSpacekitError } from './kube/index.ts';
 import { type OperatorManifestOptions, OPERATOR_LABELS, operatorManifestKinds, renderOperatorManifests } from './operator/manifests.ts';
 import { Usage } from './usage/index.ts';
-import { type VerifyReport, type VerifyScope, verifyCluster } from './verify/index.ts';
-import { API_GROUP, type ClusterSettings, type ClusterSettingsInput, ClusterSettingsSchema } from './model/index.ts';
+import { type LiveOptions, type ProbeSpaces, type VerifyReport, type VerifyScope, verifyCluster } from './verify/index.ts';
+import { API_GROUP, type ClusterSettings, type ClusterSettingsInput, ClusterSettingsSchema, spaceNamespace } from './model/index.ts';
 
 /** How to reach the cluster. */
 export interface ConnectOptions {
@@ -99,20 +100,48 @@ export class Spacekit {
   }
 
   /**
-   * Checks, without changing anything, that the cluster keeps tenants apart
-   * and within budget, in `scope` (everything by default): no level takes a
-   * namespace that every Space's network policies select by name, every
-   * parent's children fit its budget, every Ready Space has its objects as
-   * rendered, and no member may reach another's Spaces or cluster-scoped
-   * resources (SubjectAccessReviews). The report says which checks ran,
-   * which failed and why, and which could not run. Needs a cluster admin.
+   * Checks that the cluster keeps tenants apart and within budget, in `scope`
+   * (everything by default), changing nothing it did not make: names, budgets,
+   * every Ready Space's objects as rendered, the install objects and policy
+   * bindings, leftovers of deleted organizations, the MTB pod rules and the
+   * sandbox by server-side dry run, and members' rights (access reviews and
+   * impersonated dry runs). With `live`, it also makes a short-lived probe
+   * organization (three Spaces in two tenants), runs probe pods in it, tries
+   * connections from inside them and reads their kernel, and removes it again,
+   * also when a check fails or `live.signal` aborts. The report says which checks
+   * ran, which failed and why, and which could not run. Needs a cluster admin.
    */
-  async verify(scope: VerifyScope = {}): Promise<VerifyReport> {
+  async verify(scope: VerifyScope = {}, options: { live?: LiveOptions } = {}): Promise<VerifyReport> {
     try {
-      return await verifyCluster(this.#ctx, scope);
+      return await verifyCluster(this.#ctx, scope, options.live && { options: options.live, spaces: this.#probeSpaces() });
     } catch (err) {
       throw toSpacekitError(err, 'verify the cluster');
     }
+  }
+
+  /** The live checks' probe organization: a fresh name each run, so that runs never share one. */
+  #probeSpaces(): ProbeSpaces {
+    const organization = `verify-probe-${randomBytes(4).toString('hex')}`;
+    let created = false;
+    const space = (tenant: string, name: string, cpu: string, memory: string) =>
+      this.spaces.create({ organization, tenant, name, resources: { cpu, memory } });
+    return {
+      create: async () => {
+        created = true;
+        await this.organizations.create({ name: organization, resources: { cpu: 2, memory: '2Gi' } });
+        for (const tenant of ['t1', 't2']) await this.tenants.create({ organization, name: tenant, resources: { cpu: 1, memory: '1Gi' } });
+        await Promise.all([space('t1', 'a', '500m', '512Mi'), space('t1', 'b', '250m', '256Mi'), space('t2', 'c', '250m', '256Mi')]);
+        return {
+          subject: `probe organization ${organization}`,
+          a: spaceNamespace(organization, 't1', 'a'),
+          b: spaceNamespace(organization, 't1', 'b'),
+          c: spaceNamespace(organization, 't2', 'c'),
+        };
+      },
+      remove: async () => {
+        if (created) await this.organizations.delete(organization);
+      },
+    };
   }
 
   /** Requests this connection made that changed the cluster, so far. */

@@ -8,4 +8,5 @@ export {
   summarise,
   type VerifyReport,
 } from './report.ts';
+export { type LiveOptions, METADATA_ADDRESS, type ProbeSpaces } from './live.ts';
 export { verifyCluster, type VerifyScope } from './verify.ts';

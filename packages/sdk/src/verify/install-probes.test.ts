@@ -4,6 +4,7 @@ import { renderInstall } from '../install/index.ts';
 import { DEFAULT_SETTINGS, LABELS } from '../model/index.ts';
 import type { KubeObject } from '../render/index.ts';
 import { checkInstall, checkLeftovers, checkPoliciesBound } from './install.ts';
+import { runsPods } from './live.ts';
 import { compliantPod, levelRefuses, POD_PROBES, probePod } from './probes.ts';
 
 const installed = renderInstall(DEFAULT_SETTINGS) as unknown as KubeObject[];
@@ -89,5 +90,24 @@ describe('pod probes', () => {
     expect(levelRefuses('baseline', byId('pods.run-as-root-refused'))).toBe(false);
     expect(levelRefuses('baseline', byId('pods.host-path-refused'))).toBe(true);
     expect(levelRefuses('privileged', byId('pods.host-path-refused'))).toBe(false);
+  });
+});
+
+describe('runsPods', () => {
+  const node = (extra: { labels?: Record<string, string>; fake?: boolean; ready?: boolean; unschedulable?: boolean }): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'n', labels: extra.labels ?? {}, ...(extra.fake && { annotations: { 'kwok.x-k8s.io/node': 'fake' } }) },
+    spec: { unschedulable: extra.unschedulable ?? false },
+    status: { conditions: [{ type: 'Ready', status: extra.ready === false ? 'False' : 'True' }] },
+  });
+
+  it('counts only a Ready, schedulable node that is not a kwok stand-in and matches the selector', () => {
+    expect(runsPods(node({}))).toBe(true);
+    expect(runsPods(node({ fake: true }))).toBe(false);
+    expect(runsPods(node({ ready: false }))).toBe(false);
+    expect(runsPods(node({ unschedulable: true }))).toBe(false);
+    expect(runsPods(node({ labels: { real: 'true' } }), { real: 'true' })).toBe(true);
+    expect(runsPods(node({}), { real: 'true' })).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ import { checkAccess, membersOf } from './access.ts';
 import { checkBudgets } from './budgets.ts';
 import { checkNames } from './names.ts';
 import { checkInstall, checkLeftovers, checkPoliciesBound } from './install.ts';
+import { checkLive, type LiveOptions, notRun as notRunLive, type ProbeSpaces } from './live.ts';
 import { checkObjects } from './objects.ts';
 import { checkPods, type PodTarget } from './pods.ts';
 import { checkProtected } from './protected.ts';
@@ -173,7 +174,11 @@ const IMAGE_PULL: CheckResult = {
  * changes nothing: it reads, and asks the API server who may do what
  * (SubjectAccessReviews). Needs a cluster admin's rights to read everything.
  */
-export async function verifyCluster(ctx: EngineContext, scope: VerifyScope = {}): Promise<VerifyReport> {
+export async function verifyCluster(
+  ctx: EngineContext,
+  scope: VerifyScope = {},
+  live?: { options: LiveOptions; spaces: ProbeSpaces },
+): Promise<VerifyReport> {
   const levels = await levelsIn(ctx, scope);
   const quotas = (await ctx.client.list<KubeObject>('v1', 'ResourceQuota', undefined, `${LABELS.level}=space`)).filter(
     (q) => q.metadata.name === OBJECT_NAMES.quota,
@@ -203,5 +208,8 @@ export async function verifyCluster(ctx: EngineContext, scope: VerifyScope = {})
     IMAGE_PULL,
     ...access,
     ...protections,
+    ...(live
+      ? await checkLive(ctx.client, live.spaces, live.options)
+      : notRunLive('no probe image was given (--probe-image, or live.image in kit.verify), so no pod tried a connection')),
   ]);
 }
