@@ -1,13 +1,11 @@
-import { objectKey } from '../apply/index.ts';
 import { LABELS } from '../model/index.ts';
 import type { KubeObject } from '../render/index.ts';
-import { firstDifference } from './objects.ts';
+import { compareObjects } from './objects.ts';
 import type { CheckResult } from './report.ts';
 
 // What `install()` puts at cluster scope, and what a deleted organization must not leave there. Pure: the
 // caller reads the live objects.
 
-const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 const named = (o: KubeObject): string => `${o.kind} ${o.metadata.name}`;
 
 /**
@@ -16,20 +14,12 @@ const named = (o: KubeObject): string => `${o.kind} ${o.metadata.name}`;
  * holds everything rendered, else the first field that differs.
  */
 export function checkInstall(desired: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>): CheckResult[] {
-  const fix = 'run `spacekit install` (kit.install()) to put it back, and find out who changed it';
-  return desired.map((object): CheckResult => {
-    const base = { id: 'install.as-rendered', category: 'install', subject: named(object) } as const;
-    const found = live.get(objectKey(object));
-    if (!found) return { ...base, status: 'failed', expected: 'the object as `spacekit install` applies it', seen: 'no such object', fix };
-    const difference = firstDifference(object, found);
-    if (!difference) return { ...base, status: 'passed' };
-    return {
-      ...base,
-      status: 'failed',
-      expected: `${difference.path} = ${show(difference.expected)}`,
-      seen: `${difference.path} = ${show(difference.seen)}`,
-      fix,
-    };
+  return compareObjects(desired, live, {
+    id: 'install.as-rendered',
+    category: 'install',
+    subject: named,
+    missing: 'the object as `spacekit install` applies it',
+    fix: 'run `spacekit install` (kit.install()) to put it back, and find out who changed it',
   });
 }
 

@@ -1,5 +1,6 @@
 import { HttpMethod, type KubeClient, serverMessage } from '../kube/index.ts';
 import type { KubeObject } from '../render/index.ts';
+import { compliantPod } from './probes.ts';
 import type { CheckResult } from './report.ts';
 
 // The live checks: pods in short-lived probe Spaces report, from inside, what they can reach and which kernel
@@ -54,26 +55,21 @@ export function runsPods(node: KubeObject, selector: Record<string, string> = {}
   );
 }
 
+/** The compliant pod of the dry-run checks, made to run: the probe image, serving on :8080, on a node that runs pods. */
 function probePod(namespace: string, name: string, options: LiveOptions): KubeObject {
+  const pod = compliantPod(namespace);
+  const [container] = pod.spec.containers;
+  Object.assign(container, {
+    image: options.image,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [{ containerPort: 8080 }],
+    readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
+  });
+  const { generateName: _, ...metadata } = pod.metadata;
   return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace, labels: { 'spacekit.dev/verify': 'probe' } },
-    spec: {
-      automountServiceAccountToken: false,
-      ...(options.nodeSelector && { nodeSelector: options.nodeSelector }),
-      securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [
-        {
-          name: 'probe',
-          image: options.image,
-          imagePullPolicy: 'IfNotPresent',
-          ports: [{ containerPort: 8080 }],
-          readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-        },
-      ],
-    },
+    ...pod,
+    metadata: { ...metadata, name, labels: { 'spacekit.dev/verify': 'probe' } },
+    spec: { ...pod.spec, ...(options.nodeSelector && { nodeSelector: options.nodeSelector }) },
   };
 }
 

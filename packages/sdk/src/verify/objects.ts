@@ -33,37 +33,44 @@ export function firstDifference(
 
 const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
+/** How one family of as-rendered checks names and reports what it compares. */
+export interface Comparison {
+  id: string;
+  category: CheckResult['category'];
+  subject: (object: KubeObject) => string;
+  /** What a missing object should have been, for `expected`. */
+  missing: string;
+  fix: string;
+}
+
 /**
- * One result per object Spacekit renders for a level: passed when the live
- * object holds everything rendered, failed when it is missing or differs,
- * naming the first field that does.
+ * One result per desired object: passed when the live object holds everything
+ * desired, failed when it is missing or differs, naming the first field that does.
  */
-export function checkObjects(level: string, desired: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>): CheckResult[] {
+export function compareObjects(desired: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>, how: Comparison): CheckResult[] {
   return desired.map((object): CheckResult => {
-    const key = objectKey(object);
-    const subject = `${level}: ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
-    const found = live.get(key);
-    const fix = `reconcile it (spacekit operator repairs it; or kit.${level.split(' ')[0]}s.reconcile), and find out who changed it`;
-    if (!found)
-      return {
-        id: ID,
-        category: 'objects',
-        subject,
-        status: 'failed',
-        expected: 'the object as Spacekit renders it',
-        seen: 'no such object',
-        fix,
-      };
+    const base = { id: how.id, category: how.category, subject: how.subject(object) };
+    const found = live.get(objectKey(object));
+    if (!found) return { ...base, status: 'failed', expected: how.missing, seen: 'no such object', fix: how.fix };
     const difference = firstDifference(object, found);
-    if (!difference) return { id: ID, category: 'objects', subject, status: 'passed' };
+    if (!difference) return { ...base, status: 'passed' };
     return {
-      id: ID,
-      category: 'objects',
-      subject,
+      ...base,
       status: 'failed',
       expected: `${difference.path} = ${show(difference.expected)}`,
       seen: `${difference.path} = ${show(difference.seen)}`,
-      fix,
+      fix: how.fix,
     };
+  });
+}
+
+/** The objects Spacekit renders for a level, compared with what is live. */
+export function checkObjects(level: string, desired: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>): CheckResult[] {
+  return compareObjects(desired, live, {
+    id: ID,
+    category: 'objects',
+    subject: (o) => `${level}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`,
+    missing: 'the object as Spacekit renders it',
+    fix: `reconcile it (spacekit operator repairs it; or kit.${level.split(' ')[0]}s.reconcile), and find out who changed it`,
   });
 }

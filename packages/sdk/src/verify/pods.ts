@@ -1,4 +1,5 @@
 import type { KubeClient } from '../kube/index.ts';
+import { pooled } from './access.ts';
 import { type DryRunAnswer, dryRun } from './dry-run.ts';
 import { compliantPod, levelRefuses, nodePortService, otherRuntimePod, POD_PROBES, type PodSecurityLevel, probePod } from './probes.ts';
 import type { CheckResult } from './report.ts';
@@ -100,10 +101,11 @@ async function checkSpace(client: KubeClient, target: PodTarget, setting: PodSet
  * that names another; and NodePort Services refused.
  */
 export async function checkPods(client: KubeClient, targets: readonly PodTarget[], setting: PodSetting): Promise<CheckResult[]> {
-  const out: CheckResult[][] = [];
   // A few Spaces at a time: each sends a dozen dry runs.
-  for (let i = 0; i < targets.length; i += 4) {
-    out.push(...(await Promise.all(targets.slice(i, i + 4).map((t) => checkSpace(client, t, setting)))));
-  }
-  return out.flat();
+  return (
+    await pooled(
+      targets.map((t) => () => checkSpace(client, t, setting)),
+      4,
+    )
+  ).flat();
 }
