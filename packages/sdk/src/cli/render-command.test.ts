@@ -21,7 +21,13 @@ describe('renderSpaceStack', () => {
     expect(namespaces).toEqual(['acme', 'acme--payments', 'acme--payments--dev']);
     const quota = objects.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'acme--payments--dev');
     expect(quota?.spec).toEqual({
-      hard: { 'requests.cpu': '2', 'requests.memory': '4Gi', 'services.loadbalancers': '0', 'services.nodeports': '0' },
+      hard: {
+        'requests.cpu': '2',
+        'requests.memory': '4Gi',
+        'requests.storage': '0',
+        'services.loadbalancers': '0',
+        'services.nodeports': '0',
+      },
     });
     expect(kindsIn(objects)).toContain('NetworkPolicy/acme--payments--dev/spacekit-allow-tenant');
   });

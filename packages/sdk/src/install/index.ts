@@ -1,3 +1,4 @@
+export * from './claims.ts';
 export * from './cluster-roles.ts';
 export * from './labels.ts';
 export * from './placement.ts';

@@ -48,7 +48,7 @@ describe('renderInstall', () => {
 
   it('gives every binding a policy of the same name and kind', () => {
     const bindings = objects.filter((o) => o.kind?.endsWith('Binding'));
-    expect(bindings).toHaveLength(5);
+    expect(bindings).toHaveLength(6);
     for (const binding of bindings) {
       const policyName = (binding as { spec?: { policyName?: string } }).spec?.policyName;
       expect(policyName).toBe(binding.metadata?.name);

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterSettings } from '../model/settings.ts';
+import { renderClaimsPolicy } from './claims.ts';
 import { renderClusterRoles } from './cluster-roles.ts';
 import { installObjectKinds } from './labels.ts';
 import { renderPlacementPolicy } from './placement.ts';
@@ -16,7 +17,8 @@ function kindOrder(object: KubernetesObject): number {
 /**
  * The cluster-wide objects `install()` applies besides the CRDs: the
  * ClusterRoles Spacekit binds, the sandbox RuntimeClass, and the admission
- * policies that enforce the sandbox and guard what Spacekit manages.
+ * policies that enforce the sandbox, guard what Spacekit manages and keep
+ * tenants' claims off volumes that already exist.
  *
  * Pure: the same settings always give the same objects, in the order of
  * {@link installObjectKinds}. Every object is cluster-scoped, named
@@ -32,6 +34,7 @@ export function renderInstall(settings: ClusterSettings): KubernetesObject[] {
     ...renderSandboxPolicies(settings),
     ...renderProtectionPolicies(settings),
     ...renderPlacementPolicy(),
+    ...renderClaimsPolicy(settings),
   ];
   // Array.prototype.sort is stable, so objects of one kind keep the order above.
   return objects.sort((a, b) => kindOrder(a) - kindOrder(b));

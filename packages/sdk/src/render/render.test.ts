@@ -69,12 +69,13 @@ describe('renderSpace', () => {
     expect(plain['pod-security.kubernetes.io/enforce']).toBe('baseline');
   });
 
-  it('turns the allocation into a canonical quota with NodePorts and LoadBalancers off by default', () => {
+  it('turns the allocation into a canonical quota with NodePorts, LoadBalancers and storage off by default', () => {
     expect(find(objects, 'ResourceQuota')!.spec).toEqual({
       hard: {
         pods: '20',
         'requests.cpu': '2',
         'requests.memory': '4Gi',
+        'requests.storage': '0',
         'services.loadbalancers': '0',
         'services.nodeports': '0',
       },
@@ -82,12 +83,13 @@ describe('renderSpace', () => {
     const opened = renderSpace(
       org,
       tenant,
-      spaceFixture('acme', 'payments', 'dev', { resources: { 'services.nodeports': 2, memory: '4096Mi' } }),
+      spaceFixture('acme', 'payments', 'dev', { resources: { 'services.nodeports': 2, memory: '4096Mi', 'requests.storage': '10Gi' } }),
       DEFAULT_SETTINGS,
     );
     expect((find(opened, 'ResourceQuota')!.spec as { hard: Record<string, string> }).hard).toMatchObject({
       'services.nodeports': '2',
       'requests.memory': '4Gi',
+      'requests.storage': '10Gi',
     });
   });
 

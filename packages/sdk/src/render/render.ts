@@ -32,10 +32,15 @@ export const OBJECT_NAMES = {
 
 /**
  * Quota entries every Space gets unless its resources say otherwise:
- * NodePorts open ports on every node and LoadBalancers cost money, so both
- * are opt-in.
+ * NodePorts open ports on every node, LoadBalancers and volumes cost money,
+ * and a claim without a cap could take all of a cluster's storage, so all
+ * three are opt-in (ADR 0016).
  */
-export const DEFAULT_SPACE_QUOTA = { 'services.nodeports': '0', 'services.loadbalancers': '0' } as const;
+export const DEFAULT_SPACE_QUOTA = {
+  'services.nodeports': '0',
+  'services.loadbalancers': '0',
+  'requests.storage': '0',
+} as const;
 
 function organizationOwner(org: Organization): OwnerReference | undefined {
   // Namespaces are cluster-scoped, so only the cluster-scoped Organization can
