@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   AdmissionregistrationV1Api,
@@ -6,13 +6,15 @@ import {
   NetworkingV1Api,
   NodeV1Api,
   RbacAuthorizationV1Api,
+  StorageV1Api,
   type V1ClusterRoleBinding,
 } from '@kubernetes/client-node';
 import type { CheckResult, Spacekit, VerifyReport } from '@spacekit/sdk';
 import { PROBE_IMAGE } from '@spacekit/local-cluster';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminKubeConfig, eventually, uniqueName } from '../support/kube.ts';
+import { adminKubeConfig, eventually, expectStatus, impersonating, uniqueName } from '../support/kube.ts';
+import { runProbes } from '../support/probe.ts';
 import { adminKit } from '../support/spacekit.ts';
 
 // `spacekit verify` on a healthy part of the cluster, then with one breakage at a time, each put back before
@@ -28,6 +30,7 @@ const net = admin.makeApiClient(NetworkingV1Api);
 const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
 const admission = admin.makeApiClient(AdmissionregistrationV1Api);
 const nodeApi = admin.makeApiClient(NodeV1Api);
+const storageApi = admin.makeApiClient(StorageV1Api);
 const devNs = `${org}--a1--dev`;
 const webNs = `${org}--a2--web`;
 let kit: Spacekit;
@@ -52,13 +55,13 @@ beforeAll(async () => {
   });
   await kit.organizations.create({
     name: org,
-    resources: { cpu: 6, memory: '6Gi' },
+    resources: { cpu: 6, memory: '6Gi', 'requests.storage': '10Gi' },
     members: [{ kind: 'User', name: olga, role: 'admin' }],
   });
   await kit.tenants.create({
     organization: org,
     name: 'a1',
-    resources: { cpu: 2, memory: '2Gi' },
+    resources: { cpu: 2, memory: '2Gi', 'requests.storage': '5Gi' },
     members: [
       { kind: 'User', name: tina, role: 'admin' },
       { kind: 'Group', name: `team-${org}`, role: 'viewer' },
@@ -68,17 +71,18 @@ beforeAll(async () => {
   await kit.tenants.create({
     organization: org,
     name: 'a2',
-    resources: { cpu: 2, memory: '2Gi' },
+    resources: { cpu: 2, memory: '2Gi', 'requests.storage': 0 },
     members: [{ kind: 'User', name: uma, role: 'admin' }],
   });
   await kit.spaces.create({
     organization: org,
     tenant: 'a1',
     name: 'dev',
-    resources: { cpu: 1, memory: '1Gi' },
+    // dev may claim storage, so that a claim of an existing volume meets the admission policy, not a zero quota.
+    resources: { cpu: 1, memory: '1Gi', 'requests.storage': '1Gi' },
     members: [{ kind: 'User', name: dev, role: 'developer' }],
   });
-  await kit.spaces.create({ organization: org, tenant: 'a2', name: 'web', resources: { cpu: 1, memory: '1Gi' } });
+  await kit.spaces.create({ organization: org, tenant: 'a2', name: 'web', resources: { cpu: 1, memory: '1Gi', 'requests.storage': 0 } });
 });
 
 afterAll(async () => {
@@ -101,8 +105,11 @@ describe('spacekit verify', () => {
     expect(report.counts.admission).toEqual({ ran: 24, passed: 24, failed: 0, notRun: 1 });
     // Two RBAC checks per member (6), and two dry-run checks per member and Space of theirs (7 pairs).
     expect(report.counts.access).toEqual({ ran: 26, passed: 26, failed: 0, notRun: 0 });
+    // Per Space: a claim beyond its quota and the reclaim policies; per member and Space of theirs: a claim of an existing volume.
+    expect(report.counts.storage).toEqual({ ran: 11, passed: 11, failed: 0, notRun: 0 });
+    expect(report.counts.network).toEqual({ ran: 2, passed: 2, failed: 0, notRun: 0 });
     // Without a probe image no pod tried a connection: not run, never passed.
-    expect(report.counts.live).toEqual({ ran: 0, passed: 0, failed: 0, notRun: 5 });
+    expect(report.counts.live).toEqual({ ran: 0, passed: 0, failed: 0, notRun: 6 });
     const probes = report.results
       .filter((r) => r.category === 'admission' && r.subject === `space ${org}/a1/dev`)
       .map((r) => [r.id, r.mtb]);
@@ -140,6 +147,8 @@ describe('spacekit verify', () => {
       'spacekit.verify.install',
       'spacekit.verify.admission',
       'spacekit.verify.access',
+      'spacekit.verify.storage',
+      'spacekit.verify.network',
       'spacekit.verify.live',
     ]);
 
@@ -305,22 +314,214 @@ describe('spacekit verify', () => {
     }
   });
 
-  it.runIf(inject('realNodes').length > 0)('runs the live checks in probe Spaces on the real node, then removes them', async () => {
-    const report = await kit.verify(
-      { organization: org },
-      { live: { image: PROBE_IMAGE, nodeSelector: { 'spacekit.dev/real-node': 'true' } } },
-    );
-    const live = report.results.filter((r) => r.category === 'live');
-    expect(live.map((r) => [r.id, r.status, r.seen])).toEqual(
-      [
-        'network.within-space-allowed',
-        'network.other-space-refused',
-        'network.other-tenant-refused',
-        'network.metadata-refused',
-        'sandbox.gvisor-inside',
-      ].map((id) => [id, 'passed', undefined]),
-    );
-    expect((await kit.organizations.list()).map((o) => o.metadata.name).filter((n) => n.startsWith('verify-probe-'))).toEqual([]);
+  it('refuses, as the members who would try it, a claim of an existing volume and a claim beyond the quota', async () => {
+    const asTina = impersonating(admin, tina).makeApiClient(CoreV1Api);
+    const claim = (namespace: string, storage: string, volumeName?: string) => ({
+      namespace,
+      body: {
+        metadata: { name: `claim-${storage.toLowerCase()}` },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } }, ...(volumeName && { volumeName }) },
+      },
+    });
+    const named = await expectStatus(asTina.createNamespacedPersistentVolumeClaim(claim(devNs, '1Gi', 'someone-elses')), 403);
+    expect(named).toContain('may not name an existing volume (spec.volumeName)');
+    expect(await expectStatus(asTina.createNamespacedPersistentVolumeClaim(claim(devNs, '2Gi')), 403)).toContain('exceeded quota');
+    const asUma = impersonating(admin, uma).makeApiClient(CoreV1Api);
+    // web asked for no storage, so it may claim none.
+    expect(await expectStatus(asUma.createNamespacedPersistentVolumeClaim(claim(webNs, '1Gi')), 403)).toContain('requests.storage=0');
+    expect((await core.listNamespacedPersistentVolumeClaim({ namespace: devNs })).items).toEqual([]);
+  });
+
+  /** Whether tina's claim of a volume by name in dev would be admitted now (a dry run). */
+  const claimByNameAdmitted = () =>
+    impersonating(admin, tina)
+      .makeApiClient(CoreV1Api)
+      .createNamespacedPersistentVolumeClaim({
+        namespace: devNs,
+        dryRun: 'All',
+        body: {
+          metadata: { name: 'named' },
+          spec: { accessModes: ['ReadWriteOnce'], volumeName: 'someone-elses', resources: { requests: { storage: '1Gi' } } },
+        },
+      })
+      .then(
+        () => true,
+        () => false,
+      );
+
+  it('catches the claims policy unbound: members of a Space with storage could then claim a volume by name', async () => {
+    const name = 'spacekit-claims-new-volumes';
+    const binding = await admission.readValidatingAdmissionPolicyBinding({ name });
+    await admission.deleteValidatingAdmissionPolicyBinding({ name });
+    try {
+      // The API server's admission sees the binding go a moment after it is deleted, and come back likewise.
+      await eventually('the claims policy to stop refusing', async () => ((await claimByNameAdmitted()) ? true : undefined));
+      const found = failures(await verify());
+      expect(found.filter((r) => r.category === 'install').map((r) => [r.id, r.subject])).toEqual([
+        ['install.as-rendered', `ValidatingAdmissionPolicyBinding ${name}`],
+        ['install.policies-bound', `ValidatingAdmissionPolicy ${name}`],
+      ]);
+      const claims = found.filter((r) => r.category !== 'install');
+      // Who may create claims in dev (its admins and developer); the viewer group is refused by RBAC, and web may claim no storage.
+      expect(claims.map((r) => [r.id, r.subject]).sort()).toEqual(
+        [
+          `User ${olga} (member of ${org})`,
+          `User ${tina} (member of ${org}/a1)`,
+          `ServiceAccount ${org}/ci-bot (member of ${org}/a1)`,
+          `User ${dev} (member of ${org}/a1/dev)`,
+        ]
+          .map((who) => ['storage.existing-volume-refused', `${who} in space ${org}/a1/dev`])
+          .sort(),
+      );
+      expect(claims[0]?.seen).toBe(
+        'admitted (server-side dry run): create a PersistentVolumeClaim naming volume spacekit-verify-existing-volume (spec.volumeName)',
+      );
+      expect(claims[0]?.fix).toContain(name);
+    } finally {
+      const { metadata, spec } = binding;
+      await admission.createValidatingAdmissionPolicyBinding({
+        body: { metadata: { name, labels: metadata?.labels ?? {} }, ...(spec && { spec }) },
+      });
+      await eventually('the claims policy to refuse again', async () => ((await claimByNameAdmitted()) ? undefined : true));
+    }
+  });
+
+  it('catches a StorageClass that keeps volumes after their claims go, only for Spaces that may claim from it', async () => {
+    const name = `retain-${org}`;
+    await storageApi.createStorageClass({ body: { metadata: { name }, provisioner: 'spacekit.dev/none', reclaimPolicy: 'Retain' } });
+    try {
+      const found = failures(await verify());
+      expect(found.map((r) => [r.id, r.subject, r.seen])).toEqual([
+        ['storage.reclaim-delete', `space ${org}/a1/dev`, `StorageClass ${name} (reclaimPolicy Retain)`],
+      ]);
+      expect(found[0]?.fix).toContain('reclaimPolicy: Delete');
+    } finally {
+      await storageApi.deleteStorageClass({ name });
+    }
+  });
+
+  it("catches a Space's quota without its storage cap, as drift and by a claim the server admits", async () => {
+    await core.patchNamespacedResourceQuota({
+      name: 'spacekit-quota',
+      namespace: webNs,
+      body: [{ op: 'remove', path: '/spec/hard/requests.storage' }],
+    });
+    try {
+      const found = failures(await verify());
+      expect(found.map((r) => [r.id, r.subject, r.seen])).toEqual([
+        ['objects.as-rendered', `space ${org}/a2/web: ResourceQuota ${webNs}/spacekit-quota`, 'spec.hard.requests.storage = nothing'],
+        ['storage.claims-within-quota', `space ${org}/a2/web`, 'admitted (server-side dry run); the quota has no requests.storage'],
+      ]);
+    } finally {
+      await kit.spaces.reconcile({ organization: org, tenant: 'a2', name: 'web' });
+    }
+  });
+
+  it("catches a member's NetworkPolicy that lets every namespace into their Space", async () => {
+    await impersonating(admin, tina)
+      .makeApiClient(NetworkingV1Api)
+      .createNamespacedNetworkPolicy({
+        namespace: devNs,
+        body: { metadata: { name: 'allow-all-namespaces' }, spec: { podSelector: {}, ingress: [{ _from: [{ namespaceSelector: {} }] }] } },
+      });
+    try {
+      const found = failures(await verify());
+      expect(found.map((r) => [r.id, r.subject])).toEqual([['network.policies-isolate', `space ${org}/a1/dev`]]);
+      expect(found[0]?.seen).toMatch(/^NetworkPolicy allow-all-namespaces also lets in namespaces .*, and \d+ more$/);
+      expect(found[0]?.seen).toContain('kube-system');
+    } finally {
+      await net.deleteNamespacedNetworkPolicy({ name: 'allow-all-namespaces', namespace: devNs });
+    }
+  });
+
+  describe.runIf(inject('realNodes').length > 0)('live, on the real node', () => {
+    const live = (report: VerifyReport) => report.results.filter((r) => r.category === 'live');
+    const probeOrgs = async () => (await kit.organizations.list()).map((o) => o.metadata.name).filter((n) => n.startsWith('verify-probe-'));
+
+    beforeAll(async () => {
+      await runProbes(admin, devNs);
+    }, 150_000);
+
+    afterAll(async () => {
+      await kit.spaces.reconcile({ organization: org, tenant: 'a1', name: 'dev' }).catch(() => undefined);
+    });
+
+    it('runs the live checks in probe Spaces, tries a running pod of each Space, then removes the probe Spaces', async () => {
+      const report = await kit.verify(
+        { organization: org },
+        { live: { image: PROBE_IMAGE, nodeSelector: { 'spacekit.dev/real-node': 'true' } } },
+      );
+      expect(live(report).map((r) => [r.id, r.subject, r.status])).toEqual([
+        ...['network.within-space-allowed', 'network.other-space-refused', 'network.other-tenant-refused', 'network.metadata-refused'].map(
+          (id) => [id, expect.stringMatching(/^probe organization verify-probe-/), 'passed'],
+        ),
+        ['network.space-pods-unreachable', `space ${org}/a1/dev`, 'passed'],
+        ['network.space-pods-unreachable', `space ${org}/a2/web`, 'not-run'],
+        ['sandbox.gvisor-inside', expect.stringMatching(/^probe organization verify-probe-/), 'passed'],
+      ]);
+      expect(await probeOrgs()).toEqual([]);
+    });
+
+    it('catches, from inside a pod, a NetworkPolicy that admits all namespaces (through the CLI)', async () => {
+      await net.createNamespacedNetworkPolicy({
+        namespace: devNs,
+        body: { metadata: { name: 'allow-all-namespaces' }, spec: { podSelector: {}, ingress: [{ _from: [{ namespaceSelector: {} }] }] } },
+      });
+      try {
+        const cli = await spacekit(
+          'verify',
+          org,
+          '--probe-image',
+          PROBE_IMAGE,
+          '--probe-node-selector',
+          'spacekit.dev/real-node=true',
+          '-o',
+          'json',
+        );
+        expect(cli.code, cli.stderr).toBe(1);
+        const report = JSON.parse(cli.stdout) as VerifyReport;
+        const found = failures(report);
+        expect(found.map((r) => [r.id, r.subject])).toEqual([
+          ['network.policies-isolate', `space ${org}/a1/dev`],
+          ['network.space-pods-unreachable', `space ${org}/a1/dev`],
+        ]);
+        expect(found[1]?.seen).toMatch(/^connected from verify-probe-[0-9a-f]+--/);
+        expect(found[1]?.expected).toMatch(/^a pod of another organization cannot connect to pod probe-[a-z0-9-]+ \([0-9.]+:8080\)$/);
+        // The probe Spaces themselves are still kept apart: the breakage is in dev only.
+        expect(
+          live(report)
+            .filter((r) => r.subject.startsWith('probe organization'))
+            .every((r) => r.status === 'passed'),
+        ).toBe(true);
+        expect(await probeOrgs()).toEqual([]);
+      } finally {
+        await net.deleteNamespacedNetworkPolicy({ name: 'allow-all-namespaces', namespace: devNs });
+      }
+    });
+
+    it('removes its probe Spaces when stopped with Ctrl-C, and says so', async () => {
+      const env = { ...process.env, KUBECONFIG: '', SPACEKIT_KUBECONFIG: '' };
+      const args = [MAIN, '--kubeconfig', inject('kubeconfigPath'), 'verify', org, '--probe-image', PROBE_IMAGE];
+      const child = spawn(process.execPath, [...args, '--probe-node-selector', 'spacekit.dev/real-node=true'], { env });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const made = await eventually('the probe organization to be made', async () => ((await probeOrgs()).length > 0 ? true : undefined), {
+        timeoutMs: 120_000,
+      });
+      expect(made).toBe(true);
+      child.kill('SIGINT');
+      const code = await exited;
+      expect(code).not.toBe(0);
+      expect(stderr).toContain('verify was stopped; its probe Spaces were removed');
+      expect(await probeOrgs()).toEqual([]);
+      const namespaces = (await core.listNamespace({ labelSelector: 'spacekit.dev/organization' })).items.map(
+        (n) => n.metadata?.name ?? '',
+      );
+      expect(namespaces.filter((n) => n.startsWith('verify-probe-') && !n.includes('--'))).toEqual([]);
+    });
   });
 
   it('passes again once everything is put back', async () => {

@@ -26,6 +26,8 @@ const CLUSTER_VERBS = [
   { verb: 'list', resource: 'nodes', group: '' },
   { verb: 'create', resource: 'namespaces', group: '' },
   { verb: 'list', resource: 'persistentvolumes', group: '' },
+  // A tenant who could make a PersistentVolume could make a hostPath one and claim it, around Pod Security.
+  { verb: 'create', resource: 'persistentvolumes', group: '' },
   { verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' },
   { verb: 'list', resource: 'organizations', group: 'spacekit.dev' },
 ] as const;

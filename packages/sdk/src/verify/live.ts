@@ -1,5 +1,6 @@
 import { HttpMethod, type KubeClient, serverMessage } from '../kube/index.ts';
 import type { KubeObject } from '../render/index.ts';
+import { pooled } from './access.ts';
 import { compliantPod } from './probes.ts';
 import type { CheckResult } from './report.ts';
 
@@ -26,6 +27,12 @@ export interface ProbeSpaces {
   remove(): Promise<void>;
 }
 
+/** A Space in scope, whose own running pods a probe pod of another organization tries to reach. */
+export interface LiveTarget {
+  subject: string;
+  namespace: string;
+}
+
 /** The address a cloud's metadata service answers on, which no tenant pod may reach. */
 export const METADATA_ADDRESS = '169.254.169.254:80';
 
@@ -34,6 +41,7 @@ const LIVE_IDS = [
   'network.other-space-refused',
   'network.other-tenant-refused',
   'network.metadata-refused',
+  'network.space-pods-unreachable',
   'sandbox.gvisor-inside',
 ] as const;
 
@@ -110,14 +118,21 @@ async function proxyGet<T>(client: KubeClient, pod: KubeObject, path: string, qu
   return client.raw.request<T>(HttpMethod.GET, at, { query });
 }
 
-/** Connects from `pod` to `addr`; with `until`, retries a while until it connects (the node programs a new pod's rules a moment after it is Ready). */
-async function connect(client: KubeClient, pod: KubeObject, addr: string, until = false): Promise<Connect> {
-  let report = await proxyGet<Connect>(client, pod, 'connect', { addr, timeout: '2s' });
-  for (let i = 1; until && i < 40 && !report.connected; i++) {
-    await sleep(500);
-    report = await proxyGet<Connect>(client, pod, 'connect', { addr, timeout: '2s' });
+/**
+ * Connects from `pod` to `addr`, and tries again for a while until the answer is `until`'s: the node programs
+ * a new pod's rules, or a new policy's, a moment after the pod is Ready, and until then everything connects.
+ * So a pod that keeps connecting all that while is reported as connected, and one refused twice running as refused.
+ */
+async function connect(client: KubeClient, pod: KubeObject, addr: string, until: 'connected' | 'refused'): Promise<Connect> {
+  const deadline = Date.now() + 30_000;
+  // A refusal must hold twice in a row: one slow answer under load is not yet a refusal.
+  const needed = until === 'refused' ? 2 : 1;
+  for (let streak = 0; ; ) {
+    const report = await proxyGet<Connect>(client, pod, 'connect', { addr, timeout: '2s' });
+    streak = report.connected === (until === 'connected') ? streak + 1 : 0;
+    if (streak >= needed || (streak === 0 && Date.now() > deadline)) return report;
+    if (streak === 0) await sleep(500);
   }
-  return report;
 }
 
 function refused(id: (typeof LIVE_IDS)[number], subject: string, what: string, report: Connect, mtb?: string): CheckResult {
@@ -127,20 +142,67 @@ function refused(id: (typeof LIVE_IDS)[number], subject: string, what: string, r
     ...base,
     status: 'failed',
     expected: `${what} is refused`,
-    seen: 'the connection was opened from inside the pod',
+    seen: 'the connection was opened from inside the pod, again and again for 30 s',
     fix: 'look for a NetworkPolicy that admits it (kubectl get networkpolicies -A) and check that the node enforces NetworkPolicies',
   };
+}
+
+/** The first running pod of `namespace` on a node that runs pods, with the first TCP port it declares. */
+async function listening(client: KubeClient, namespace: string, real: ReadonlySet<string | undefined>) {
+  const pods = await client.list<KubeObject>('v1', 'Pod', namespace, '');
+  for (const pod of pods) {
+    const spec = pod.spec as { nodeName?: string; containers?: { ports?: { containerPort: number; protocol?: string }[] }[] };
+    const status = pod.status as { phase?: string; podIP?: string } | undefined;
+    // A kwok node's pods have made-up addresses: a refused connection to one would be a false pass.
+    if (status?.phase !== 'Running' || !status.podIP || !real.has(spec.nodeName)) continue;
+    const port = spec.containers?.flatMap((c) => c.ports ?? []).find((p) => (p.protocol ?? 'TCP') === 'TCP');
+    if (port) return { name: pod.metadata.name, addr: `${status.podIP}:${port.containerPort}` };
+  }
+  return undefined;
+}
+
+/** From a pod of the probe organization, which no Space lets in, a connection to a running pod of each Space in scope must be refused. */
+async function intoSpaces(
+  client: KubeClient,
+  from: KubeObject,
+  targets: readonly LiveTarget[],
+  real: ReadonlySet<string | undefined>,
+): Promise<CheckResult[]> {
+  return pooled(
+    targets.map((target) => async (): Promise<CheckResult> => {
+      const base = { id: 'network.space-pods-unreachable', category: 'live', subject: target.subject } as const;
+      const pod = await listening(client, target.namespace, real);
+      if (!pod) return { ...base, status: 'not-run', expected: 'no running pod of the Space declares a TCP port to try' };
+      const report = await connect(client, from, pod.addr, 'refused');
+      if (!report.connected) return { ...base, status: 'passed' };
+      return {
+        ...base,
+        status: 'failed',
+        expected: `a pod of another organization cannot connect to pod ${pod.name} (${pod.addr})`,
+        seen: `connected from ${from.metadata.namespace}/${from.metadata.name}, again and again for 30 s`,
+        fix: `a NetworkPolicy in ${target.namespace} lets in more than its spec allows: see network.policies-isolate, or kubectl get networkpolicies -n ${target.namespace}`,
+      };
+    }),
+    8,
+  );
 }
 
 /**
  * Starts probe pods in the probe Spaces and tries, from inside them, what
  * tenants must and must not reach: a pod of its own Space (must connect: the
  * control), another Space of its tenant and a Space of another tenant
- * (refused), the metadata address (refused), and reads its kernel (gVisor's).
+ * (refused), the metadata address (refused), a running pod of each Space in
+ * `targets` (refused: the probe organization is nobody's peer), and reads its
+ * kernel (gVisor's).
  * Without a node that can run pods every live check says not-run. The probe
  * Spaces are removed afterwards, also when a check throws or `signal` aborts.
  */
-export async function checkLive(client: KubeClient, spaces: ProbeSpaces, options: LiveOptions): Promise<CheckResult[]> {
+export async function checkLive(
+  client: KubeClient,
+  spaces: ProbeSpaces,
+  options: LiveOptions,
+  targets: readonly LiveTarget[] = [],
+): Promise<CheckResult[]> {
   const nodes = await client.list<KubeObject>('v1', 'Node', undefined, '');
   if (!nodes.some((n) => runsPods(n, options.nodeSelector)))
     return notRun(`no Ready, schedulable node${options.nodeSelector ? ' matching the node selector' : ''} can run the probe pods`);
@@ -158,7 +220,7 @@ export async function checkLive(client: KubeClient, spaces: ProbeSpaces, options
     if (typeof ips === 'string') return notRun(ips, at.subject);
     const addr = (pod: KubeObject) => `${ips.get(podKey(pod))}:8080`;
     throwIfAborted(options.signal);
-    const own = await connect(client, pods.a1, addr(pods.a2), true);
+    const own = await connect(client, pods.a1, addr(pods.a2), 'connected');
     const subject = at.subject;
     const results: CheckResult[] = [];
     if (!own.connected) {
@@ -176,13 +238,15 @@ export async function checkLive(client: KubeClient, spaces: ProbeSpaces, options
     } else {
       results.push({ id: 'network.within-space-allowed', category: 'live', subject, status: 'passed' });
       const [space, tenant, metadata] = await Promise.all([
-        connect(client, pods.a1, addr(pods.b)),
-        connect(client, pods.a1, addr(pods.c)),
-        connect(client, pods.a1, METADATA_ADDRESS),
+        connect(client, pods.a1, addr(pods.b), 'refused'),
+        connect(client, pods.a1, addr(pods.c), 'refused'),
+        connect(client, pods.a1, METADATA_ADDRESS, 'refused'),
       ]);
       results.push(refused('network.other-space-refused', subject, "a connection to another Space of the tenant's", space));
       results.push(refused('network.other-tenant-refused', subject, "a connection to another tenant's Space", tenant));
       results.push(refused('network.metadata-refused', subject, `a connection to the metadata address ${METADATA_ADDRESS}`, metadata));
+      const real = new Set(nodes.filter((n) => runsPods(n)).map((n) => n.metadata.name));
+      results.push(...(await intoSpaces(client, pods.a1, targets, real)));
     }
     const kernel = await proxyGet<{ release?: string; log?: string; error?: string }>(client, pods.a1, 'kernel', {});
     const gvisor = (kernel.log ?? '').includes('gVisor');

@@ -4,6 +4,7 @@ import { OBJECT_NAMES } from '../render/index.ts';
 import { describe, identity, isHome, type Member, pooled } from './access.ts';
 import { type DryRunWrite, dryRun } from './dry-run.ts';
 import type { CheckResult } from './report.ts';
+import { existingVolumeClaim } from './storage.ts';
 
 // What a tenant's own members may not change in their own Space: the quota that caps them, and the objects
 // through which Spacekit keeps them apart. Asked as each member (impersonated), by server-side dry run, so
@@ -60,25 +61,52 @@ function spacekitObjectAttempts(ns: string): Attempt[] {
   ];
 }
 
-const CHECKS = [
+/** The volume a probe claim names: whether it exists does not matter, since naming any volume is what is refused. */
+const CLAIMED_VOLUME = 'spacekit-verify-existing-volume';
+
+function volumeAttempts(ns: string): Attempt[] {
+  return [
+    {
+      does: `create a PersistentVolumeClaim naming volume ${CLAIMED_VOLUME} (spec.volumeName)`,
+      write: { verb: 'create', object: existingVolumeClaim(ns, CLAIMED_VOLUME) },
+    },
+  ];
+}
+
+const CHECKS: readonly {
+  id: string;
+  mtb?: string;
+  category: 'access' | 'storage';
+  attempts: (ns: string) => Attempt[];
+  fix: string;
+}[] = [
   {
     id: 'access.quota-unmodifiable',
     mtb: 'MTB-PL1-CC-TI-1',
+    category: 'access',
     attempts: quotaAttempts,
     fix: 'find what lets them (kubectl auth can-i --as … update resourcequotas -n NAMESPACE), and run `spacekit install` to restore the protection policies',
   },
   {
     id: 'access.spacekit-objects-unmodifiable',
     mtb: 'MTB-PL1-BC-CPI-2',
+    category: 'access',
     attempts: spacekitObjectAttempts,
     fix: 'run `spacekit install` to restore the ValidatingAdmissionPolicies spacekit-protect-*, and check who may update namespaces',
   },
-] as const;
+  {
+    id: 'storage.existing-volume-refused',
+    category: 'storage',
+    attempts: volumeAttempts,
+    fix: 'run `spacekit install` to restore the ValidatingAdmissionPolicy spacekit-claims-new-volumes and its binding',
+  },
+];
 
 /**
  * For every member and every Space under its levels: refused, as that
  * member, changing the Space's quota (MTB-PL1-CC-TI-1) and the objects
- * Spacekit keeps it apart with (MTB-PL1-BC-CPI-2).
+ * Spacekit keeps it apart with (MTB-PL1-BC-CPI-2), and claiming a volume
+ * that exists by name (MTB profile level 1, pending: no binding of an existing PV).
  */
 export async function checkProtected(
   client: KubeClient,
@@ -91,7 +119,7 @@ export async function checkProtected(
       .flatMap((x) =>
         CHECKS.map((check) => async (): Promise<CheckResult> => {
           const subject = `${describe(member)} in space ${x.o}/${x.t}/${x.s}`;
-          const base = { id: check.id, mtb: check.mtb, category: 'access', subject } as const;
+          const base = { id: check.id, ...(check.mtb && { mtb: check.mtb }), category: check.category, subject };
           const attempts = check.attempts(x.namespace);
           const answers = await Promise.all(attempts.map((a) => dryRun(client, a.write, identity(member))));
           const admitted = attempts.filter((_, i) => answers[i]?.outcome === 'admitted').map((a) => a.does);

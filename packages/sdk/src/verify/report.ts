@@ -2,7 +2,7 @@
 // these functions only count and format them.
 
 /** The families of checks, as the report groups and counts them. */
-export const CHECK_CATEGORIES = ['names', 'budgets', 'objects', 'install', 'admission', 'access', 'live'] as const;
+export const CHECK_CATEGORIES = ['names', 'budgets', 'objects', 'install', 'admission', 'access', 'storage', 'network', 'live'] as const;
 export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
 
 /** How one check of one subject came out. `not-run` is never a pass: the check could not look. */

@@ -18,10 +18,12 @@ import { checkBudgets } from './budgets.ts';
 import { checkNames } from './names.ts';
 import { checkInstall, checkLeftovers, checkPoliciesBound } from './install.ts';
 import { checkLive, type LiveOptions, notRun as notRunLive, type ProbeSpaces } from './live.ts';
+import { checkNetworkPolicies } from './network.ts';
 import { checkObjects } from './objects.ts';
 import { checkPods, type PodTarget } from './pods.ts';
 import { checkProtected } from './protected.ts';
 import { type CheckResult, summarise, type VerifyReport } from './report.ts';
+import { checkStorage } from './storage.ts';
 
 /** Cluster-scoped kinds an organization labels (its namespaces, its reader role and binding), which must go with it. */
 const LEFTOVER_KINDS = [
@@ -152,6 +154,37 @@ async function installChecks(ctx: EngineContext, scope: VerifyScope): Promise<Ch
   ];
 }
 
+/** The storage checks of the Ready Spaces, against their live quotas and the cluster's classes and volumes. */
+async function storageChecks(ctx: EngineContext, targets: readonly SpaceTarget[], quotas: readonly KubeObject[]): Promise<CheckResult[]> {
+  const hardOf = new Map(quotas.map((q) => [q.metadata.namespace, (q.spec as { hard?: Record<string, string> } | undefined)?.hard]));
+  const [classes, volumes] = await Promise.all([
+    ctx.client.list<KubeObject>('storage.k8s.io/v1', 'StorageClass', undefined, ''),
+    ctx.client.list<KubeObject>('v1', 'PersistentVolume', undefined, ''),
+  ]);
+  const ready = targets.filter((x) => x.desired !== undefined);
+  return checkStorage(
+    ctx.client,
+    ready.map(({ subject, namespace }) => ({ subject, namespace, hard: hardOf.get(namespace) })),
+    { classes, volumes },
+  );
+}
+
+/** The NetworkPolicy check of the Ready Spaces, against every namespace's labels. */
+async function networkChecks(ctx: EngineContext, targets: readonly SpaceTarget[]): Promise<CheckResult[]> {
+  const [policies, namespaces] = await Promise.all([
+    ctx.client.list<KubeObject>('networking.k8s.io/v1', 'NetworkPolicy', undefined, ''),
+    ctx.client.list<KubeObject>('v1', 'Namespace', undefined, ''),
+  ]);
+  const labels = new Map(namespaces.map((n) => [n.metadata.name ?? '', n.metadata.labels ?? {}]));
+  return checkNetworkPolicies(
+    targets.flatMap(({ subject, namespace, desired }) =>
+      desired ? [{ subject, namespace, rendered: desired.filter((d) => d.kind === 'NetworkPolicy') }] : [],
+    ),
+    policies,
+    labels,
+  );
+}
+
 /** The one other RuntimeClass a probe pod asks for, if any exists. */
 async function otherRuntimeClass(ctx: EngineContext): Promise<string | undefined> {
   const classes = await ctx.client.list<KubeObject>('node.k8s.io/v1', 'RuntimeClass', undefined, '');
@@ -190,7 +223,7 @@ export async function verifyCluster(
   });
   const targets = spaceTargets(ctx, levels);
   const protectedTargets = targets.filter((x) => x.desired !== undefined);
-  const [objects, install, pods, access, protections] = await Promise.all([
+  const [objects, install, pods, access, protections, storage, network] = await Promise.all([
     spaceObjects(ctx, targets),
     installChecks(ctx, scope),
     otherRuntimeClass(ctx).then((otherClass) =>
@@ -198,6 +231,8 @@ export async function verifyCluster(
     ),
     checkAccess(ctx.client, levels),
     checkProtected(ctx.client, membersOf(levels), protectedTargets),
+    storageChecks(ctx, targets, spaceQuotas),
+    networkChecks(ctx, targets),
   ]);
   return summarise([
     ...checkNames(ctx.settings, levels),
@@ -207,9 +242,12 @@ export async function verifyCluster(
     ...pods,
     IMAGE_PULL,
     ...access,
-    ...protections,
+    ...protections.filter((r) => r.category === 'access'),
+    ...storage,
+    ...protections.filter((r) => r.category === 'storage'),
+    ...network,
     ...(live
-      ? await checkLive(ctx.client, live.spaces, live.options)
+      ? await checkLive(ctx.client, live.spaces, live.options, protectedTargets)
       : notRunLive('no probe image was given (--probe-image, or live.image in kit.verify), so no pod tried a connection')),
   ]);
 }
