@@ -7,7 +7,7 @@ import {
   RequestContext,
 } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetch } from 'undici';
+import { type Dispatcher, fetch, request as undiciRequest } from 'undici';
 import { knownPath } from './paths.ts';
 
 /** How many times a request answered with 429 is sent again. */
@@ -82,22 +82,22 @@ export class RawApi {
    */
   async request<T>(method: HttpMethod, path: string, options: RawRequest = {}): Promise<T> {
     const started = performance.now();
-    let response = await this.#send(method, path, options);
-    for (let attempt = 1; response.status === 429 && attempt <= MAX_429_RETRIES; attempt++) {
-      await response.text();
-      const seconds = Number(response.headers.get('retry-after'));
+    let response = await this.#call(method, path, options);
+    for (let attempt = 1; response.statusCode === 429 && attempt <= MAX_429_RETRIES; attempt++) {
+      await response.body.dump();
+      const seconds = Number(response.headers['retry-after']);
       await sleep(Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000, 10_000) * (0.5 + Math.random() / 2));
-      response = await this.#send(method, path, options);
+      response = await this.#call(method, path, options);
     }
-    const text = await response.text();
-    this.#record(method, path, response.status, started);
+    const text = await response.body.text();
+    this.#record(method, path, response.statusCode, started);
     const parsed: unknown = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
+    if (response.statusCode < 200 || response.statusCode > 299) {
       throw new ApiException(
-        response.status,
-        `HTTP ${response.status} ${method} ${path.split('?')[0]}`,
+        response.statusCode,
+        `HTTP ${response.statusCode} ${method} ${path.split('?')[0]}`,
         parsed as never,
-        Object.fromEntries(response.headers),
+        headerRecord(response.headers),
       );
     }
     return parsed as T;
@@ -152,7 +152,7 @@ export class RawApi {
     this.onRequest?.({ method, path: path.split('?')[0] ?? path, status, startedAt: started, durationMs: performance.now() - started });
   }
 
-  async #send(method: HttpMethod, path: string, options: RawRequest, signal?: AbortSignal) {
+  async #prepare(method: HttpMethod, path: string, options: RawRequest): Promise<{ url: URL; headers: [string, string][] }> {
     const server = this.#kc.getCurrentCluster()?.server;
     if (!server) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(server.replace(/\/$/, '') + path);
@@ -164,15 +164,44 @@ export class RawApi {
       headers.push(['Impersonate-User', options.impersonate.user]);
       for (const group of options.impersonate.groups ?? []) headers.push(['Impersonate-Group', group]);
     }
+    return { url, headers };
+  }
+
+  /**
+   * A request whose answer is read whole, through undici's `request`: the
+   * WHATWG fetch machinery (web streams, a Request and a Response per call)
+   * allocated about a megabyte per Space created, which is what filled the
+   * young generation of an embedding process (issue 16).
+   */
+  async #call(method: HttpMethod, path: string, options: RawRequest): Promise<Dispatcher.ResponseData> {
+    const { url, headers } = await this.#prepare(method, path, options);
+    const dispatcher = this.#dispatcher as Dispatcher | undefined;
+    return undiciRequest(url, {
+      method,
+      headers: headers.flat(),
+      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+      ...(dispatcher !== undefined && { dispatcher }),
+    });
+  }
+
+  /** A streaming request (a watch), through fetch: its callers read the body as a web stream. */
+  async #send(method: HttpMethod, path: string, options: RawRequest, signal?: AbortSignal) {
+    const { url, headers } = await this.#prepare(method, path, options);
     const dispatcher = this.#dispatcher;
     return fetch(url, {
       method,
       headers,
-      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
       ...(dispatcher !== undefined && { dispatcher: dispatcher as never }),
       ...(signal && { signal }),
     });
   }
+}
+
+/** undici's headers as one string per name (repeated headers comma-joined, as fetch's Headers gives them). */
+function headerRecord(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
 }
 
 export { HttpMethod };
