@@ -13,9 +13,9 @@ import { connectFromEnv, labelsFrom, main } from './cluster.ts';
 function budgetLine(node: TreeNode): string {
   const budget = parseResourceList(node.budget);
   const allocated = parseResourceList(node.allocated ?? {});
-  // The cpu and memory a level holds; a Space's quota also caps NodePorts and LoadBalancers at 0, which is noise here.
+  // A Space's quota also caps NodePorts, LoadBalancers and (unless granted) storage at 0: a resource not granted is noise here.
   return [...budget]
-    .filter(([resource]) => resource.startsWith('requests.'))
+    .filter(([resource, limit]) => resource.startsWith('requests.') && limit > 0n)
     .map(([resource, limit]) => {
       const short = resource.replace(/^requests\./, '');
       const held = node.allocated ? `${humanQuantity(resource, allocated.get(resource) ?? 0n)}/` : '';

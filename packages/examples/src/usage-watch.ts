@@ -21,8 +21,9 @@ function scopeOf(text: string | undefined): UsageScope {
 function usageLine(node: TreeNode): string {
   const used = parseResourceList(node.used);
   const allocated = parseResourceList(node.allocated ?? {});
+  // A budget of 0 is a resource not granted (storage, unless a budget gives it): nothing to watch.
   return [...parseResourceList(node.budget)]
-    .filter(([resource]) => resource.startsWith('requests.'))
+    .filter(([resource, budget]) => resource.startsWith('requests.') && budget > 0n)
     .map(([resource, budget]) => {
       const share = node.allocated ? ` (allocated ${humanQuantity(resource, allocated.get(resource) ?? 0n)})` : '';
       return `${resource.slice('requests.'.length)} ${humanQuantity(resource, used.get(resource) ?? 0n)}/${humanQuantity(resource, budget)}${share}`;
