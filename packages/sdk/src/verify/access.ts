@@ -1,5 +1,6 @@
 import { HttpMethod, type KubeClient } from '../kube/index.ts';
 import { type Organization, parseNamespace, type Space, spaceNamespace, type Tenant } from '../model/index.ts';
+import { pooled } from '../util/pool.ts';
 import type { CheckResult } from './report.ts';
 
 // Who may do what, asked the way the API server decides it: SubjectAccessReviews for each member Spacekit
@@ -99,21 +100,6 @@ async function allowed(
     },
   );
   return review.status?.allowed === true;
-}
-
-/** Runs `tasks` a few at a time, so that a big cluster's reviews do not all hit the API server at once. */
-export async function pooled<T>(tasks: readonly (() => Promise<T>)[], width = 16): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, tasks.length) }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await (tasks[i] as () => Promise<T>)();
-      }
-    }),
-  );
-  return out;
 }
 
 /**

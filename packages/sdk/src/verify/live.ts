@@ -1,6 +1,6 @@
 import { HttpMethod, type KubeClient, serverMessage } from '../kube/index.ts';
 import type { KubeObject } from '../render/index.ts';
-import { pooled } from './access.ts';
+import { pooled } from '../util/pool.ts';
 import { compliantPod } from './probes.ts';
 import type { CheckResult } from './report.ts';
 

@@ -1,5 +1,5 @@
 import type { KubeClient } from '../kube/index.ts';
-import { pooled } from './access.ts';
+import { pooled } from '../util/pool.ts';
 import { type DryRunAnswer, dryRun } from './dry-run.ts';
 import { compliantPod, levelRefuses, nodePortService, otherRuntimePod, POD_PROBES, type PodSecurityLevel, probePod } from './probes.ts';
 import type { CheckResult } from './report.ts';

@@ -1,7 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/index.ts';
 import { OBJECT_NAMES } from '../render/index.ts';
-import { describe, identity, isHome, type Member, pooled } from './access.ts';
+import { describe, identity, isHome, type Member } from './access.ts';
+import { pooled } from '../util/pool.ts';
 import { type DryRunWrite, dryRun } from './dry-run.ts';
 import type { CheckResult } from './report.ts';
 import { existingVolumeClaim } from './storage.ts';

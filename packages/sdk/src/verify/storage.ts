@@ -1,7 +1,7 @@
 import type { KubeClient } from '../kube/index.ts';
 import { parseQuantity } from '../quantity/index.ts';
 import type { KubeObject } from '../render/index.ts';
-import { pooled } from './access.ts';
+import { pooled } from '../util/pool.ts';
 import { dryRun } from './dry-run.ts';
 import type { CheckResult } from './report.ts';
 
