@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { OrganizationSpecSchema, SPACE_ROLES, SpaceSpecSchema, TenantSpecSchema, type SpaceSpecInput } from '../model/index.ts';
+import {
+  MAX_BUCKETS_PER_OBJECT,
+  OrganizationSpecSchema,
+  SPACE_ROLES,
+  SpaceSpecSchema,
+  TenantSpecSchema,
+  type SpaceSpecInput,
+} from '../model/index.ts';
 import { spacekitCrds } from './crds.ts';
 import { KINDS } from './kinds.ts';
 import { QUANTITY_PATTERN } from './quantity.ts';
@@ -9,10 +16,12 @@ import { structuralProblems } from './testing/structural-rules.ts';
 import { validate } from './testing/validate.ts';
 import type { CustomResourceDefinition, StructuralSchema } from './types.ts';
 
-const crds = spacekitCrds();
+const all = spacekitCrds();
+/** The three kinds of the tenancy model; the metered-usage kinds have tests of their own below. */
+const crds = all.filter((crd) => crd.spec.names.kind in KINDS);
 
 function byKind(kind: string): CustomResourceDefinition {
-  const crd = crds.find((c) => c.spec.names.kind === kind);
+  const crd = all.find((c) => c.spec.names.kind === kind);
   if (!crd) throw new Error(`no CRD for ${kind}`);
   return crd;
 }
@@ -46,7 +55,7 @@ function columnTarget(schema: StructuralSchema, jsonPath: string): StructuralSch
 const QUANTITY = { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: QUANTITY_PATTERN, 'x-kubernetes-int-or-string': true };
 
 describe('spacekitCrds', () => {
-  it.each(crds.map((crd) => [crd.metadata.name, crd] as const))('%s is a structural schema', (_name, crd) => {
+  it.each(all.map((crd) => [crd.metadata.name, crd] as const))('%s is a structural schema', (_name, crd) => {
     for (const version of crd.spec.versions) expect(structuralProblems(version.schema.openAPIV3Schema)).toEqual([]);
   });
 
@@ -202,5 +211,23 @@ describe('the Space CRD and the SDK agree', () => {
   it('rejects fractional numeric quantities that zod accepts', () => {
     expect(SpaceSpecSchema.safeParse({ resources: { cpu: 0.5 } }).success).toBe(true);
     expect(validate({ resources: { cpu: 0.5 } }, specSchema('Space'))).toEqual(['.resources.cpu: 0.5 is not an integer or a string']);
+  });
+});
+
+describe('the metered-usage CRDs', () => {
+  const usage = all.filter((crd) => !(crd.spec.names.kind in KINDS));
+
+  it('are SpaceUsage in a namespace and MeterCoverage cluster-wide, without a status subresource (nothing but the meter writes them)', () => {
+    expect(usage.map((crd) => [crd.metadata.name, crd.spec.scope, crd.spec.versions[0]?.subresources])).toEqual([
+      ['spaceusages.spacekit.dev', 'Namespaced', undefined],
+      ['metercoverages.spacekit.dev', 'Cluster', undefined],
+    ]);
+  });
+
+  it('hold integrals as whole-number strings, so that the API server refuses a float or a negative', () => {
+    const spec = specSchema('SpaceUsage');
+    const bucket = spec.properties?.['buckets']?.items;
+    expect(bucket?.properties?.['integrals']?.additionalProperties).toEqual({ type: 'string', pattern: '^\\d+$' });
+    expect(spec.properties?.['buckets']?.maxItems).toBe(MAX_BUCKETS_PER_OBJECT);
   });
 });

@@ -13,6 +13,7 @@ import { PRINTER_COLUMNS } from './columns.ts';
 import { zodToStructural } from './from-zod.ts';
 import { CATEGORY, KINDS, type SpacekitKind } from './kinds.ts';
 import type { CustomResourceDefinition, StructuralSchema } from './types.ts';
+import { usageCrds } from './usage-crds.ts';
 
 const SPECS: Record<SpacekitKind, z.ZodType> = {
   Organization: OrganizationSpecSchema,
@@ -72,12 +73,13 @@ function crd(kind: SpacekitKind, status: StructuralSchema): CustomResourceDefini
 }
 
 /**
- * The CustomResourceDefinitions for Organization, Tenant and Space, generated
+ * The CustomResourceDefinitions for Organization, Tenant and Space, and the
+ * metered-usage kinds SpaceUsage and MeterCoverage (ADR 0017), generated
  * from the zod model so that types, validation and the cluster's schema agree.
  *
  * @returns Fresh manifests, safe to modify, in dependency order (Organization first).
  */
 export function spacekitCrds(): CustomResourceDefinition[] {
   const status = zodToStructural(StatusSchema);
-  return (['Organization', 'Tenant', 'Space'] as const).map((kind) => crd(kind, structuredClone(status)));
+  return [...(['Organization', 'Tenant', 'Space'] as const).map((kind) => crd(kind, structuredClone(status))), ...usageCrds()];
 }

@@ -50,7 +50,7 @@ export interface CustomResourceDefinitionVersion {
   served: boolean;
   storage: boolean;
   schema: { openAPIV3Schema: StructuralSchema };
-  subresources: { status: Record<string, never> };
+  subresources?: { status: Record<string, never> };
   additionalPrinterColumns: PrinterColumn[];
 }
 
@@ -66,7 +66,7 @@ export interface CustomResourceDefinition {
       listKind: string;
       plural: string;
       singular: string;
-      shortNames: string[];
+      shortNames?: string[];
       categories: string[];
     };
     scope: 'Cluster' | 'Namespaced';

@@ -1,6 +1,6 @@
-import type { V1ClusterRole, V1PolicyRule } from '@kubernetes/client-node';
+import type { V1ClusterRole, V1ClusterRoleBinding, V1PolicyRule } from '@kubernetes/client-node';
 import { API_GROUP } from '../model/common.ts';
-import { installMetadata } from './labels.ts';
+import { INSTALL_LABELS, installMetadata } from './labels.ts';
 
 /** Names of the ClusterRoles Spacekit binds, with RoleBindings, in its namespaces. */
 export const CLUSTER_ROLES = {
@@ -17,6 +17,17 @@ export const CLUSTER_ROLES = {
   /** In a Space's namespace: the built-in `view` role. */
   viewer: 'spacekit-viewer',
 } as const;
+
+/** The ClusterRoles that let people read metered usage (ADR 0017); no one binds them by hand. */
+export const USAGE_ROLES = {
+  /** Aggregated into the three Space roles (not the built-in ones): read SpaceUsage in a Space one is a member of. */
+  spaceUsageReader: 'spacekit-usage-reader',
+  /** Bound to every authenticated user: when the meter ran, which tells a gap from zero usage. */
+  coverageReader: 'spacekit-meter-coverage-reader',
+} as const;
+
+/** The label the three Space roles aggregate from besides the built-in roles' labels: Spacekit's own read rights. */
+export const AGGREGATE_TO_SPACE_ROLES = 'spacekit.dev/aggregate-to-space-roles';
 
 /** The label the built-in `admin`, `edit` and `view` roles aggregate from, per role. */
 export const AGGREGATE_TO = {
@@ -77,20 +88,47 @@ export function renderClusterRoles(): V1ClusterRole[] {
       // Status is written by the operator alone; admins read it.
       rule(API_GROUP, ['tenants/status'], ['get']),
       rule(API_GROUP, ['spaces'], READ),
+      // The usage of the organization's deleted Tenants, kept in its namespace.
+      rule(API_GROUP, ['spaceusages'], READ),
       ...readEvents(),
     ]),
     role(CLUSTER_ROLES.tenantAdmin, [
       rule(API_GROUP, ['spaces'], [...READ, ...WRITE]),
       rule(API_GROUP, ['spaces/status'], ['get']),
+      // The usage of the tenant's deleted Spaces, kept in its namespace.
+      rule(API_GROUP, ['spaceusages'], READ),
       ...readEvents(),
     ]),
     role(CLUSTER_ROLES.levelViewer, [
       rule(API_GROUP, ['tenants', 'spaces'], READ),
       rule(API_GROUP, ['tenants/status', 'spaces/status'], ['get']),
+      rule(API_GROUP, ['spaceusages'], READ),
       ...readEvents(),
     ]),
-    aggregated(CLUSTER_ROLES.spaceAdmin, [AGGREGATE_TO.admin, AGGREGATE_TO.edit, AGGREGATE_TO.view]),
-    aggregated(CLUSTER_ROLES.developer, [AGGREGATE_TO.edit, AGGREGATE_TO.view]),
-    aggregated(CLUSTER_ROLES.viewer, [AGGREGATE_TO.view]),
+    // Read only: not even a Space admin may write what the meter measured. Into Spacekit's Space roles alone,
+    // not `view`, so that nobody outside Spacekit's bindings gains anything.
+    {
+      ...role(USAGE_ROLES.spaceUsageReader, [rule(API_GROUP, ['spaceusages'], READ)]),
+      metadata: { name: USAGE_ROLES.spaceUsageReader, labels: { ...INSTALL_LABELS, [AGGREGATE_TO_SPACE_ROLES]: 'true' } },
+    },
+    role(USAGE_ROLES.coverageReader, [rule(API_GROUP, ['metercoverages'], READ)]),
+    aggregated(CLUSTER_ROLES.spaceAdmin, [AGGREGATE_TO.admin, AGGREGATE_TO.edit, AGGREGATE_TO.view, AGGREGATE_TO_SPACE_ROLES]),
+    aggregated(CLUSTER_ROLES.developer, [AGGREGATE_TO.edit, AGGREGATE_TO.view, AGGREGATE_TO_SPACE_ROLES]),
+    aggregated(CLUSTER_ROLES.viewer, [AGGREGATE_TO.view, AGGREGATE_TO_SPACE_ROLES]),
   ];
+}
+
+/**
+ * Binds {@link USAGE_ROLES.coverageReader} to every authenticated user: the
+ * meter's coverage says only when it measured, and every report needs it to
+ * tell time nobody measured from zero usage.
+ */
+export function renderCoverageBinding(): V1ClusterRoleBinding {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: installMetadata(USAGE_ROLES.coverageReader),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: USAGE_ROLES.coverageReader },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
+  };
 }

@@ -32,6 +32,7 @@ export const INSTALL_LABEL_SELECTOR = Object.entries(INSTALL_LABELS)
  */
 export const installObjectKinds = [
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' },
   { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass' },
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingAdmissionPolicy' },
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingAdmissionPolicyBinding' },

@@ -17,7 +17,7 @@ describe('renderInstall', () => {
 
   it('labels every object so INSTALL_LABEL_SELECTOR finds it', () => {
     expect(INSTALL_LABEL_SELECTOR).toBe('app.kubernetes.io/managed-by=spacekit,app.kubernetes.io/part-of=spacekit');
-    for (const o of objects) expect(o.metadata?.labels).toEqual(INSTALL_LABELS);
+    for (const o of objects) expect(o.metadata?.labels).toMatchObject(INSTALL_LABELS);
   });
 
   it('prefixes every name with spacekit- except the RuntimeClass, which the settings name', () => {
@@ -47,7 +47,7 @@ describe('renderInstall', () => {
   });
 
   it('gives every binding a policy of the same name and kind', () => {
-    const bindings = objects.filter((o) => o.kind?.endsWith('Binding'));
+    const bindings = objects.filter((o) => o.kind?.endsWith('PolicyBinding'));
     expect(bindings).toHaveLength(6);
     for (const binding of bindings) {
       const policyName = (binding as { spec?: { policyName?: string } }).spec?.policyName;

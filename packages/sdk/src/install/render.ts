@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterSettings } from '../model/settings.ts';
 import { renderClaimsPolicy } from './claims.ts';
-import { renderClusterRoles } from './cluster-roles.ts';
+import { renderClusterRoles, renderCoverageBinding } from './cluster-roles.ts';
 import { installObjectKinds } from './labels.ts';
 import { renderPlacementPolicy } from './placement.ts';
 import { renderProtectionPolicies } from './protect.ts';
@@ -16,7 +16,8 @@ function kindOrder(object: KubernetesObject): number {
 
 /**
  * The cluster-wide objects `install()` applies besides the CRDs: the
- * ClusterRoles Spacekit binds, the sandbox RuntimeClass, and the admission
+ * ClusterRoles Spacekit binds (and the binding that lets everyone read when
+ * the meter measured), the sandbox RuntimeClass, and the admission
  * policies that enforce the sandbox, guard what Spacekit manages and keep
  * tenants' claims off volumes that already exist.
  *
@@ -30,6 +31,7 @@ function kindOrder(object: KubernetesObject): number {
 export function renderInstall(settings: ClusterSettings): KubernetesObject[] {
   const objects: KubernetesObject[] = [
     ...renderClusterRoles(),
+    renderCoverageBinding(),
     renderRuntimeClass(settings),
     ...renderSandboxPolicies(settings),
     ...renderProtectionPolicies(settings),

@@ -1,4 +1,5 @@
 export { formatDuration, parseDuration } from './duration.ts';
+export { archiveUsage, ClusterMeterStore, type ClusterMeterStoreOptions, meterShard, type UsageReadScope } from './cluster-store.ts';
 export { FileMeterStore } from './file-store.ts';
 export { integrateSamples, type IntegrateOptions, type SampleIntegration, type UsageSample } from './integrate.ts';
 export { Meter, type MeterOptions } from './meter.ts';

@@ -6,3 +6,4 @@ export * from './settings.ts';
 export * from './space.ts';
 export * from './tenant.ts';
 export * from './validate.ts';
+export * from './usage.ts';
