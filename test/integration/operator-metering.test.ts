@@ -2,8 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AppsV1Api } from '@kubernetes/client-node';
-import { type MeteredReport, MeteredReportSchema, parseResourceList, type Spacekit } from '@spacekit/sdk';
+import { AppsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  METER_SHARD_LABEL,
+  type MeteredReport,
+  MeteredReportSchema,
+  type MeterCoverageSpec,
+  meterShard,
+  parseResourceList,
+  type Spacekit,
+  type TimeSpan,
+} from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, eventually, uniqueName, webDeployment } from '../support/kube.ts';
 import { adminKitWithOperator, operatorKubeconfig, startOperator } from '../support/operator.ts';
@@ -103,4 +112,65 @@ describe('metering', () => {
     expect(table.stdout).toMatch(/GAPS: the totals exclude these periods; nothing is interpolated over them/);
     expect(table.stdout).toMatch(/not metered|stopped/i);
   });
+});
+
+describe('metering into the cluster', () => {
+  /** This shard's coverage as the API server holds it: absolute, merged spans. */
+  async function shardCoverage(): Promise<TimeSpan[]> {
+    const list = (await admin.makeApiClient(CustomObjectsApi).listClusterCustomObject({
+      group: 'spacekit.dev',
+      version: 'v1alpha1',
+      plural: 'metercoverages',
+      labelSelector: `${METER_SHARD_LABEL}=${meterShard(`${SHARD_LABEL}=${shard}`)}`,
+    })) as { items: { spec: MeterCoverageSpec }[] };
+    const spans = list.items
+      .flatMap(({ spec }) =>
+        spec.spans.map((s) => ({ from: Date.parse(`${spec.day}T00:00:00Z`) + s.from, to: Date.parse(`${spec.day}T00:00:00Z`) + s.to })),
+      )
+      .sort((a, b) => a.from - b.from);
+    const merged: TimeSpan[] = [];
+    for (const s of spans) {
+      const last = merged.at(-1);
+      if (last && s.from <= last.to) merged[merged.length - 1] = { from: last.from, to: Math.max(last.to, s.to) };
+      else merged.push(s);
+    }
+    return merged;
+  }
+
+  it('writes minute buckets as its ServiceAccount, keeps every minute once across a SIGKILL, and shows the outage as a gap', async () => {
+    // Default bucket (a minute), sampled every second: the first minute is written at the next minute boundary.
+    const first = await startOperator({ ...operatorOptions(), meterIntoCluster: true, meterInterval: '1s' });
+    await eventually('a committed minute', async () => ((await shardCoverage()).length > 0 ? true : undefined), {
+      timeoutMs: 100_000,
+      intervalMs: 1_000,
+    });
+    await first.kill();
+    const killedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 3_000));
+    const second = await startOperator({ ...operatorOptions(), meterIntoCluster: true, meterInterval: '1s' });
+    await eventually(
+      'a minute committed after the restart',
+      async () => ((await shardCoverage()).some((s) => s.to > killedAt) ? true : undefined),
+      {
+        timeoutMs: 100_000,
+        intervalMs: 1_000,
+      },
+    );
+    expect(await second.stop()).toBe(0);
+
+    const spans = await shardCoverage();
+    // What the killed operator measured after its last write is lost to it, and its successor does not pretend to have
+    // measured it: one hole, at least as long as the outage.
+    expect(spans).toHaveLength(2);
+    const [before, after] = spans as [TimeSpan, TimeSpan];
+    expect(before.to).toBeLessThanOrEqual(killedAt);
+    expect(after.from - before.to).toBeGreaterThanOrEqual(3_000);
+    const covered = spans.reduce((sum, s) => sum + (s.to - s.from), 0);
+
+    // Read with the SDK's cluster store: exactly 200 millicores for every covered millisecond, nothing twice.
+    const r = await kit.usage.report({ scope: { organization: org }, since: '1h' });
+    const row = r.rows.find((x) => x.space === 'dev');
+    expect(BigInt(row?.usage['requests.cpu']?.integral ?? '0')).toBe(200n * BigInt(covered));
+    expect(r.gaps.some((g) => g.kind === 'not-metered' && Date.parse(g.from) <= before.to && Date.parse(g.to) >= after.from)).toBe(true);
+  }, 300_000);
 });

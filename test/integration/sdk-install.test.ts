@@ -39,6 +39,8 @@ describe('install and uninstall', () => {
       expect.arrayContaining([
         'CustomResourceDefinition/spaces.spacekit.dev',
         'ClusterRole/spacekit-space-admin',
+        'CustomResourceDefinition/spaceusages.spacekit.dev',
+        'ClusterRoleBinding/spacekit-meter-coverage-reader',
         'RuntimeClass/gvisor',
         'MutatingAdmissionPolicy/spacekit-sandbox-runtime-class',
         'ValidatingAdmissionPolicy/spacekit-protect-managed',
@@ -70,6 +72,8 @@ describe('install and uninstall', () => {
     expect(crds.items.filter((c) => c.spec.group === 'spacekit.dev')).toEqual([]);
     const roles = await rbac.listClusterRole({ labelSelector: 'app.kubernetes.io/part-of=spacekit' });
     expect(roles.items).toEqual([]);
+    // Including the binding that lets everyone read the meter's coverage (ADR 0017).
+    expect((await rbac.listClusterRoleBinding({ labelSelector: 'app.kubernetes.io/part-of=spacekit' })).items).toEqual([]);
     await expect(kit.organizations.list()).rejects.toBeInstanceOf(NotInstalledError);
   });
 });

@@ -62,6 +62,8 @@ export interface OperatorProcessOptions {
   leaderElect?: boolean;
   identity?: string;
   meterDir?: string;
+  /** Meter into the cluster (the default of `spacekit operator`); without this or `meterDir`, `--no-meter`. */
+  meterIntoCluster?: boolean;
   meterInterval?: string;
   meterBucket?: string;
   orphanGrace?: string;
@@ -115,7 +117,7 @@ export async function startOperator(options: OperatorProcessOptions): Promise<Op
   if (options.leaderElect) args.push('--leader-elect');
   if (options.identity) args.push('--identity', options.identity);
   if (options.meterDir) args.push('--meter-dir', options.meterDir);
-  else args.push('--no-meter');
+  else if (!options.meterIntoCluster) args.push('--no-meter');
   if (options.meterInterval) args.push('--meter-interval', options.meterInterval);
   if (options.meterBucket) args.push('--meter-bucket', options.meterBucket);
   if (options.orphanGrace) args.push('--orphan-grace', options.orphanGrace);

@@ -1,12 +1,13 @@
 // A metering report: resource-minutes per Space, Tenant or Organization over
 // a period, from the operator's meter (it samples usage on an interval and
-// keeps the totals), for chargeback or showback.
+// writes the totals into the cluster), for chargeback or showback.
 //
-//   node packages/examples/src/metering-report.ts [--since 24h] [--by space|tenant|organization] [--operator URL] [--json]
+//   node packages/examples/src/metering-report.ts [ORG[/TENANT[/SPACE]]] [--since 24h] [--by space|tenant|organization] [--operator URL] [--json]
 //
-// Without --operator it reaches the in-cluster operator through the API
-// server's service proxy, which cluster admins may use. With an operator run
-// elsewhere (spacekit operator --meter-dir …), give its URL.
+// With a scope it reads that level's usage with your own rights (a tenant
+// admin their tenant); without one, the whole cluster's (cluster admins).
+// With an operator that meters into a directory (spacekit operator --meter-dir …),
+// give its URL instead.
 import { parseArgs } from 'node:util';
 import { alignColumns, type MeteredReport, type UsageReportOptions } from '@spacekit/sdk';
 import { connectFromEnv, main, UsageProblem } from './cluster.ts';
@@ -28,7 +29,8 @@ function table(report: MeteredReport): string {
 }
 
 await main(async () => {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       since: { type: 'string', default: '24h' },
       by: { type: 'string', default: 'space' },
@@ -39,7 +41,15 @@ await main(async () => {
   const by = LEVELS.find((level) => level === values.by);
   if (!by) throw new UsageProblem(`--by is one of ${LEVELS.join(', ')}, not "${values.by}"`);
   const kit = await connectFromEnv();
-  const options: UsageReportOptions = { since: values.since, by, ...(values.operator !== undefined && { operatorUrl: values.operator }) };
+  const [organization, tenant, space, extra] = (positionals[0] ?? '').split('/');
+  if (positionals.length > 1 || extra !== undefined) throw new UsageProblem('give one scope, ORG[/TENANT[/SPACE]]');
+  const scope = organization ? { organization, ...(tenant && { tenant }), ...(space && { space }) } : undefined;
+  const options: UsageReportOptions = {
+    since: values.since,
+    by,
+    ...(scope && { scope }),
+    ...(values.operator !== undefined && { operatorUrl: values.operator }),
+  };
   const report = await kit.usage.report(options);
 
   if (values.json) {

@@ -249,17 +249,17 @@ describe('operator and usage commands', () => {
       options: {
         metricsAddress: '127.0.0.1:9090',
         leaderElect: false,
-        meterDir: '/home/ana/.local/state/spacekit/meter',
+        meter: {},
         meterIntervalMs: 60_000,
         logFormat: 'json',
         logLevel: 'info',
       },
     });
     const tuned = parseCommandLine(
-      'operator --leader-elect --metrics-addr :9100 --organization-selector team=a --workers 8 --meter-interval 30s --meter-bucket 5m --log-format text'.split(
+      'operator --leader-elect --metrics-addr :9100 --organization-selector team=a --workers 8 --meter-dir /var/meter --meter-interval 30s --meter-bucket 5m --log-format text'.split(
         ' ',
       ),
-      { SPACEKIT_METER_DIR: '/var/meter' },
+      {},
     ).command;
     expect(tuned).toMatchObject({
       options: {
@@ -267,13 +267,13 @@ describe('operator and usage commands', () => {
         metricsAddress: ':9100',
         organizationSelector: 'team=a',
         workers: 8,
-        meterDir: '/var/meter',
+        meter: { dir: '/var/meter' },
         meterIntervalMs: 30_000,
         meterBucketMs: 300_000,
         logFormat: 'text',
       },
     });
-    expect(parse('operator --no-meter').command).not.toHaveProperty('options.meterDir');
+    expect(parse('operator --no-meter').command).toHaveProperty('options.meter', false);
     expect(usageError('operator --no-meter --meter-dir /x')).toMatch(/contradict/);
     expect(usageError('operator --meter-interval soon')).toMatch(/--meter-interval/);
   });
@@ -291,13 +291,21 @@ describe('operator and usage commands', () => {
       watch: true,
       ref: { level: 'tenant', organization: 'acme', tenant: 'payments' },
     });
-    expect(parseCommandLine(['usage', 'report'], { XDG_STATE_HOME: '/state' }).command).toEqual({
+    expect(parseCommandLine(['usage', 'report'], {}).command).toEqual({
       command: 'usage-report',
       sinceMs: 7 * 86_400_000,
       by: 'space',
       format: 'table',
-      store: '/state/spacekit/meter',
     });
+    expect(parse('usage report acme/payments --since 15m').command).toEqual({
+      command: 'usage-report',
+      sinceMs: 15 * 60_000,
+      by: 'space',
+      format: 'table',
+      ref: { level: 'tenant', organization: 'acme', tenant: 'payments' },
+    });
+    expect(parse('usage report --store /var/meter').command).toMatchObject({ store: '/var/meter' });
+    expect(usageError('usage report acme --store /var/meter')).toMatch(/a scope .* reads the cluster/);
     expect(parse('usage report --since 12h --by tenant -o csv --operator http://127.0.0.1:9090').command).toMatchObject({
       sinceMs: 12 * 3_600_000,
       by: 'tenant',

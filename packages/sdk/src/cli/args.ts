@@ -14,7 +14,6 @@ import { type AnyCommandDefinition, type Flags, GLOBAL_FLAGS, type GlobalOptions
 import { UsageError } from './errors.ts';
 
 export {
-  defaultMeterDir,
   type GlobalOptions,
   type Level,
   OUTPUT_FORMATS,

@@ -221,17 +221,6 @@ export function duration(flag: string, value: string): number {
   }
 }
 
-/**
- * Where the meter keeps its records when no directory is given: beside the
- * user's other state, so that `spacekit operator` and `spacekit usage report`
- * on one machine meet without a flag.
- */
-export function defaultMeterDir(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.SPACEKIT_METER_DIR) return env.SPACEKIT_METER_DIR;
-  const state = env.XDG_STATE_HOME || `${env.HOME ?? '.'}/.local/state`;
-  return `${state}/spacekit/meter`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Names of Organizations, Tenants and Spaces.
 

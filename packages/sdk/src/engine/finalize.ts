@@ -1,5 +1,6 @@
 import { NameError } from '../errors.ts';
 import { statusCode } from '../kube/index.ts';
+import { archiveUsage } from '../meter/index.ts';
 import {
   LABELS,
   MANAGER,
@@ -60,10 +61,17 @@ function isLevelNamespace(namespace: KubeObject, owner: Owner): boolean {
  * while the namespace exists (it may take a while: the namespace controller
  * first removes everything inside it).
  */
-async function deleteLevelNamespace(ctx: EngineContext, name: string, owner: Owner, object: AnyCr): Promise<boolean> {
+async function deleteLevelNamespace(
+  ctx: EngineContext,
+  name: string,
+  owner: Owner,
+  object: AnyCr,
+  archiveTo?: ArchiveTo,
+): Promise<boolean> {
   const live = await ctx.reader.namespace(name);
   if (!live || !isLevelNamespace(live, owner)) return false;
   if (!live.metadata.deletionTimestamp) {
+    if (archiveTo) await keepUsage(ctx, object, name, archiveTo);
     await ctx.client.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     ctx.events.record(object, {
       type: 'Normal',
@@ -73,6 +81,31 @@ async function deleteLevelNamespace(ctx: EngineContext, name: string, owner: Own
     });
   }
   return true;
+}
+
+/** Where a level's metered usage goes when its namespace is deleted: the parent's namespace, names prefixed with the level's. */
+interface ArchiveTo {
+  namespace: string;
+  prefix: string;
+}
+
+/**
+ * Moves the metered usage out of a namespace about to be deleted (ADR 0017).
+ * A caller who may not read or write usage (a robot with rights to namespaces
+ * only) deletes anyway: what the meter wrote there then goes with the namespace.
+ */
+async function keepUsage(ctx: EngineContext, object: AnyCr, from: string, to: ArchiveTo): Promise<void> {
+  try {
+    await archiveUsage(ctx.client, from, to.namespace, to.prefix);
+  } catch (err) {
+    if (statusCode(err) !== 403) throw err;
+    ctx.events.record(object, {
+      type: 'Warning',
+      reason: 'UsageNotKept',
+      action: 'Delete',
+      note: `may not move the metered usage in namespace ${from} to ${to.namespace}; it goes with the namespace`,
+    });
+  }
 }
 
 function done(object: AnyCr, outcome: Outcome): ReconcileResult<never> {
@@ -104,7 +137,10 @@ export async function finalizeSpace(
   const { organization: o, tenant: t, name: s } = key;
   const namespace = namespaceOrUndefined(() => spaceNamespace(o, t, s));
   if (namespace) {
-    const remaining = await deleteLevelNamespace(ctx, namespace, { level: 'space', organization: o, tenant: t, space: s }, space);
+    const remaining = await deleteLevelNamespace(ctx, namespace, { level: 'space', organization: o, tenant: t, space: s }, space, {
+      namespace: tenantNamespace(o, t),
+      prefix: `${s}.`,
+    });
     if (remaining && options.waitForNamespace) return done(space, 'deleting');
   }
   // A tenant being deleted takes its budget with it: giving back into it would only queue writes on a dying object.
@@ -134,7 +170,10 @@ export async function finalizeTenant(
     const spaces = await ctx.reader.spaces(o, t);
     await Promise.all(spaces.filter((s) => !s.metadata.deletionTimestamp).map((s) => ctx.spaces.delete(namespace, s.metadata.name)));
     if (spaces.length > 0) return done(tenant, 'deleting');
-    const remaining = await deleteLevelNamespace(ctx, namespace, { level: 'tenant', organization: o, tenant: t }, tenant);
+    const remaining = await deleteLevelNamespace(ctx, namespace, { level: 'tenant', organization: o, tenant: t }, tenant, {
+      namespace: organizationNamespace(o),
+      prefix: `${t}.`,
+    });
     if (remaining && options.waitForNamespace) return done(tenant, 'deleting');
   }
   const org = await ctx.reader.organization(o);

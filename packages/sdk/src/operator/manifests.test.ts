@@ -6,13 +6,7 @@ import { CLUSTER_ROLES } from '../install/cluster-roles.ts';
 import { INSTALL_LABELS, INSTALL_LABEL_SELECTOR } from '../install/labels.ts';
 import { ClusterSettingsSchema, DEFAULT_SETTINGS } from '../model/settings.ts';
 import type { KubeObject } from '../render/objects.ts';
-import {
-  OPERATOR_IMAGE_DEFAULT,
-  OPERATOR_METER_DIR,
-  OPERATOR_VERSION,
-  operatorManifestKinds,
-  renderOperatorManifests,
-} from './manifests.ts';
+import { OPERATOR_IMAGE_DEFAULT, OPERATOR_VERSION, operatorManifestKinds, renderOperatorManifests } from './manifests.ts';
 import { OPERATOR_LEASE_NAME, OPERATOR_NAMESPACE_DEFAULT, OPERATOR_SERVICE_ACCOUNT, operatorClusterRoleName } from './names.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
@@ -32,7 +26,7 @@ type PodSpec = {
   serviceAccountName: string;
   securityContext: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
   containers: Container[];
-  volumes: { name: string; emptyDir?: object }[];
+  volumes?: { name: string; emptyDir?: object }[];
   affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { podAffinityTerm: { topologyKey: string } }[] } };
 };
 type Deployment = KubeObject & {
@@ -132,6 +126,9 @@ describe('renderOperatorManifests', () => {
     }
     expect(verbsFor(rules, '', 'events')).toEqual(['create', 'patch']);
     expect(verbsFor(rules, 'events.k8s.io', 'events')).toEqual(['create', 'patch']);
+    for (const resource of ['spaceusages', 'metercoverages']) {
+      expect(verbsFor(rules, 'spacekit.dev', resource)).toEqual(['create', 'delete', 'get', 'list', 'update', 'watch']);
+    }
     const resources = new Set(rules.flatMap((r) => r.resources));
     expect([...resources].sort()).toEqual(
       [
@@ -141,6 +138,8 @@ describe('renderOperatorManifests', () => {
         'organizations/status',
         'tenants/status',
         'spaces/status',
+        'spaceusages',
+        'metercoverages',
         'namespaces',
         'resourcequotas',
         'limitranges',
@@ -196,7 +195,7 @@ describe('renderOperatorManifests', () => {
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     // restricted allows only these volume types; anything else (hostPath …) is rejected.
     const allowed = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-    for (const volume of spec.volumes)
+    for (const volume of spec.volumes ?? [])
       expect(
         Object.keys(volume)
           .filter((k) => k !== 'name')
@@ -204,7 +203,7 @@ describe('renderOperatorManifests', () => {
       ).toBe(true);
   });
 
-  it('runs `spacekit operator` as the ServiceAccount, with probes, limits, metering volume and pod identity', () => {
+  it('runs `spacekit operator` as the ServiceAccount, with probes, limits and pod identity, and no volume (the meter writes into the cluster)', () => {
     const spec = podSpec(objects);
     expect(spec.serviceAccountName).toBe(OPERATOR_SERVICE_ACCOUNT);
     const c = container(objects);
@@ -213,8 +212,6 @@ describe('renderOperatorManifests', () => {
       '--leader-elect',
       '--metrics-addr',
       '0.0.0.0:9090',
-      '--meter-dir',
-      OPERATOR_METER_DIR,
       '--meter-interval',
       '60s',
       '--log-level',
@@ -232,8 +229,8 @@ describe('renderOperatorManifests', () => {
     expect(c.ports).toEqual([{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }]);
     expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 'metrics' });
     expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'metrics' });
-    expect(c.volumeMounts).toEqual([{ name: 'meter', mountPath: OPERATOR_METER_DIR }]);
-    expect(spec.volumes).toEqual([{ name: 'meter', emptyDir: {} }]);
+    expect(c.volumeMounts).toBeUndefined();
+    expect(spec.volumes).toBeUndefined();
   });
 
   it('runs two replicas that spread across nodes and roll without losing a standby', () => {

@@ -43,9 +43,6 @@ export const OPERATOR_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-si
  */
 export const OPERATOR_ENV: Readonly<Record<string, string>> = { NODE_OPTIONS: OPERATOR_NODE_OPTIONS, MALLOC_ARENA_MAX: '2' };
 
-/** Where the operator keeps its metering store inside the container. */
-export const OPERATOR_METER_DIR = '/var/lib/spacekit/meter';
-
 /** The numeric user the operator runs as; Pod Security `restricted` needs a non-root user it can verify. */
 export const OPERATOR_RUN_AS_USER = 65532;
 
@@ -165,6 +162,8 @@ export function operatorClusterRoleRules(): Rule[] {
   return [
     // Watches the three levels, finalizes and deletes them (a child whose parent is gone).
     rule([API_GROUP], ['organizations', 'tenants', 'spaces'], ['get', 'list', 'watch', 'update', 'patch', 'delete']),
+    // The meter writes what it measured into the cluster (ADR 0017), where members read it with their own rights.
+    rule([API_GROUP], ['spaceusages', 'metercoverages'], ['get', 'list', 'watch', 'create', 'update', 'delete']),
     // Writes conditions, usage and the budget ledger, which live in status.
     rule([API_GROUP], ['organizations/status', 'tenants/status', 'spaces/status'], ['get', 'update', 'patch']),
     // Each level is a namespace, capped by a quota and given container defaults.
@@ -237,9 +236,8 @@ function fieldEnv(name: string, fieldPath: string) {
 }
 
 /**
- * The operator's Deployment. The meter's store is an `emptyDir`, so metering
- * history lasts only as long as the pod: replace the `meter` volume with a
- * PersistentVolumeClaim to keep it across pod restarts.
+ * The operator's Deployment. It keeps nothing on disk: the meter writes into
+ * the cluster (ADR 0017), so a rescheduled pod or a new leader loses no history.
  */
 function deployment(o: ResolvedOperatorManifestOptions): KubeObject {
   const selector = () => ({ ...OPERATOR_SELECTOR_LABELS });
@@ -281,8 +279,6 @@ function deployment(o: ResolvedOperatorManifestOptions): KubeObject {
                 '--leader-elect',
                 '--metrics-addr',
                 `0.0.0.0:${o.metricsPort}`,
-                '--meter-dir',
-                OPERATOR_METER_DIR,
                 '--meter-interval',
                 `${o.meterIntervalSeconds}s`,
                 '--log-level',
@@ -303,10 +299,8 @@ function deployment(o: ResolvedOperatorManifestOptions): KubeObject {
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ['ALL'] },
               },
-              volumeMounts: [{ name: 'meter', mountPath: OPERATOR_METER_DIR }],
             },
           ],
-          volumes: [{ name: 'meter', emptyDir: {} }],
         },
       },
     },
@@ -339,10 +333,6 @@ function metricsService(o: ResolvedOperatorManifestOptions): KubeObject {
  * {@link operatorManifestKinds}, each labelled with {@link OPERATOR_LABELS}
  * (so `INSTALL_LABEL_SELECTOR` finds them). Cluster-scoped names follow
  * {@link operatorClusterRoleName}.
- *
- * The meter's store is an `emptyDir` at {@link OPERATOR_METER_DIR}, so
- * metering history lasts only as long as the pod: replace the `meter` volume
- * with a PersistentVolumeClaim to keep it across pod restarts.
  *
  * @throws {ValidationError} when an option is out of range, or when the
  *   operator's ServiceAccount is not one of `settings.managers.serviceAccounts`

@@ -2,17 +2,22 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { validate } from '../model/index.ts';
 import { KubeClient } from '../kube/index.ts';
+import { ValidationError } from '../errors.ts';
 import {
+  ClusterMeterStore,
   FileMeterStore,
+  meterShard,
   formatReport,
   Meter,
   parseDuration,
   readReport,
   type ReportFormat,
+  type MeteredSpace,
+  type MeterStore,
   type ReportLevel,
   type UsageRecord,
 } from '../meter/index.ts';
-import { type ClusterSettingsInput, ClusterSettingsSchema, parseNamespace } from '../model/index.ts';
+import { type ClusterSettingsInput, ClusterSettingsSchema, parseNamespace, tenantNamespace } from '../model/index.ts';
 import { Controller } from './controller.ts';
 import { KubeEventRecorder } from './events.ts';
 import { LeaderElector } from './leader-election.ts';
@@ -40,8 +45,12 @@ export interface OperatorOptions {
   orphanGraceMs?: number;
   /** The shortest time one watch stays open; see {@link ControllerOptions.watchTimeoutMs}. */
   watchTimeoutMs?: number;
-  /** Metering into a local file store; false turns it off. */
-  meter?: false | { dir: string; intervalMs?: number; bucketMs?: number };
+  /**
+   * Metering: into the cluster (SpaceUsage and MeterCoverage objects, ADR 0017) with minute
+   * buckets, or into a local file store when `dir` is given (hour buckets by default); false
+   * turns it off. Default: off.
+   */
+  meter?: false | { dir?: string; intervalMs?: number; bucketMs?: number };
   log?: Logger;
 }
 
@@ -54,6 +63,35 @@ export interface RunningOperator {
   done: Promise<{ reason: 'stopped' | 'lost-leadership' }>;
   /** Stops gracefully: finishes reconciles in flight, writes the meter's open buckets, releases the lease. */
   stop(): Promise<void>;
+}
+
+/** Minute buckets in the cluster: "the last 15 minutes" is answerable, and an hour's object stays small (ADR 0017). */
+const CLUSTER_BUCKET_MS = 60_000;
+/** Hour buckets in a file store, as before ADR 0017: a line per Space per hour. */
+const FILE_BUCKET_MS = 3_600_000;
+
+/**
+ * The meter's store: a directory when one is given, else the cluster.
+ *
+ * @throws {ValidationError} when the cluster store is given a bucket shorter than a minute (an hour's object
+ *   holds at most 240 buckets) or one that does not divide an hour (each object holds one hour).
+ */
+function meterStore(
+  client: KubeClient,
+  meter: { dir?: string; bucketMs?: number },
+  organizationSelector: string | undefined,
+  archived: (space: MeteredSpace) => boolean,
+): MeterStore {
+  if (meter.dir !== undefined) return new FileMeterStore(meter.dir);
+  if (meter.bucketMs !== undefined && (meter.bucketMs < 60_000 || 3_600_000 % meter.bucketMs !== 0)) {
+    throw new ValidationError('meter', [
+      {
+        path: 'bucketMs',
+        message: `${meter.bucketMs} ms is not a whole number of minutes that divides an hour; metering into the cluster keeps an hour per object at minute resolution at most (use 1m, 5m, 15m or 1h, or --meter-dir for shorter buckets)`,
+      },
+    ]);
+  }
+  return new ClusterMeterStore(client, { shard: meterShard(organizationSelector), archived });
 }
 
 const REPORT_LEVELS: readonly ReportLevel[] = ['space', 'tenant', 'organization'];
@@ -80,7 +118,11 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   let leadingDone: Promise<void> = Promise.resolve();
   let synced = false;
   let leading = false;
-  const store = options.meter ? new FileMeterStore(options.meter.dir) : undefined;
+  const meterOptions = options.meter ?? false;
+  // Set once the controller's caches exist: Spaces being deleted, whose usage goes to their tenant's namespace.
+  let deleting: (space: MeteredSpace) => boolean = () => false;
+  const store =
+    meterOptions === false ? undefined : meterStore(client, meterOptions, options.organizationSelector, (space) => deleting(space));
 
   const lead = (signal: AbortSignal): Promise<void> => {
     leading = true;
@@ -100,12 +142,16 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
         metrics,
       });
       const w = controller.watched;
+      deleting = (m) => {
+        const space = w.spaces.get(tenantNamespace(m.organization, m.tenant), m.space);
+        return space === undefined || space.metadata.deletionTimestamp !== undefined;
+      };
       metrics.watchQuota({ organizations: () => w.organizations.list(), tenants: () => w.tenants.list(), spaces: () => w.spaces.list() });
       await controller.start(signal);
       if (signal.aborted) return;
       synced = true;
       const meter =
-        store && options.meter
+        store && meterOptions
           ? new Meter({
               store,
               source: () => {
@@ -124,15 +170,15 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
                   ];
                 });
               },
-              ...(options.meter.intervalMs !== undefined && { intervalMs: options.meter.intervalMs }),
-              ...(options.meter.bucketMs !== undefined && { bucketMs: options.meter.bucketMs }),
+              ...(meterOptions.intervalMs !== undefined && { intervalMs: meterOptions.intervalMs }),
+              bucketMs: meterOptions.bucketMs ?? (meterOptions.dir === undefined ? CLUSTER_BUCKET_MS : FILE_BUCKET_MS),
               onError: (err) => log.warn('meter sample or write failed; that time is a gap', { error: err }),
             })
           : undefined;
       await meter?.start();
       if (meter)
         log.info('metering', {
-          dir: options.meter === false ? undefined : options.meter?.dir,
+          into: meterOptions === false || meterOptions.dir === undefined ? 'the cluster' : meterOptions.dir,
           intervalMs: meter.intervalMs,
           bucketMs: meter.bucketMs,
         });
@@ -162,7 +208,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
       // A standby is ready: it serves and waits. A leader is ready once its caches hold the cluster.
       '/readyz': async () => (leading && !synced ? { status: 503, body: 'caches syncing\n' } : { status: 200, body: 'ok\n' }),
       '/usage/report': async (_request, url) => {
-        if (!store) return { status: 404, body: 'metering is off in this operator (--meter-dir)\n' };
+        if (!store) return { status: 404, body: 'metering is off in this operator (--no-meter)\n' };
         const by = (url.searchParams.get('by') ?? 'space') as ReportLevel;
         const format = (url.searchParams.get('format') ?? 'json') as ReportFormat;
         if (!REPORT_LEVELS.includes(by) || !REPORT_FORMATS.includes(format)) {

@@ -1,8 +1,7 @@
 import { NotFoundError, SpacekitError, ValidationError } from '../errors.ts';
 import { Informer } from '../informer/index.ts';
-import { HttpMethod, type KubeClient, statusCode, toSpacekitError } from '../kube/index.ts';
-import { type MeteredReport, MeteredReportSchema, parseDuration } from '../meter/index.ts';
-import { OPERATOR_METRICS_SERVICE, OPERATOR_NAMESPACE_DEFAULT } from '../operator/names.ts';
+import { type KubeClient, statusCode, toSpacekitError } from '../kube/index.ts';
+import { ClusterMeterStore, formatReport, type MeteredReport, MeteredReportSchema, parseDuration, readReport } from '../meter/index.ts';
 import {
   API_GROUP,
   API_VERSION,
@@ -31,18 +30,22 @@ export interface UsageSnapshot {
 
 /** Options for {@link Usage.report}. */
 export interface ReportOptions {
-  /** How far back, as a duration such as `24h` or `7d`. Default `7d`. */
+  /** How far back, as a duration such as `15m`, `24h` or `7d`. Default `7d`. */
   since?: string;
   /** The level to total by. Default `space`. */
   by?: 'space' | 'tenant' | 'organization';
   /**
-   * An operator's HTTP endpoint, such as `http://127.0.0.1:9090` (an operator
-   * run by hand, or port-forwarded). Default: the in-cluster operator's
-   * metrics Service, through the API server's service proxy.
+   * Whose usage: one Organization, Tenant or Space, read with the caller's
+   * own rights (a Space's members read their Space, a tenant's admins their
+   * tenant). Default: every Organization, which needs the right to list
+   * SpaceUsage across the cluster (cluster admins).
+   */
+  scope?: UsageScope;
+  /**
+   * Read an operator's HTTP endpoint instead, such as `http://127.0.0.1:9090`
+   * (an operator that meters into a directory, run by hand or port-forwarded).
    */
   operatorUrl?: string;
-  /** The operator's namespace, for the service proxy. Default `spacekit-system`. */
-  namespace?: string;
 }
 
 /** Options for {@link Usage.watch}. */
@@ -132,37 +135,45 @@ export class Usage {
   }
 
   /**
-   * Metered resource-minutes over a period, from the operator's meter (which
-   * samples on the leader and keeps its store). Reaching the in-cluster
-   * operator needs the `services/proxy` right on its metrics Service, which
-   * cluster admins have; tenants see live usage instead.
+   * Metered resource-minutes over a period, as the operator's meter wrote
+   * them into the cluster (SpaceUsage and MeterCoverage objects, ADR 0017),
+   * read with the caller's own rights, with the gaps when nobody metered.
    *
-   * @throws {ForbiddenError} without the right to the service proxy; {@link SpacekitError} when no operator answers.
+   * @throws {ValidationError} for a bad `since` or scope; {@link ForbiddenError} when the caller may not read the scope's usage;
+   *   {@link SpacekitError} when an `operatorUrl` does not answer.
    */
   async report(options: ReportOptions = {}): Promise<MeteredReport> {
     const since = options.since ?? '7d';
-    parseDuration(since, 'since');
-    const query = `since=${encodeURIComponent(since)}&by=${options.by ?? 'space'}&format=json`;
-    let body: unknown;
+    const sinceMs = parseDuration(since, 'since');
+    const by = options.by ?? 'space';
+    if (options.scope) checkScope(options.scope);
+    if (options.operatorUrl) return this.#operatorReport(options.operatorUrl, since, by);
+    await this.#client.ensureInstalled();
+    const to = Date.now();
     try {
-      if (options.operatorUrl) {
-        const response = await fetch(new URL(`/usage/report?${query}`, options.operatorUrl));
-        if (!response.ok)
-          throw new SpacekitError(
-            'CLUSTER',
-            `the operator at ${options.operatorUrl} answered ${response.status}: ${(await response.text()).trim()}`,
-          );
-        body = await response.json();
-      } else {
-        const namespace = options.namespace ?? OPERATOR_NAMESPACE_DEFAULT;
-        body = await this.#client.raw.request(
-          HttpMethod.GET,
-          `/api/v1/namespaces/${namespace}/services/${OPERATOR_METRICS_SERVICE}:metrics/proxy/usage/report?${query}`,
-        );
-      }
+      const report = await readReport(new ClusterMeterStore(this.#client, { ...(options.scope && { scope: options.scope }) }), {
+        from: to - sinceMs,
+        to,
+        by,
+      });
+      return MeteredReportSchema.parse(JSON.parse(formatReport(report, 'json')));
     } catch (err) {
       if (err instanceof SpacekitError) throw err;
-      throw toSpacekitError(err, `read the metered usage from the operator (is it running with metering?)`);
+      throw toSpacekitError(err, `read the metered usage of ${options.scope ? label(options.scope) : 'the cluster'}`);
+    }
+  }
+
+  async #operatorReport(operatorUrl: string, since: string, by: string): Promise<MeteredReport> {
+    const query = `since=${encodeURIComponent(since)}&by=${by}&format=json`;
+    let body: unknown;
+    try {
+      const response = await fetch(new URL(`/usage/report?${query}`, operatorUrl));
+      if (!response.ok)
+        throw new SpacekitError('CLUSTER', `the operator at ${operatorUrl} answered ${response.status}: ${(await response.text()).trim()}`);
+      body = await response.json();
+    } catch (err) {
+      if (err instanceof SpacekitError) throw err;
+      throw new SpacekitError('CLUSTER', `cannot reach the operator at ${operatorUrl}: ${(err as Error).message}`);
     }
     const parsed = MeteredReportSchema.safeParse(body);
     if (!parsed.success)

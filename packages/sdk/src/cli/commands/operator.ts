@@ -1,4 +1,4 @@
-import { choice, defaultMeterDir, defineCommand, duration, wholeNumber } from '../define.ts';
+import { choice, defineCommand, duration, wholeNumber } from '../define.ts';
 import { UsageError } from '../errors.ts';
 
 /** What `spacekit operator` runs with; see its flags. */
@@ -9,8 +9,8 @@ export interface OperatorOptions {
   identity?: string;
   organizationSelector?: string;
   workers?: number;
-  /** undefined: no metering. */
-  meterDir?: string;
+  /** false: no metering; a `dir`: into a file store there; else into the cluster. */
+  meter: false | { dir?: string };
   meterIntervalMs: number;
   meterBucketMs?: number;
   orphanGraceMs?: number;
@@ -48,7 +48,7 @@ export const operator = defineCommand({
     'log-format': { type: 'string', value: LOG_FORMATS.join('|') },
     'log-level': { type: 'string', value: LOG_LEVELS.join('|') },
   },
-  parse({ values: v, env }): OperatorCommand {
+  parse({ values: v }): OperatorCommand {
     if (v['no-meter'] && v['meter-dir'] !== undefined) throw new UsageError('--no-meter and --meter-dir contradict each other; pick one');
     const options: OperatorOptions = {
       metricsAddress: v['metrics-addr'] ?? '127.0.0.1:9090',
@@ -57,7 +57,7 @@ export const operator = defineCommand({
       ...(v.identity !== undefined && { identity: v.identity }),
       ...(v['organization-selector'] !== undefined && { organizationSelector: v['organization-selector'] }),
       ...(v.workers !== undefined && { workers: wholeNumber('--workers', v.workers, 1) }),
-      ...(!v['no-meter'] && { meterDir: v['meter-dir'] ?? defaultMeterDir(env) }),
+      meter: v['no-meter'] ? false : { ...(v['meter-dir'] !== undefined && { dir: v['meter-dir'] }) },
       meterIntervalMs: duration('--meter-interval', v['meter-interval'] ?? '60s'),
       ...(v['meter-bucket'] !== undefined && { meterBucketMs: duration('--meter-bucket', v['meter-bucket']) }),
       ...(v['orphan-grace'] !== undefined && { orphanGraceMs: duration('--orphan-grace', v['orphan-grace']) }),
@@ -85,14 +85,11 @@ export const operator = defineCommand({
       ...(options.workers !== undefined && { workers: options.workers }),
       ...(options.orphanGraceMs !== undefined && { orphanGraceMs: options.orphanGraceMs }),
       ...(options.watchTimeoutMs !== undefined && { watchTimeoutMs: options.watchTimeoutMs }),
-      meter:
-        options.meterDir === undefined
-          ? false
-          : {
-              dir: options.meterDir,
-              intervalMs: options.meterIntervalMs,
-              ...(options.meterBucketMs !== undefined && { bucketMs: options.meterBucketMs }),
-            },
+      meter: options.meter && {
+        ...options.meter,
+        intervalMs: options.meterIntervalMs,
+        ...(options.meterBucketMs !== undefined && { bucketMs: options.meterBucketMs }),
+      },
       log,
     });
     // One line on stdout for whoever started us (a script, a test): where the endpoints are.

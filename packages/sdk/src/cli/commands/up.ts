@@ -1,5 +1,5 @@
 import type * as LocalCluster from '@spacekit/local-cluster';
-import { defaultMeterDir, defineCommand, type OutputFormat, OUTPUT_FLAG, outputFormat } from '../define.ts';
+import { defineCommand, type OutputFormat, OUTPUT_FLAG, outputFormat } from '../define.ts';
 import { CliError } from '../errors.ts';
 
 export interface UpCommand {
@@ -86,16 +86,15 @@ export const up = defineCommand({
       for (const what of sample.created) progress(`created ${what}`);
       if (sample.existing.length > 0) progress(`kept what exists: ${sample.existing.join(', ')}`);
       if (!once && !cluster.external) {
-        const meterDir = defaultMeterDir(io.env);
         operator = await runOperator({
           kubeConfig: cluster.kubeConfig,
           metricsAddress: '127.0.0.1:0',
           leaderElection: {},
-          meter: { dir: meterDir },
+          meter: {},
           log: createLogger({ write: (line) => io.stderr(line), format: 'text', level: 'warn' }),
         });
         progress(
-          `the operator runs here: Space and Tenant objects written by anyone are provisioned; metrics at ${operator.url}/metrics; metering into ${meterDir}`,
+          `the operator runs here: Space and Tenant objects written by anyone are provisioned; metrics at ${operator.url}/metrics; metering into the cluster (spacekit usage report)`,
         );
       }
       const tree = await loadTree(kit);

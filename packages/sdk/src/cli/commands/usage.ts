@@ -3,7 +3,6 @@ import type { Spacekit } from '../../spacekit.ts';
 import type { TreeNode } from '../tree.ts';
 import {
   choice,
-  defaultMeterDir,
   defineCommand,
   duration,
   type OutputFormat,
@@ -32,9 +31,12 @@ export interface UsageReportCommand {
   sinceMs: number;
   by: (typeof REPORT_LEVELS)[number];
   format: (typeof REPORT_FORMATS)[number];
-  /** Read an operator's report endpoint instead of a local store. */
+  /** Whose usage; default every Organization (cluster admins). */
+  ref?: Ref;
+  /** Read an operator's report endpoint instead of the cluster. */
   operatorUrl?: string;
-  store: string;
+  /** Read a file store (an operator run with --meter-dir) instead of the cluster. */
+  store?: string;
 }
 
 /** `spacekit usage [PATH] [--watch]`: used · allocated · budget, from status. */
@@ -60,7 +62,9 @@ export const usage = defineCommand({
 /** `spacekit usage report`: metered resource-minutes over a period. */
 export const usageReport = defineCommand({
   words: ['usage', 'report'],
-  summary: 'metered resource-minutes over a period, with the gaps',
+  operands: '[ORG[/TENANT[/SPACE]]]',
+  arity: { max: 1 },
+  summary: 'metered resource-minutes over a period, with the gaps, read with your own rights',
   flags: {
     since: { type: 'string', value: '7d' },
     by: { type: 'string', value: REPORT_LEVELS.join('|') },
@@ -68,18 +72,22 @@ export const usageReport = defineCommand({
     store: { type: 'string', value: 'DIR' },
     operator: { type: 'string', value: 'URL' },
   },
-  parse({ values: v, env }): UsageReportCommand {
+  parse({ values: v, operands: [path] }): UsageReportCommand {
     if (v.store !== undefined && v.operator !== undefined) throw new UsageError('--store and --operator are two sources; pick one');
+    if (path !== undefined && (v.store !== undefined || v.operator !== undefined)) {
+      throw new UsageError('a scope (ORG[/TENANT[/SPACE]]) reads the cluster; --store and --operator report everything their meter holds');
+    }
     return {
       command: 'usage-report',
       sinceMs: duration('--since', v.since ?? '7d'),
       by: v.by === undefined ? 'space' : choice('--by', v.by, REPORT_LEVELS),
       format: v.output === undefined ? 'table' : choice('-o', v.output, REPORT_FORMATS),
-      store: v.store ?? defaultMeterDir(env),
+      ...(path !== undefined && { ref: parsePath(path) }),
+      ...(v.store !== undefined && { store: v.store }),
       ...(v.operator !== undefined && { operatorUrl: v.operator }),
     };
   },
-  run: (c, { io }) => report(c, io),
+  run: (c, { connect, io }) => report(c, connect, io),
 });
 
 function scopeOf(ref: Ref): UsageScope {
@@ -140,7 +148,7 @@ async function showUsage(kit: Spacekit, { ref, watch, output }: UsageCommand, { 
   return 0;
 }
 
-async function report(c: UsageReportCommand, io: CommandContext['io']): Promise<number> {
+async function report(c: UsageReportCommand, connect: CommandContext['connect'], io: CommandContext['io']): Promise<number> {
   if (c.operatorUrl) {
     const url = new URL('/usage/report', c.operatorUrl);
     url.searchParams.set('since', `${Math.round(c.sinceMs / 1000)}s`);
@@ -159,15 +167,21 @@ async function report(c: UsageReportCommand, io: CommandContext['io']): Promise<
     io.stdout(body);
     return 0;
   }
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(c.store)) {
-    throw new CliError(
-      `no meter records in ${c.store}: start an operator with metering (spacekit operator --meter-dir ${c.store}), or point --store at its directory`,
-    );
+  const { ClusterMeterStore, FileMeterStore, formatGapsNotice, formatReport, readReport } = await import('../../meter/index.ts');
+  let store: import('../../meter/index.ts').MeterStore;
+  if (c.store !== undefined) {
+    const { existsSync } = await import('node:fs');
+    if (!existsSync(c.store)) {
+      throw new CliError(`no meter records in ${c.store}: is it the directory of an operator run with --meter-dir ${c.store}?`);
+    }
+    store = new FileMeterStore(c.store);
+  } else {
+    const kit = await connect();
+    await kit.client.ensureInstalled();
+    store = new ClusterMeterStore(kit.client, { ...(c.ref && { scope: scopeOf(c.ref) }) });
   }
-  const { FileMeterStore, formatGapsNotice, formatReport, readReport } = await import('../../meter/index.ts');
   const to = Date.now();
-  const result = await readReport(new FileMeterStore(c.store), { from: to - c.sinceMs, to, by: c.by });
+  const result = await readReport(store, { from: to - c.sinceMs, to, by: c.by });
   io.stdout(formatReport(result, c.format));
   // CSV has no room for gaps; say them beside it, where a pipe into a file does not swallow them.
   if (c.format === 'csv') {

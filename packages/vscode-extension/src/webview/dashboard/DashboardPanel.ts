@@ -155,14 +155,18 @@ export class DashboardPanel implements vscode.Disposable {
     const operatorUrl = this.#settings().operatorUrl.trim();
     try {
       const { kit } = await this.#connection.current();
-      const report = await kit.usage.report({ since, by: reportLevel(this.scope), ...(operatorUrl && { operatorUrl }) });
+      const report = await kit.usage.report({
+        since,
+        by: reportLevel(this.scope),
+        ...(operatorUrl ? { operatorUrl } : { scope: this.scope }),
+      });
       await this.#post({ type: 'report', report: reportView(report, this.scope, since) });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.#log.warn(`dashboard: no metered report for ${scopeLabel(this.scope)}: ${message}`);
       const reason =
         err instanceof ForbiddenError && !operatorUrl
-          ? "Metered usage comes from the operator, through the API server's service proxy, which your account may not use (cluster admins can). Set spacekit.operatorUrl to the operator's address (for example a port-forward) to read it directly. Live usage above is not affected."
+          ? `Your account may not read the metered usage of ${scopeLabel(this.scope)}. Live usage above is not affected.`
           : `Metered usage is not available: ${message}. Live usage above is not affected.`;
       await this.#post({ type: 'reportUnavailable', since, reason });
     }
