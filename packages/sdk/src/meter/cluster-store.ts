@@ -146,52 +146,31 @@ export class ClusterMeterStore implements MeterStore {
   async #addBuckets(group: HourGroup): Promise<void> {
     const refs = usageRefs(group.space, group.day, group.hour);
     for (const ref of this.#archived(group.space) ? refs.slice(1) : refs) {
-      const path = `${BASE}/namespaces/${ref.namespace}/spaceusages`;
-      for (let round = 1; ; round++) {
-        const live = await this.#get<SpaceUsageObject>(`${path}/${ref.name}`);
-        try {
-          if (!live) {
-            const body = newSpaceUsage(ref, group.space, group.day, group.hour, group.buckets);
-            await this.#client.write('SpaceUsage', 'create', HttpMethod.POST, path, { body });
-          } else {
-            const spec = { ...live.spec, buckets: withBuckets(live.spec.buckets ?? [], group.buckets) };
-            await this.#client.write('SpaceUsage', 'update', HttpMethod.PUT, `${path}/${ref.name}`, { body: { ...live, spec } });
-          }
-          return;
-        } catch (err) {
-          const code = statusCode(err);
+      const written = await upsert<SpaceUsageObject>(
+        this.#client,
+        'SpaceUsage',
+        `${BASE}/namespaces/${ref.namespace}/spaceusages`,
+        ref.name,
+        {
+          create: () => newSpaceUsage(ref, group.space, group.day, group.hour, group.buckets),
+          update: (live) => ({ ...live, spec: { ...live.spec, buckets: withBuckets(live.spec.buckets ?? [], group.buckets) } }),
           // The namespace is gone or going (its Space or Tenant was deleted): the usage goes one level up.
-          if ((code === 404 || terminating(err)) && !live) break;
-          if (code !== 409 || round >= MAX_ROUNDS) throw err;
-        }
-      }
+          namespaceMayBeGone: true,
+        },
+      );
+      if (written) return;
     }
     // The whole Organization is gone, and its history with it.
   }
 
   async #commit(day: string, spans: readonly TimeSpan[], batches: readonly string[]): Promise<void> {
-    const path = `${BASE}/metercoverages`;
-    const name = coverageName(this.#shard, day);
-    for (let round = 1; ; round++) {
-      const live = await this.#get<MeterCoverageObject>(`${path}/${name}`);
-      try {
-        if (!live) {
-          const body = newMeterCoverage(this.#shard, day, spans, batches);
-          await this.#client.write('MeterCoverage', 'create', HttpMethod.POST, path, { body });
-        } else {
-          const { spec } = newMeterCoverage(
-            this.#shard,
-            day,
-            [...(live.spec.spans ?? []), ...spans],
-            [...(live.spec.batches ?? []), ...batches],
-          );
-          await this.#client.write('MeterCoverage', 'update', HttpMethod.PUT, `${path}/${name}`, { body: { ...live, spec } });
-        }
-        return;
-      } catch (err) {
-        if (statusCode(err) !== 409 || round >= MAX_ROUNDS) throw err;
-      }
-    }
+    await upsert<MeterCoverageObject>(this.#client, 'MeterCoverage', `${BASE}/metercoverages`, coverageName(this.#shard, day), {
+      create: () => newMeterCoverage(this.#shard, day, spans, batches),
+      update: (live) => ({
+        ...live,
+        spec: newMeterCoverage(this.#shard, day, [...(live.spec.spans ?? []), ...spans], [...(live.spec.batches ?? []), ...batches]).spec,
+      }),
+    });
   }
 
   /** The SpaceUsage objects of `days` in the store's scope, read with the caller's rights. */
@@ -225,15 +204,6 @@ export class ClusterMeterStore implements MeterStore {
     return found.map(coverageOf);
   }
 
-  async #get<T>(path: string): Promise<T | undefined> {
-    try {
-      return await this.#client.raw.request<T>(HttpMethod.GET, path);
-    } catch (err) {
-      if (statusCode(err) === 404) return undefined;
-      throw forbidden(err, path);
-    }
-  }
-
   async #list<T>(path: string, labelSelector?: string): Promise<T[]> {
     try {
       const list = await this.#client.raw.request<List<T>>(HttpMethod.GET, path, { query: { labelSelector } });
@@ -265,32 +235,48 @@ export async function archiveUsage(client: KubeClient, from: string, to: string,
   const usages = list.items ?? [];
   await pooled(
     usages.map((usage) => async () => {
-      const path = `${BASE}/namespaces/${to}/spaceusages`;
       const name = `${prefix}${usage.metadata.name}`;
-      for (let round = 1; ; round++) {
-        let live: SpaceUsageObject | undefined;
-        try {
-          live = await client.raw.request<SpaceUsageObject>(HttpMethod.GET, `${path}/${name}`);
-        } catch (err) {
-          if (statusCode(err) !== 404) throw err;
-        }
-        try {
-          if (!live) {
-            const body = { ...usage, metadata: { name, namespace: to, ...(usage.metadata.labels && { labels: usage.metadata.labels }) } };
-            await client.write('SpaceUsage', 'create', HttpMethod.POST, path, { body });
-          } else {
-            const spec = { ...live.spec, buckets: mergedBuckets(live.spec.buckets ?? [], usage.spec.buckets ?? []) };
-            await client.write('SpaceUsage', 'update', HttpMethod.PUT, `${path}/${name}`, { body: { ...live, spec } });
-          }
-          return;
-        } catch (err) {
-          if (statusCode(err) !== 409 || round >= MAX_ROUNDS) throw err;
-        }
-      }
+      await upsert<SpaceUsageObject>(client, 'SpaceUsage', `${BASE}/namespaces/${to}/spaceusages`, name, {
+        create: () => ({ ...usage, metadata: { name, namespace: to, ...(usage.metadata.labels && { labels: usage.metadata.labels }) } }),
+        update: (live) => ({ ...live, spec: { ...live.spec, buckets: mergedBuckets(live.spec.buckets ?? [], usage.spec.buckets ?? []) } }),
+      });
     }),
     WRITERS,
   );
   return usages.length;
+}
+
+/** How {@link upsert} makes the object: new, or from the live one. */
+interface UpsertOptions<T> {
+  create: () => T;
+  update: (live: T) => T;
+  /** A namespace that is gone or being deleted makes the upsert return false instead of throwing. */
+  namespaceMayBeGone?: boolean;
+}
+
+/**
+ * Creates the object, or replaces the live one by compare-and-swap on its
+ * resourceVersion, reading it again after each conflict.
+ *
+ * @returns false when its namespace is gone or going and `namespaceMayBeGone` is set.
+ */
+async function upsert<T>(client: KubeClient, kind: string, path: string, name: string, make: UpsertOptions<T>): Promise<boolean> {
+  for (let round = 1; ; round++) {
+    let live: T | undefined;
+    try {
+      live = await client.raw.request<T>(HttpMethod.GET, `${path}/${name}`);
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
+    try {
+      if (live === undefined) await client.write(kind, 'create', HttpMethod.POST, path, { body: make.create() });
+      else await client.write(kind, 'update', HttpMethod.PUT, `${path}/${name}`, { body: make.update(live) });
+      return true;
+    } catch (err) {
+      if (make.namespaceMayBeGone && live === undefined && (statusCode(err) === 404 || terminating(err))) return false;
+      if (statusCode(err) !== 409 || round >= MAX_ROUNDS) throw err;
+    }
+  }
 }
 
 function mergedBuckets(live: readonly UsageBucket[], added: readonly UsageBucket[]): UsageBucket[] {

@@ -15,7 +15,7 @@ export {
   type ReportRow,
   type UsageReport,
 } from './report.ts';
-export { formatGapsNotice, formatReport, type ReportFormat } from './report-format.ts';
+export { formatGapsNotice, formatReport, type ReportFormat, reportJson } from './report-format.ts';
 export type { MeterReadResult, MeterStore } from './store.ts';
 export { integralInUnits, unitOf, type UsageUnit } from './units.ts';
 export { type MeteredReport, MeteredReportSchema } from './report-json.ts';

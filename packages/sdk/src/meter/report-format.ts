@@ -1,3 +1,4 @@
+import type { MeteredReport } from './report-json.ts';
 import { resourceTitle } from '../quantity/index.ts';
 import { alignColumns } from '../util/table.ts';
 import { formatDuration } from './duration.ts';
@@ -88,7 +89,8 @@ function formatCsv(report: UsageReport): string {
   return [header, ...rows].map((cells) => `${cells.map(csvField).join(',')}\r\n`).join('');
 }
 
-function reportJson(report: UsageReport): unknown {
+/** A report as the JSON shape programs read ({@link MeteredReport}): what `formatReport(report, 'json')` writes. */
+export function reportJson(report: UsageReport): MeteredReport {
   return {
     by: report.by,
     window: { from: instant(report.window.from), to: instant(report.window.to), durationMs: report.window.to - report.window.from },

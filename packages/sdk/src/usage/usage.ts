@@ -1,7 +1,7 @@
 import { NotFoundError, SpacekitError, ValidationError } from '../errors.ts';
 import { Informer } from '../informer/index.ts';
 import { type KubeClient, statusCode, toSpacekitError } from '../kube/index.ts';
-import { ClusterMeterStore, formatReport, type MeteredReport, MeteredReportSchema, parseDuration, readReport } from '../meter/index.ts';
+import { ClusterMeterStore, type MeteredReport, MeteredReportSchema, parseDuration, readReport, reportJson } from '../meter/index.ts';
 import {
   API_GROUP,
   API_VERSION,
@@ -156,7 +156,7 @@ export class Usage {
         to,
         by,
       });
-      return MeteredReportSchema.parse(JSON.parse(formatReport(report, 'json')));
+      return reportJson(report);
     } catch (err) {
       if (err instanceof SpacekitError) throw err;
       throw toSpacekitError(err, `read the metered usage of ${options.scope ? label(options.scope) : 'the cluster'}`);
