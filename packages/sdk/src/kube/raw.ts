@@ -176,25 +176,47 @@ export class RawApi {
   async #call(method: HttpMethod, path: string, options: RawRequest): Promise<Dispatcher.ResponseData> {
     const { url, headers } = await this.#prepare(method, path, options);
     const dispatcher = this.#dispatcher as Dispatcher | undefined;
-    return undiciRequest(url, {
-      method,
-      headers: headers.flat(),
-      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-      ...(dispatcher !== undefined && { dispatcher }),
-    });
+    try {
+      return await undiciRequest(url, {
+        method,
+        headers: headers.flat(),
+        ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+        ...(dispatcher !== undefined && { dispatcher }),
+      });
+    } catch (err) {
+      throw unreachable(err, method, url);
+    }
   }
 
   /** A streaming request (a watch), through fetch: its callers read the body as a web stream. */
   async #send(method: HttpMethod, path: string, options: RawRequest, signal?: AbortSignal) {
     const { url, headers } = await this.#prepare(method, path, options);
     const dispatcher = this.#dispatcher;
-    return fetch(url, {
-      method,
-      headers,
-      ...(dispatcher !== undefined && { dispatcher: dispatcher as never }),
-      ...(signal && { signal }),
-    });
+    try {
+      return await fetch(url, {
+        method,
+        headers,
+        ...(dispatcher !== undefined && { dispatcher: dispatcher as never }),
+        ...(signal && { signal }),
+      });
+    } catch (err) {
+      throw signal?.aborted ? err : unreachable(err, method, url);
+    }
   }
+}
+
+/**
+ * A request that got no answer (connection refused, reset, TLS failure), as an error that names the
+ * request: the transport's own message says only which address refused. The transport's code
+ * (`ECONNREFUSED`, …) stays readable on the error and its cause.
+ */
+function unreachable(err: unknown, method: string, url: URL): Error {
+  const cause = err instanceof Error && err.message === 'fetch failed' && err.cause instanceof Error ? err.cause : err;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const wrapped = new Error(`${method} ${url.origin}${url.pathname}: ${message}`, { cause });
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') Object.assign(wrapped, { code });
+  return wrapped;
 }
 
 /** undici's headers as one string per name (repeated headers comma-joined, as fetch's Headers gives them). */

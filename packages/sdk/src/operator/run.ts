@@ -25,6 +25,7 @@ import { type Logger, SILENT } from './log.ts';
 import { OPERATOR_LEASE_NAME, OPERATOR_NAMESPACE_DEFAULT } from './names.ts';
 import { OperatorMetrics } from './metrics.ts';
 import { type OperatorServer, serve } from './server.ts';
+import { startMeter } from './start-meter.ts';
 
 /** Options for {@link runOperator}. */
 export interface OperatorOptions {
@@ -175,8 +176,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
               onError: (err) => log.warn('meter sample or write failed; that time is a gap', { error: err }),
             })
           : undefined;
-      await meter?.start();
-      if (meter)
+      if (meter && (await startMeter(meter, signal, log)))
         log.info('metering', {
           into: meterOptions === false || meterOptions.dir === undefined ? 'the cluster' : meterOptions.dir,
           intervalMs: meter.intervalMs,
@@ -189,11 +189,15 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
       await meter?.stop().catch((err: unknown) => log.warn("could not write the meter's last buckets", { error: err }));
       metrics.watchQuota(undefined);
     })();
-    leadingDone = work.finally(() => {
-      leading = false;
-      synced = false;
-      metrics.leader.set(0);
-    });
+    // The elector reports the work's failure; this copy only marks the end, and must not be a second,
+    // unhandled, rejection while the elector is still releasing the lease.
+    leadingDone = work
+      .catch(() => undefined)
+      .finally(() => {
+        leading = false;
+        synced = false;
+        metrics.leader.set(0);
+      });
     return work;
   };
 

@@ -16,4 +16,14 @@ describe('why the Spaces view cannot show a tree', () => {
     expect(failure.state).toBe('unreachable');
     expect(failure.message).toBe('Cannot reach the cluster (ECONNREFUSED): fetch failed: connect ECONNREFUSED 127.0.0.1:6443');
   });
+
+  it('says a cause once when the error above it already quotes it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    const named = new Error('GET https://127.0.0.1:6443/apis/spacekit.dev/v1alpha1/organizations: connect ECONNREFUSED 127.0.0.1:6443', {
+      cause: refused,
+    });
+    expect(classifyFailure(named).message).toBe(
+      'Cannot reach the cluster (ECONNREFUSED): GET https://127.0.0.1:6443/apis/spacekit.dev/v1alpha1/organizations: connect ECONNREFUSED 127.0.0.1:6443',
+    );
+  });
 });

@@ -32,10 +32,13 @@ export function classifyFailure(err: unknown): Failure {
   const codes = causeChain(err)
     .map((e) => (e as { code?: unknown }).code)
     .filter((c): c is string => typeof c === 'string');
-  const detail = causeChain(err)
-    .map((e) => (e instanceof Error ? e.message : String(e)))
-    .filter(Boolean)
-    .join(': ');
+  // A wrapper that already quotes its cause's message (the SDK names the request that was refused) is not repeated.
+  const messages: string[] = [];
+  for (const e of causeChain(err)) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !messages.some((m) => m.includes(message))) messages.push(message);
+  }
+  const detail = messages.join(': ');
   const hint = codes.find((c) => /^E[A-Z]+/.test(c));
   return { state: 'unreachable', message: `Cannot reach the cluster${hint ? ` (${hint})` : ''}: ${detail}` };
 }
