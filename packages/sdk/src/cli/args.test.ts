@@ -251,6 +251,7 @@ describe('operator and usage commands', () => {
         leaderElect: false,
         meter: {},
         meterIntervalMs: 60_000,
+        meterRetention: {},
         logFormat: 'json',
         logLevel: 'info',
       },
@@ -276,6 +277,13 @@ describe('operator and usage commands', () => {
     expect(parse('operator --no-meter').command).toHaveProperty('options.meter', false);
     expect(usageError('operator --no-meter --meter-dir /x')).toMatch(/contradict/);
     expect(usageError('operator --meter-interval soon')).toMatch(/--meter-interval/);
+  });
+
+  it('parses how long metered usage is kept at each resolution', () => {
+    expect(parse('operator --meter-keep-minutes 3d --meter-keep-hours 60d --meter-keep 730d').command).toMatchObject({
+      options: { meterRetention: { minutesForMs: 3 * 86_400_000, hoursForMs: 60 * 86_400_000, retentionMs: 730 * 86_400_000 } },
+    });
+    expect(usageError('operator --meter-keep forever')).toMatch(/--meter-keep/);
   });
 
   it('parses --watch-timeout as a duration, and refuses one that is not', () => {

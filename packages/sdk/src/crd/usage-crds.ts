@@ -28,7 +28,12 @@ function usageCrd(info: {
     spec: zodToStructural(info.spec),
     columns: [
       { name: 'Day', type: 'string', jsonPath: '.spec.day' },
-      ...(info.kind === 'SpaceUsage' ? [{ name: 'Hour', type: 'integer' as const, jsonPath: '.spec.hour' }] : []),
+      ...(info.kind === 'SpaceUsage'
+        ? [
+            { name: 'Period', type: 'string' as const, jsonPath: '.spec.period' },
+            { name: 'Hour', type: 'integer' as const, jsonPath: '.spec.hour' },
+          ]
+        : [{ name: 'Compacted', type: 'string' as const, jsonPath: '.spec.compacted' }]),
       { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     ],
   });

@@ -8,9 +8,10 @@ import {
   organizationNamespace,
   spaceNamespace,
   tenantNamespace,
-  USAGE_DAY_LABEL,
+  USAGE_PERIOD_LABEL,
 } from '../model/index.ts';
 import { pooled } from '../util/pool.ts';
+import { countedRecords, monthOf } from './compaction.ts';
 import type { UsageBucket } from '../model/index.ts';
 import type { BucketRecord, CoverageRecord, MeteredSpace, MeterRecord, TimeSpan } from './records.ts';
 import type { MeterReadResult, MeterStore } from './store.ts';
@@ -24,13 +25,14 @@ import {
   type MeterCoverageObject,
   newMeterCoverage,
   newSpaceUsage,
-  recordsOf,
   type SpaceUsageObject,
   usageRefs,
   withBuckets,
 } from './usage-objects.ts';
 
-const BASE = `/apis/${API_GROUP}/${API_VERSION}`;
+/** Where the usage kinds are served. */
+export const USAGE_API_BASE = `/apis/${API_GROUP}/${API_VERSION}`;
+const BASE = USAGE_API_BASE;
 /** Compare-and-swap rounds before a write gives up; only another writer of the same object makes one fail. */
 const MAX_ROUNDS = 8;
 /** SpaceUsage writes in flight at once. */
@@ -124,15 +126,10 @@ export class ClusterMeterStore implements MeterStore {
     const days = daysOf({ from, to });
     const [usages, coverage] = await Promise.all([this.#usages(days), this.#coverage(days)]);
     const committed = new Set(coverage.flatMap((c) => c.batches));
-    const records: MeterRecord[] = [];
-    let unreadable = 0;
-    for (const usage of usages) {
-      const read = recordsOf(usage, committed);
-      if (read === undefined) unreadable++;
-      for (const r of read ?? []) if (r.start < to && r.end > from) records.push(r);
-    }
+    const counted = countedRecords(usages, committed);
+    const records: MeterRecord[] = counted.records.filter((r) => r.start < to && r.end > from);
     for (const c of coverage) for (const r of c.records) if (r.from < to && r.to > from) records.push(r);
-    return { records, unreadable };
+    return { records, unreadable: counted.unreadable };
   }
 
   /** The extent of this store's shard's coverage: where its meter left off. */
@@ -173,9 +170,10 @@ export class ClusterMeterStore implements MeterStore {
     });
   }
 
-  /** The SpaceUsage objects of `days` in the store's scope, read with the caller's rights. */
+  /** The SpaceUsage objects of `days` (hours, days, and the months they are compacted into) in the store's scope, read with the caller's rights. */
   async #usages(days: readonly string[]): Promise<SpaceUsageObject[]> {
-    const selector = `${USAGE_DAY_LABEL} in (${days.join(',')})`;
+    const periods = [...days, ...new Set(days.map(monthOf))];
+    const selector = `${USAGE_PERIOD_LABEL} in (${periods.join(',')})`;
     const inNamespace = (ns: string) => this.#list<SpaceUsageObject>(`${BASE}/namespaces/${ns}/spaceusages`, selector);
     const { organization: o, tenant: t, space: s } = this.#scope;
     if (o === undefined) return this.#list<SpaceUsageObject>(`${BASE}/spaceusages`, selector);
@@ -200,7 +198,7 @@ export class ClusterMeterStore implements MeterStore {
 
   /** Every shard's coverage of `days`: a report counts time any meter measured. */
   async #coverage(days: readonly string[]): Promise<ReturnType<typeof coverageOf>[]> {
-    const found = await this.#list<MeterCoverageObject>(`${BASE}/metercoverages`, `${USAGE_DAY_LABEL} in (${days.join(',')})`);
+    const found = await this.#list<MeterCoverageObject>(`${BASE}/metercoverages`, `${USAGE_PERIOD_LABEL} in (${days.join(',')})`);
     return found.map(coverageOf);
   }
 
@@ -247,7 +245,7 @@ export async function archiveUsage(client: KubeClient, from: string, to: string,
 }
 
 /** How {@link upsert} makes the object: new, or from the live one. */
-interface UpsertOptions<T> {
+export interface UpsertOptions<T> {
   create: () => T;
   update: (live: T) => T;
   /** A namespace that is gone or being deleted makes the upsert return false instead of throwing. */
@@ -260,7 +258,7 @@ interface UpsertOptions<T> {
  *
  * @returns false when its namespace is gone or going and `namespaceMayBeGone` is set.
  */
-async function upsert<T>(client: KubeClient, kind: string, path: string, name: string, make: UpsertOptions<T>): Promise<boolean> {
+export async function upsert<T>(client: KubeClient, kind: string, path: string, name: string, make: UpsertOptions<T>): Promise<boolean> {
   for (let round = 1; ; round++) {
     let live: T | undefined;
     try {

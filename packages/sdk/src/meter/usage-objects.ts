@@ -1,4 +1,5 @@
 import {
+  COMPACTED_BATCH,
   GROUP_VERSION,
   LABELS,
   MANAGER,
@@ -11,7 +12,7 @@ import {
   type SpaceUsageSpec,
   SpaceUsageSpecSchema,
   tenantNamespace,
-  USAGE_DAY_LABEL,
+  USAGE_PERIOD_LABEL,
   type UsageBucket,
 } from '../model/index.ts';
 import type { BucketRecord, CoverageRecord, MeteredSpace, TimeSpan } from './records.ts';
@@ -89,10 +90,18 @@ export function newSpaceUsage(ref: ObjectRef, space: MeteredSpace, day: string, 
         [LABELS.organization]: space.organization,
         [LABELS.tenant]: space.tenant,
         [LABELS.space]: space.space,
-        [USAGE_DAY_LABEL]: day,
+        [USAGE_PERIOD_LABEL]: day,
       },
     },
-    spec: { organization: space.organization, tenant: space.tenant, space: space.space, day, hour, buckets: withBuckets([], buckets) },
+    spec: {
+      organization: space.organization,
+      tenant: space.tenant,
+      space: space.space,
+      period: 'hour',
+      day,
+      hour,
+      buckets: withBuckets([], buckets),
+    },
   };
 }
 
@@ -123,7 +132,7 @@ export function newMeterCoverage(shard: string, day: string, spans: readonly Tim
     kind: 'MeterCoverage',
     metadata: {
       name: coverageName(shard, day),
-      labels: { [LABELS.managedBy]: MANAGER, [USAGE_DAY_LABEL]: day, [METER_SHARD_LABEL]: shard },
+      labels: { [LABELS.managedBy]: MANAGER, [USAGE_PERIOD_LABEL]: day, [METER_SHARD_LABEL]: shard },
     },
     spec: { day, shard, spans: mergeSpans(spans).map(({ from, to }) => ({ from, to })), batches: [...new Set(batches)] },
   };
@@ -190,9 +199,9 @@ export function coverageByDay(records: readonly CoverageRecord[]): Map<string, T
 
 /**
  * A stored SpaceUsage's buckets as meter records, with absolute times:
- * only those of a committed write. A bucket whose write was cut short (the
- * meter died before it wrote the coverage) is left out, because the next
- * meter measures that time again.
+ * only those of a committed write, or written by compaction (from committed
+ * ones). A bucket whose write was cut short (the meter died before it wrote
+ * the coverage) is left out, because the next meter measures that time again.
  */
 export function recordsOf(usage: SpaceUsageObject, committed: ReadonlySet<string>): BucketRecord[] | undefined {
   const parsed = SpaceUsageSpecSchema.safeParse(usage.spec);
@@ -200,7 +209,7 @@ export function recordsOf(usage: SpaceUsageObject, committed: ReadonlySet<string
   const { organization, tenant, space, day, buckets } = parsed.data;
   const base = dayStart(day);
   return buckets
-    .filter((b) => committed.has(b.batch))
+    .filter((b) => b.batch === COMPACTED_BATCH || committed.has(b.batch))
     .map((b) => ({
       type: 'bucket',
       organization,

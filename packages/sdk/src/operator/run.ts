@@ -15,6 +15,7 @@ import {
   type MeteredSpace,
   type MeterStore,
   type ReportLevel,
+  type RetentionPolicy,
   type UsageRecord,
 } from '../meter/index.ts';
 import { type ClusterSettingsInput, ClusterSettingsSchema, parseNamespace, tenantNamespace } from '../model/index.ts';
@@ -26,6 +27,7 @@ import { OPERATOR_LEASE_NAME, OPERATOR_NAMESPACE_DEFAULT } from './names.ts';
 import { OperatorMetrics } from './metrics.ts';
 import { type OperatorServer, serve } from './server.ts';
 import { startMeter } from './start-meter.ts';
+import { keepCompacting } from './compaction-loop.ts';
 
 /** Options for {@link runOperator}. */
 export interface OperatorOptions {
@@ -51,7 +53,7 @@ export interface OperatorOptions {
    * buckets, or into a local file store when `dir` is given (hour buckets by default); false
    * turns it off. Default: off.
    */
-  meter?: false | { dir?: string; intervalMs?: number; bucketMs?: number };
+  meter?: false | { dir?: string; intervalMs?: number; bucketMs?: number; retention?: Partial<RetentionPolicy> };
   log?: Logger;
 }
 
@@ -176,15 +178,31 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
               onError: (err) => log.warn('meter sample or write failed; that time is a gap', { error: err }),
             })
           : undefined;
-      if (meter && (await startMeter(meter, signal, log)))
+      const metering = meter !== undefined && (await startMeter(meter, signal, log));
+      if (metering)
         log.info('metering', {
           into: meterOptions === false || meterOptions.dir === undefined ? 'the cluster' : meterOptions.dir,
           intervalMs: meter.intervalMs,
           bucketMs: meter.bucketMs,
         });
+      // Retention applies to what is in the cluster; a directory store keeps what it is given.
+      const compacting =
+        metering && meterOptions && meterOptions.dir === undefined
+          ? keepCompacting(
+              client,
+              {
+                shard: meterShard(options.organizationSelector),
+                ...(meterOptions.retention && { retention: meterOptions.retention }),
+                ...(options.organizationSelector && { organizations: (o: string) => w.organizations.get(undefined, o) !== undefined }),
+              },
+              signal,
+              log,
+            )
+          : undefined;
       await new Promise<void>((resolve) =>
         signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
       );
+      await compacting;
       await controller.stop();
       await meter?.stop().catch((err: unknown) => log.warn("could not write the meter's last buckets", { error: err }));
       metrics.watchQuota(undefined);

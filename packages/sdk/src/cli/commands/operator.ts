@@ -13,6 +13,8 @@ export interface OperatorOptions {
   meter: false | { dir?: string };
   meterIntervalMs: number;
   meterBucketMs?: number;
+  /** How long metered usage is kept at minute and hour resolution, and at all (`--meter-keep-*`). */
+  meterRetention: { minutesForMs?: number; hoursForMs?: number; retentionMs?: number };
   orphanGraceMs?: number;
   watchTimeoutMs?: number;
   logFormat: 'json' | 'text';
@@ -43,6 +45,9 @@ export const operator = defineCommand({
     'meter-interval': { type: 'string', value: '60s' },
     'meter-bucket': { type: 'string', value: 'DURATION' },
     'no-meter': { type: 'boolean' },
+    'meter-keep-minutes': { type: 'string', value: '2d' },
+    'meter-keep-hours': { type: 'string', value: '35d' },
+    'meter-keep': { type: 'string', value: '400d' },
     'orphan-grace': { type: 'string', value: 'DURATION' },
     'watch-timeout': { type: 'string', value: 'DURATION' },
     'log-format': { type: 'string', value: LOG_FORMATS.join('|') },
@@ -60,6 +65,11 @@ export const operator = defineCommand({
       meter: v['no-meter'] ? false : { ...(v['meter-dir'] !== undefined && { dir: v['meter-dir'] }) },
       meterIntervalMs: duration('--meter-interval', v['meter-interval'] ?? '60s'),
       ...(v['meter-bucket'] !== undefined && { meterBucketMs: duration('--meter-bucket', v['meter-bucket']) }),
+      meterRetention: {
+        ...(v['meter-keep-minutes'] !== undefined && { minutesForMs: duration('--meter-keep-minutes', v['meter-keep-minutes']) }),
+        ...(v['meter-keep-hours'] !== undefined && { hoursForMs: duration('--meter-keep-hours', v['meter-keep-hours']) }),
+        ...(v['meter-keep'] !== undefined && { retentionMs: duration('--meter-keep', v['meter-keep']) }),
+      },
       ...(v['orphan-grace'] !== undefined && { orphanGraceMs: duration('--orphan-grace', v['orphan-grace']) }),
       ...(v['watch-timeout'] !== undefined && { watchTimeoutMs: duration('--watch-timeout', v['watch-timeout']) }),
       logFormat: v['log-format'] === undefined ? 'json' : choice('--log-format', v['log-format'], LOG_FORMATS),
@@ -73,7 +83,16 @@ export const operator = defineCommand({
     // this flag in NODE_OPTIONS, so it is set here, for the operator only.
     const { setFlagsFromString } = await import('node:v8');
     setFlagsFromString('--optimize-for-size');
-    const [{ createLogger }, { runOperator }] = await Promise.all([import('../../operator/log.ts'), import('../../operator/run.ts')]);
+    const [{ createLogger }, { runOperator }, { retentionPolicy }] = await Promise.all([
+      import('../../operator/log.ts'),
+      import('../../operator/run.ts'),
+      import('../../meter/compaction.ts'),
+    ]);
+    try {
+      retentionPolicy(options.meterRetention);
+    } catch (err) {
+      throw new UsageError(`--meter-keep-minutes, --meter-keep-hours and --meter-keep: ${(err as Error).message}`);
+    }
     const log = createLogger({ write: (line) => io.stderr(line), format: options.logFormat, level: options.logLevel });
     const kit = await connect();
     const running = await runOperator({
@@ -89,6 +108,7 @@ export const operator = defineCommand({
         ...options.meter,
         intervalMs: options.meterIntervalMs,
         ...(options.meterBucketMs !== undefined && { bucketMs: options.meterBucketMs }),
+        retention: options.meterRetention,
       },
       log,
     });
