@@ -16,6 +16,7 @@ import {
 } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CertificateUser, certificateUser } from '../support/client-certs.ts';
+import { clientThatNeverCommits } from '../support/dying-meter.ts';
 import { adminKubeConfig, uniqueName } from '../support/kube.ts';
 import { adminKit } from '../support/spacekit.ts';
 
@@ -128,12 +129,7 @@ beforeAll(async () => {
 
   // A meter that dies in the middle of a write: its buckets are in the cluster, the coverage that
   // commits them never came. The API server, not a fake, holds the leftovers.
-  const dying = new KubeClient(admin);
-  const write = dying.write.bind(dying);
-  dying.write = (async (kind: string, ...rest: Parameters<KubeClient['write']> extends [unknown, ...infer R] ? R : never) => {
-    if (kind === 'MeterCoverage') throw new Error('killed before the coverage was written');
-    return write(kind, ...rest);
-  }) as KubeClient['write'];
+  const dying = clientThatNeverCommits(admin);
   const crashed = meter(dying, all, crashErrors);
   const before = time;
   await crashed.start();

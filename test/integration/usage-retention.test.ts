@@ -10,6 +10,7 @@ import {
   type UsageReport,
 } from '@spacekit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientThatNeverCommits } from '../support/dying-meter.ts';
 import { adminKubeConfig, uniqueName } from '../support/kube.ts';
 import { adminKit } from '../support/spacekit.ts';
 
@@ -99,12 +100,7 @@ beforeAll(async () => {
 
   // An hour metered by a meter whose coverage never commits (killed mid-write): its buckets are in
   // the cluster, counted by nobody; then its successor measures the whole four hours.
-  const dying = new KubeClient(admin);
-  const write = dying.write.bind(dying);
-  dying.write = (async (kind: string, ...rest: Parameters<KubeClient['write']> extends [unknown, ...infer R] ? R : never) => {
-    if (kind === 'MeterCoverage') throw new Error('killed before the coverage was written');
-    return write(kind, ...rest);
-  }) as KubeClient['write'];
+  const dying = clientThatNeverCommits(admin);
   await meterMinutes(START, 60, dying);
   await meterMinutes(START, 200);
   // qa is deleted: its history moves to its tenant's namespace, and its last minutes are written there.

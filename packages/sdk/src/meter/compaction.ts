@@ -1,15 +1,6 @@
-import {
-  COMPACTED_BATCH,
-  GROUP_VERSION,
-  LABELS,
-  MANAGER,
-  SpaceUsageSpecSchema,
-  USAGE_PERIOD_LABEL,
-  type UsageBucket,
-  type UsagePeriod,
-} from '../model/index.ts';
+import { COMPACTED_BATCH, SpaceUsageSpecSchema, type UsageBucket, type UsagePeriod } from '../model/index.ts';
 import type { BucketRecord, TimeSpan } from './records.ts';
-import { dayOf, dayStart, type ObjectRef, recordsOf, type SpaceUsageObject } from './usage-objects.ts';
+import { dayOf, dayStart, type ObjectRef, recordsOf, type SpaceUsageObject, spaceUsageObject } from './usage-objects.ts';
 
 // Compaction and retention of metered usage (ADR 0018): what to roll up and what to expire, and how a
 // report reads objects of several resolutions at once. Pure; the compactor does the I/O.
@@ -213,20 +204,5 @@ export function rollUp(
       batch: COMPACTED_BATCH,
       integrals: Object.fromEntries([...s.integrals].map(([k, v]) => [k, v.toString()])),
     }));
-  return {
-    apiVersion: GROUP_VERSION,
-    kind: 'SpaceUsage',
-    metadata: {
-      name: ref.name,
-      namespace: ref.namespace,
-      labels: {
-        [LABELS.managedBy]: MANAGER,
-        [LABELS.organization]: organization,
-        [LABELS.tenant]: tenant,
-        [LABELS.space]: space,
-        [USAGE_PERIOD_LABEL]: into === 'day' ? day : monthOf(day),
-      },
-    },
-    spec: { organization, tenant, space, period: into, day: periodDay, buckets },
-  };
+  return spaceUsageObject(ref, { organization, tenant, space, period: into, day: periodDay, buckets }, into === 'day' ? day : monthOf(day));
 }

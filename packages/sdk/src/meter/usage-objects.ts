@@ -77,8 +77,11 @@ export function usageRefs(space: MeteredSpace, day: string, hour: number): Objec
   ];
 }
 
-/** A new SpaceUsage at `ref` holding `buckets`. */
-export function newSpaceUsage(ref: ObjectRef, space: MeteredSpace, day: string, hour: number, buckets: UsageBucket[]): SpaceUsageObject {
+/**
+ * A SpaceUsage at `ref`: its labels say whose usage it is and which period it holds (`period`, a
+ * day or a month), so that reports select it by label.
+ */
+export function spaceUsageObject(ref: ObjectRef, spec: SpaceUsageSpec, period: string): SpaceUsageObject {
   return {
     apiVersion: GROUP_VERSION,
     kind: 'SpaceUsage',
@@ -87,22 +90,20 @@ export function newSpaceUsage(ref: ObjectRef, space: MeteredSpace, day: string, 
       namespace: ref.namespace,
       labels: {
         [LABELS.managedBy]: MANAGER,
-        [LABELS.organization]: space.organization,
-        [LABELS.tenant]: space.tenant,
-        [LABELS.space]: space.space,
-        [USAGE_PERIOD_LABEL]: day,
+        [LABELS.organization]: spec.organization,
+        [LABELS.tenant]: spec.tenant,
+        [LABELS.space]: spec.space,
+        [USAGE_PERIOD_LABEL]: period,
       },
     },
-    spec: {
-      organization: space.organization,
-      tenant: space.tenant,
-      space: space.space,
-      period: 'hour',
-      day,
-      hour,
-      buckets: withBuckets([], buckets),
-    },
+    spec,
   };
+}
+
+/** A new SpaceUsage of one hour at `ref` holding `buckets`. */
+export function newSpaceUsage(ref: ObjectRef, space: MeteredSpace, day: string, hour: number, buckets: UsageBucket[]): SpaceUsageObject {
+  const { organization, tenant, space: name } = space;
+  return spaceUsageObject(ref, { organization, tenant, space: name, period: 'hour', day, hour, buckets: withBuckets([], buckets) }, day);
 }
 
 /**
