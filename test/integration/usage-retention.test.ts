@@ -87,6 +87,39 @@ async function figures(step: number): Promise<{ whole: [bigint, bigint]; steps: 
   return { whole: [cpu(whole, 'web'), cpu(whole, 'qa')], steps, covered: whole.coveredMs };
 }
 
+/** An object as it was before a pass replaced it, read whole. */
+const readUsage = (namespace: string, name: string) =>
+  objects.getNamespacedCustomObject({ group: 'spacekit.dev', version: 'v1alpha1', namespace, plural: 'spaceusages', name });
+
+/**
+ * Leaves the cluster as a pass that died after writing its roll-up would: `replaced` (an object the
+ * pass deleted) back in place, and `day` not yet marked compacted in the shard's coverage.
+ */
+async function cutShort(replaced: unknown, day: string, marked: 'day' | 'month'): Promise<void> {
+  const { metadata, ...rest } = replaced as { metadata: { name: string; namespace: string; labels: Record<string, string> } };
+  await objects.createNamespacedCustomObject({
+    group: 'spacekit.dev',
+    version: 'v1alpha1',
+    namespace: metadata.namespace,
+    plural: 'spaceusages',
+    body: { ...rest, metadata: { name: metadata.name, labels: metadata.labels } },
+  });
+  const name = `${shard}.${day}`;
+  const coverage = (await objects.getClusterCustomObject({
+    group: 'spacekit.dev',
+    version: 'v1alpha1',
+    plural: 'metercoverages',
+    name,
+  })) as {
+    spec: { compacted?: string };
+  };
+  expect(coverage.spec.compacted).toBe(marked);
+  // One step back: a month not yet marked is still marked as compacted into days.
+  if (marked === 'month') coverage.spec.compacted = 'day';
+  else delete coverage.spec.compacted;
+  await objects.replaceClusterCustomObject({ group: 'spacekit.dev', version: 'v1alpha1', plural: 'metercoverages', name, body: coverage });
+}
+
 let metered: Awaited<ReturnType<typeof figures>>;
 /** An hour object as the meter wrote it, kept to put back as a pass cut short would leave it. */
 let leftover: unknown;
@@ -124,13 +157,7 @@ describe('retention of metered usage', () => {
   });
 
   it('rolls each day into a day of hour buckets, and every whole hour reports what it did', async () => {
-    leftover = await objects.getNamespacedCustomObject({
-      group: 'spacekit.dev',
-      version: 'v1alpha1',
-      namespace: `${org}--team--web`,
-      plural: 'spaceusages',
-      name: 'usage-2026-09-30-23',
-    });
+    leftover = await readUsage(`${org}--team--web`, 'usage-2026-09-30-23');
     const pass = await compactUsage(client, { shard, organizations: (o) => o === org, now: END + 3 * DAY });
     expect(pass.days).toEqual(['2026-09-30', '2026-10-01']);
     const held = await usageObjects();
@@ -150,33 +177,7 @@ describe('retention of metered usage', () => {
 
   it('finishes a pass cut short between writing a day and deleting its hours, counting nothing twice', async () => {
     // As if the pass had died after writing the day: an hour object it replaced is back, and the day is not marked.
-    const ns = `${org}--team--web`;
-    const { metadata, ...rest } = leftover as { metadata: { name: string; labels: Record<string, string> } };
-    await objects.createNamespacedCustomObject({
-      group: 'spacekit.dev',
-      version: 'v1alpha1',
-      namespace: ns,
-      plural: 'spaceusages',
-      body: { ...rest, metadata: { name: metadata.name, labels: metadata.labels } },
-    });
-    const name = `${shard}.2026-09-30`;
-    const coverage = (await objects.getClusterCustomObject({
-      group: 'spacekit.dev',
-      version: 'v1alpha1',
-      plural: 'metercoverages',
-      name,
-    })) as {
-      spec: { compacted?: string };
-    };
-    expect(coverage.spec.compacted).toBe('day');
-    delete coverage.spec.compacted;
-    await objects.replaceClusterCustomObject({
-      group: 'spacekit.dev',
-      version: 'v1alpha1',
-      plural: 'metercoverages',
-      name,
-      body: coverage,
-    });
+    await cutShort(leftover, '2026-09-30', 'day');
     expect(await figures(HOUR)).toEqual(metered);
     const pass = await compactUsage(client, { shard, organizations: (o) => o === org, now: END + 3 * DAY });
     expect(pass).toMatchObject({ days: ['2026-09-30'], written: 0, deleted: 1 });
@@ -186,6 +187,7 @@ describe('retention of metered usage', () => {
 
   it('rolls months into day buckets five weeks after they end, and every whole day reports what it did', async () => {
     const byDay = await figures(DAY);
+    const october = await readUsage(`${org}--team--web`, 'usage-2026-10-01');
     const pass = await compactUsage(client, { shard, organizations: (o) => o === org, now: Date.parse('2026-12-07T00:00:00Z') });
     expect(pass.months).toEqual(['2026-09', '2026-10']);
     expect((await usageObjects()).map((o) => `${o.name}:${o.period}`).sort()).toEqual([
@@ -196,6 +198,14 @@ describe('retention of metered usage', () => {
     ]);
     expect(await figures(DAY)).toEqual(byDay);
     expect(byDay.whole).toEqual(metered.whole);
+
+    // Cut short after writing October's month and before deleting its last day: finished, nothing twice.
+    await cutShort(october, '2026-10-01', 'month');
+    expect(await figures(DAY)).toEqual(byDay);
+    const again = await compactUsage(client, { shard, organizations: (o) => o === org, now: Date.parse('2026-12-07T00:00:00Z') });
+    expect(again).toMatchObject({ months: ['2026-10'], written: 0, deleted: 1 });
+    expect((await usageObjects()).every((o) => o.period === 'month')).toBe(true);
+    expect(await figures(DAY)).toEqual(byDay);
   });
 
   it('deletes usage and coverage 400 days after the day ended', async () => {

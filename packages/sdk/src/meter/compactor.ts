@@ -85,7 +85,8 @@ export async function compactUsage(client: KubeClient, options: CompactUsageOpti
   }
   for (const month of plan.months) {
     const days = daysOfMonth(month);
-    const groups = bySpaceObject(await usagesOf(days), () => true);
+    // The month's own objects too: one a pass cut short already wrote is kept, not rebuilt from the days it left.
+    const groups = bySpaceObject(await usagesOf([...days, month]), () => true);
     await rollEach(client, groups, committed, 'month', `${month}-01`, result);
     for (const day of days) await markCoverage(client, shard, own.get(day), 'month');
   }
