@@ -26,6 +26,8 @@ export interface CompactUsageOptions {
   retention?: Partial<RetentionPolicy>;
   /** Default `Date.now()`. */
   now?: number;
+  /** Ends the pass early, between one day's (month's) work and the next; the next pass goes on from there. */
+  signal?: AbortSignal;
 }
 
 /** What one {@link compactUsage} pass did. */
@@ -78,19 +80,22 @@ export async function compactUsage(client: KubeClient, options: CompactUsageOpti
       selected(u.spec?.organization ?? ''),
     );
 
+  const stopped = () => options.signal?.aborted === true;
   for (const day of plan.days) {
+    if (stopped()) return result;
     const groups = bySpaceObject(await usagesOf([day]), (u) => u.spec.period === 'hour' || u.spec.period === 'day');
     await rollEach(client, groups, committed, 'day', day, result);
     await markCoverage(client, shard, own.get(day), 'day');
   }
   for (const month of plan.months) {
+    if (stopped()) return result;
     const days = daysOfMonth(month);
     // The month's own objects too: one a pass cut short already wrote is kept, not rebuilt from the days it left.
     const groups = bySpaceObject(await usagesOf([...days, month]), () => true);
     await rollEach(client, groups, committed, 'month', `${month}-01`, result);
     for (const day of days) await markCoverage(client, shard, own.get(day), 'month');
   }
-  if (plan.expired.length > 0) {
+  if (plan.expired.length > 0 && !stopped()) {
     const months = [...new Set(plan.expired.map(monthOf))].filter((m) =>
       daysOfMonth(m).every((d) => !progress.has(d) || plan.expired.includes(d)),
     );

@@ -13,14 +13,14 @@ const COMPACTION_EVERY_MS = 3_600_000;
  */
 export async function keepCompacting(
   client: KubeClient,
-  options: Omit<CompactUsageOptions, 'now'>,
+  options: Omit<CompactUsageOptions, 'now' | 'signal'>,
   signal: AbortSignal,
   log: Logger,
   everyMs = COMPACTION_EVERY_MS,
 ): Promise<void> {
   while (!signal.aborted) {
     try {
-      const done = await compactUsage(client, options);
+      const done = await compactUsage(client, { ...options, signal });
       const changed = done.days.length + done.months.length + done.expired.length > 0;
       if (changed) log.info('retention pass over metered usage', { ...done });
       else log.debug('retention pass over metered usage', { ...done });

@@ -16,6 +16,7 @@ import {
   type MeterStore,
   type ReportLevel,
   type RetentionPolicy,
+  retentionPolicy,
   type UsageRecord,
 } from '../meter/index.ts';
 import { type ClusterSettingsInput, ClusterSettingsSchema, parseNamespace, tenantNamespace } from '../model/index.ts';
@@ -77,15 +78,21 @@ const FILE_BUCKET_MS = 3_600_000;
  * The meter's store: a directory when one is given, else the cluster.
  *
  * @throws {ValidationError} when the cluster store is given a bucket shorter than a minute (an hour's object
- *   holds at most 240 buckets) or one that does not divide an hour (each object holds one hour).
+ *   holds at most 240 buckets) or one that does not divide an hour (each object holds one hour), and
+ *   for a retention whose resolutions are out of order.
  */
 function meterStore(
   client: KubeClient,
-  meter: { dir?: string; bucketMs?: number },
+  meter: { dir?: string; bucketMs?: number; retention?: Partial<RetentionPolicy> },
   organizationSelector: string | undefined,
   archived: (space: MeteredSpace) => boolean,
 ): MeterStore {
   if (meter.dir !== undefined) return new FileMeterStore(meter.dir);
+  try {
+    retentionPolicy(meter.retention);
+  } catch (err) {
+    throw new ValidationError('meter', [{ path: 'retention', message: (err as Error).message }]);
+  }
   if (meter.bucketMs !== undefined && (meter.bucketMs < 60_000 || 3_600_000 % meter.bucketMs !== 0)) {
     throw new ValidationError('meter', [
       {
@@ -106,6 +113,7 @@ const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'csv', 'json'];
  * write Space and Tenant objects. With leader election only the leader
  * reconciles and meters; standbys wait, serving health and metrics.
  *
+ * @throws {ValidationError} for settings or a meter it cannot run with (see `meter`), before it sends anything.
  * @throws {NotInstalledError} when Spacekit's CRDs are not in the cluster.
  */
 export async function runOperator(options: OperatorOptions): Promise<RunningOperator> {
@@ -115,7 +123,6 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   const client = new KubeClient(options.kubeConfig);
   const metrics = new OperatorMetrics();
   client.onWrite = (kind, verb) => metrics.apiWrites.inc({ kind, verb });
-  await client.ensureInstalled();
 
   const stopping = new AbortController();
   let leadingDone: Promise<void> = Promise.resolve();
@@ -126,6 +133,8 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   let deleting: (space: MeteredSpace) => boolean = () => false;
   const store =
     meterOptions === false ? undefined : meterStore(client, meterOptions, options.organizationSelector, (space) => deleting(space));
+  // After the meter's options are checked: a meter that cannot work is refused before anything is sent.
+  await client.ensureInstalled();
 
   const lead = (signal: AbortSignal): Promise<void> => {
     leading = true;
