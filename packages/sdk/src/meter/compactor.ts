@@ -74,7 +74,8 @@ export async function compactUsage(client: KubeClient, options: CompactUsageOpti
   // Every shard's commits: an Organization's older buckets may have been committed by a shard that looked after it then.
   const committed = new Set(coverage.flatMap((c) => c.spec?.batches ?? []));
   const plan = compactionPlan(progress, now, policy);
-  const result: CompactionResult = { ...plan, written: 0, deleted: 0 };
+  // What was done, not what was planned: a pass that stops early says how far it got.
+  const result: CompactionResult = { days: [], months: [], expired: [], written: 0, deleted: 0 };
   const usagesOf = async (periods: readonly string[]) =>
     (await listAll<SpaceUsageObject>(client, `${BASE}/spaceusages`, `${USAGE_PERIOD_LABEL} in (${periods.join(',')})`)).filter((u) =>
       selected(u.spec?.organization ?? ''),
@@ -86,6 +87,7 @@ export async function compactUsage(client: KubeClient, options: CompactUsageOpti
     const groups = bySpaceObject(await usagesOf([day]), (u) => u.spec.period === 'hour' || u.spec.period === 'day');
     await rollEach(client, groups, committed, 'day', day, result);
     await markCoverage(client, shard, own.get(day), 'day');
+    result.days.push(day);
   }
   for (const month of plan.months) {
     if (stopped()) return result;
@@ -94,6 +96,7 @@ export async function compactUsage(client: KubeClient, options: CompactUsageOpti
     const groups = bySpaceObject(await usagesOf([...days, month]), () => true);
     await rollEach(client, groups, committed, 'month', `${month}-01`, result);
     for (const day of days) await markCoverage(client, shard, own.get(day), 'month');
+    result.months.push(month);
   }
   if (plan.expired.length > 0 && !stopped()) {
     const months = [...new Set(plan.expired.map(monthOf))].filter((m) =>
@@ -107,6 +110,7 @@ export async function compactUsage(client: KubeClient, options: CompactUsageOpti
     result.deleted += doomed.length;
     for (const day of plan.expired) {
       await deleteIgnoringGone(client, `${BASE}/metercoverages/${coverageName(shard, day)}`, 'MeterCoverage');
+      result.expired.push(day);
     }
   }
   return result;
