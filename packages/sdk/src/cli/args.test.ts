@@ -284,6 +284,10 @@ describe('operator and usage commands', () => {
       options: { meterRetention: { minutesForMs: 3 * 86_400_000, hoursForMs: 60 * 86_400_000, retentionMs: 730 * 86_400_000 } },
     });
     expect(usageError('operator --meter-keep forever')).toMatch(/--meter-keep/);
+    expect(usageError('operator --meter-keep-minutes 12h')).toMatch(/minute buckets must be kept for at least a day/);
+    expect(usageError('operator --meter-keep-hours 40d --meter-keep 30d')).toMatch(
+      /the retention must be at least as long as hour buckets/,
+    );
   });
 
   it('parses --watch-timeout as a duration, and refuses one that is not', () => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMPACTED_BATCH } from '../model/index.ts';
-import {
-  compactionPlan,
-  countedRecords,
-  DEFAULT_RETENTION,
-  daysOfMonth,
-  retentionPolicy,
-  rollUp,
-  usageName,
-  usagePrefix,
-} from './compaction.ts';
+import { compactionPlan, countedRecords, daysOfMonth, rollUp, usageName, usagePrefix } from './compaction.ts';
 import type { BucketRecord, CoverageRecord } from './records.ts';
+import { DEFAULT_RETENTION, retentionPolicy } from './retention.ts';
 import { buildReport } from './report.ts';
 import { bucketsBySpaceHour, dayStart, newSpaceUsage, type SpaceUsageObject, usageRefs } from './usage-objects.ts';
 

@@ -1,39 +1,13 @@
 import { COMPACTED_BATCH, SpaceUsageSpecSchema, type UsageBucket, type UsagePeriod } from '../model/index.ts';
 import type { BucketRecord, TimeSpan } from './records.ts';
-import { dayOf, dayStart, type ObjectRef, recordsOf, type SpaceUsageObject, spaceUsageObject } from './usage-objects.ts';
+import type { RetentionPolicy } from './retention.ts';
+import { dayOf, dayStart, type ObjectRef, type SpaceUsageObject, spaceUsageObject, specRecords } from './usage-objects.ts';
 
 // Compaction and retention of metered usage (ADR 0018): what to roll up and what to expire, and how a
 // report reads objects of several resolutions at once. Pure; the compactor does the I/O.
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-/** How long metered usage is kept at each resolution. */
-export interface RetentionPolicy {
-  /** How long an hour's object keeps the meter's own buckets (a minute by default) before its day is rolled into hour buckets. */
-  readonly minutesForMs: number;
-  /** How long a day's object keeps hour buckets before its month is rolled into day buckets. */
-  readonly hoursForMs: number;
-  /** How long usage is kept at all; older days, and their coverage, are deleted. */
-  readonly retentionMs: number;
-}
-
-/** Two days of minutes, five weeks of hours, and 400 days in all (a year, compared month by month with the year before). */
-export const DEFAULT_RETENTION: RetentionPolicy = { minutesForMs: 2 * DAY_MS, hoursForMs: 35 * DAY_MS, retentionMs: 400 * DAY_MS };
-
-/**
- * The retention with `overrides` applied, checked: each resolution is kept no longer than the next,
- * and minutes for at least a day, so that the open day is never compacted.
- *
- * @throws {RangeError} naming the setting that is out of order.
- */
-export function retentionPolicy(overrides: Partial<RetentionPolicy> = {}): RetentionPolicy {
-  const policy = { ...DEFAULT_RETENTION, ...overrides };
-  if (policy.minutesForMs < DAY_MS) throw new RangeError('minute buckets must be kept for at least a day (1d)');
-  if (policy.hoursForMs < policy.minutesForMs) throw new RangeError('hour buckets must be kept at least as long as minute buckets');
-  if (policy.retentionMs < policy.hoursForMs) throw new RangeError('the retention must be at least as long as hour buckets are kept');
-  return policy;
-}
 
 /** The UTC month of a day, `2026-12`. */
 export function monthOf(day: string): string {
@@ -131,9 +105,9 @@ export function countedRecords(
   usages: readonly SpaceUsageObject[],
   committed: ReadonlySet<string>,
 ): { records: BucketRecord[]; unreadable: number } {
-  const parsed = usages.map((u) => ({ usage: u, spec: SpaceUsageSpecSchema.safeParse(u.spec) }));
+  const parsed = usages.map((u) => SpaceUsageSpecSchema.safeParse(u.spec));
   const compacted = new Map<string, { rank: number; span: TimeSpan }[]>();
-  for (const { spec } of parsed) {
+  for (const spec of parsed) {
     if (!spec.success || spec.data.period === 'hour') continue;
     const key = spaceKey(spec.data);
     compacted.set(key, [...(compacted.get(key) ?? []), { rank: RANK[spec.data.period], span: periodSpan(spec.data) }]);
@@ -141,7 +115,7 @@ export function countedRecords(
   const seen = new Set<string>();
   const records: BucketRecord[] = [];
   let unreadable = 0;
-  for (const { usage, spec } of parsed) {
+  for (const spec of parsed) {
     if (!spec.success) {
       unreadable++;
       continue;
@@ -151,7 +125,7 @@ export function countedRecords(
     const rank = RANK[spec.data.period];
     const covered = (compacted.get(key) ?? []).some((c) => c.rank > rank && c.span.from <= span.from && span.to <= c.span.to);
     if (covered) continue;
-    for (const record of recordsOf(usage, committed) ?? []) {
+    for (const record of specRecords(spec.data, committed)) {
       const id = `${key}|${record.start}|${record.end}|${[...record.integrals].join(',')}`;
       if (seen.has(id)) continue;
       seen.add(id);

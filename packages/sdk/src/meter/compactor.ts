@@ -2,16 +2,8 @@ import { HttpMethod, type KubeClient, statusCode } from '../kube/index.ts';
 import { MeterCoverageSpecSchema, USAGE_PERIOD_LABEL } from '../model/index.ts';
 import { pooled } from '../util/pool.ts';
 import { USAGE_API_BASE as BASE, upsert } from './cluster-store.ts';
-import {
-  compactionPlan,
-  daysOfMonth,
-  monthOf,
-  type RetentionPolicy,
-  retentionPolicy,
-  rollUp,
-  usageName,
-  usagePrefix,
-} from './compaction.ts';
+import { compactionPlan, daysOfMonth, monthOf, rollUp, usageName, usagePrefix } from './compaction.ts';
+import { type RetentionPolicy, retentionPolicy } from './retention.ts';
 import { coverageName, type MeterCoverageObject, type SpaceUsageObject } from './usage-objects.ts';
 
 /** Objects written or deleted at once. */

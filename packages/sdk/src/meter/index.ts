@@ -19,5 +19,5 @@ export { formatGapsNotice, formatReport, type ReportFormat, reportJson } from '.
 export type { MeterReadResult, MeterStore } from './store.ts';
 export { integralInUnits, unitOf, type UsageUnit } from './units.ts';
 export { type MeteredReport, MeteredReportSchema } from './report-json.ts';
-export { DEFAULT_RETENTION, type RetentionPolicy, retentionPolicy } from './compaction.ts';
+export { DEFAULT_RETENTION, type RetentionPolicy, retentionPolicy } from './retention.ts';
 export { type CompactionResult, compactUsage, type CompactUsageOptions } from './compactor.ts';

@@ -206,8 +206,12 @@ export function coverageByDay(records: readonly CoverageRecord[]): Map<string, T
  */
 export function recordsOf(usage: SpaceUsageObject, committed: ReadonlySet<string>): BucketRecord[] | undefined {
   const parsed = SpaceUsageSpecSchema.safeParse(usage.spec);
-  if (!parsed.success) return undefined;
-  const { organization, tenant, space, day, buckets } = parsed.data;
+  return parsed.success ? specRecords(parsed.data, committed) : undefined;
+}
+
+/** {@link recordsOf} of a spec already checked against the schema. */
+export function specRecords(spec: SpaceUsageSpec, committed: ReadonlySet<string>): BucketRecord[] {
+  const { organization, tenant, space, day, buckets } = spec;
   const base = dayStart(day);
   return buckets
     .filter((b) => b.batch === COMPACTED_BATCH || committed.has(b.batch))

@@ -1,5 +1,6 @@
 import { choice, defineCommand, duration, wholeNumber } from '../define.ts';
 import { UsageError } from '../errors.ts';
+import { type RetentionPolicy, retentionPolicy } from '../../meter/retention.ts';
 
 /** What `spacekit operator` runs with; see its flags. */
 export interface OperatorOptions {
@@ -14,7 +15,7 @@ export interface OperatorOptions {
   meterIntervalMs: number;
   meterBucketMs?: number;
   /** How long metered usage is kept at minute and hour resolution, and at all (`--meter-keep-*`). */
-  meterRetention: { minutesForMs?: number; hoursForMs?: number; retentionMs?: number };
+  meterRetention: Partial<RetentionPolicy>;
   orphanGraceMs?: number;
   watchTimeoutMs?: number;
   logFormat: 'json' | 'text';
@@ -65,11 +66,7 @@ export const operator = defineCommand({
       meter: v['no-meter'] ? false : { ...(v['meter-dir'] !== undefined && { dir: v['meter-dir'] }) },
       meterIntervalMs: duration('--meter-interval', v['meter-interval'] ?? '60s'),
       ...(v['meter-bucket'] !== undefined && { meterBucketMs: duration('--meter-bucket', v['meter-bucket']) }),
-      meterRetention: {
-        ...(v['meter-keep-minutes'] !== undefined && { minutesForMs: duration('--meter-keep-minutes', v['meter-keep-minutes']) }),
-        ...(v['meter-keep-hours'] !== undefined && { hoursForMs: duration('--meter-keep-hours', v['meter-keep-hours']) }),
-        ...(v['meter-keep'] !== undefined && { retentionMs: duration('--meter-keep', v['meter-keep']) }),
-      },
+      meterRetention: retentionFlags(v['meter-keep-minutes'], v['meter-keep-hours'], v['meter-keep']),
       ...(v['orphan-grace'] !== undefined && { orphanGraceMs: duration('--orphan-grace', v['orphan-grace']) }),
       ...(v['watch-timeout'] !== undefined && { watchTimeoutMs: duration('--watch-timeout', v['watch-timeout']) }),
       logFormat: v['log-format'] === undefined ? 'json' : choice('--log-format', v['log-format'], LOG_FORMATS),
@@ -83,16 +80,7 @@ export const operator = defineCommand({
     // this flag in NODE_OPTIONS, so it is set here, for the operator only.
     const { setFlagsFromString } = await import('node:v8');
     setFlagsFromString('--optimize-for-size');
-    const [{ createLogger }, { runOperator }, { retentionPolicy }] = await Promise.all([
-      import('../../operator/log.ts'),
-      import('../../operator/run.ts'),
-      import('../../meter/compaction.ts'),
-    ]);
-    try {
-      retentionPolicy(options.meterRetention);
-    } catch (err) {
-      throw new UsageError(`--meter-keep-minutes, --meter-keep-hours and --meter-keep: ${(err as Error).message}`);
-    }
+    const [{ createLogger }, { runOperator }] = await Promise.all([import('../../operator/log.ts'), import('../../operator/run.ts')]);
     const log = createLogger({ write: (line) => io.stderr(line), format: options.logFormat, level: options.logLevel });
     const kit = await connect();
     const running = await runOperator({
@@ -124,3 +112,18 @@ export const operator = defineCommand({
     return outcome.reason === 'lost-leadership' ? 1 : 0;
   },
 });
+
+/** `--meter-keep-minutes`, `--meter-keep-hours` and `--meter-keep` as the retention they set, checked for order. */
+function retentionFlags(minutes: string | undefined, hours: string | undefined, all: string | undefined): Partial<RetentionPolicy> {
+  const set: Partial<RetentionPolicy> = {
+    ...(minutes !== undefined && { minutesForMs: duration('--meter-keep-minutes', minutes) }),
+    ...(hours !== undefined && { hoursForMs: duration('--meter-keep-hours', hours) }),
+    ...(all !== undefined && { retentionMs: duration('--meter-keep', all) }),
+  };
+  try {
+    retentionPolicy(set);
+  } catch (err) {
+    throw new UsageError(`--meter-keep-minutes, --meter-keep-hours and --meter-keep: ${(err as Error).message}`);
+  }
+  return set;
+}
